@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# rmibench: `make bench` (the main job) and `make check` (all tests).
+# Targets per folder are listed by `make help`.
+
+BUILD      ?= build
+VERSION    := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+CC         ?= gcc
+OPT        ?= -O2
+SAN        ?=
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror \
+              -Wno-missing-field-initializers -pthread $(SAN) \
+              -Iinclude -Isim/rmm -Isim/host -Iguests -Ibench \
+              -I$(BUILD)/kselftest $(CFLAGS) \
+              -DRMIBENCH_VERSION='"$(VERSION)"'
+LDLIBS_ALL := -pthread $(SAN) $(LDLIBS)
+
+LINUX_TAR  ?= /usr/src/linux-source-6.12.tar.xz
+
+RMM_SRCS   := $(wildcard sim/rmm/*.c)
+SIM_SRCS   := $(RMM_SRCS)
+BENCH_SRCS := $(wildcard bench/*.c)
+
+SIM_OBJS   := $(SIM_SRCS:%.c=$(BUILD)/%.o)
+BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
+LIBSIM     := $(BUILD)/libsim.a
+RMIBENCH   := $(BUILD)/rmibench
+
+UNIT_SRCS  := $(wildcard tests/unit/*.c)
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+PERF_SRCS  := $(wildcard tests/perf/*.c)
+PERF_BINS  := $(PERF_SRCS:tests/perf/%.c=$(BUILD)/perf/%)
+
+KSFT_HDRS  := $(BUILD)/kselftest/kselftest_harness.h $(BUILD)/kselftest/kselftest.h
+
+.PHONY: all deps build check check-unit check-scenarios check-kernel \
+        bench-model help clean
+
+all: build
+
+help:
+	@echo "make bench          install deps, build, run the default comparison, write results/latest"
+	@echo "make check          all tests (TAP), ending with 'N passed, N failed'"
+	@echo "make bench-model    RMM model speed and memory"
+	@echo "make deps           install missing Debian packages (scripts/deps)"
+	@echo "make build          build $(RMIBENCH)"
+
+deps:
+	@scripts/deps
+
+build: $(RMIBENCH)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(LIBSIM): $(SIM_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(RMIBENCH): $(BENCH_OBJS) $(LIBSIM)
+	$(CC) -o $@ $(BENCH_OBJS) $(LIBSIM) $(LDLIBS_ALL)
+
+# kselftest headers come from Debian's linux-source package, never the tree
+$(KSFT_HDRS): $(LINUX_TAR)
+	@mkdir -p $(BUILD)/kselftest
+	tar -xJf $(LINUX_TAR) -O --wildcards '*/tools/testing/selftests/kselftest_harness.h' \
+		> $(BUILD)/kselftest/kselftest_harness.h.tmp
+	tar -xJf $(LINUX_TAR) -O --wildcards '*/tools/testing/selftests/kselftest.h' \
+		> $(BUILD)/kselftest/kselftest.h.tmp
+	mv $(BUILD)/kselftest/kselftest_harness.h.tmp $(BUILD)/kselftest/kselftest_harness.h
+	mv $(BUILD)/kselftest/kselftest.h.tmp $(BUILD)/kselftest/kselftest.h
+
+$(LINUX_TAR):
+	@echo "missing $(LINUX_TAR): run 'make deps' (Debian package linux-source-6.12)" >&2; exit 1
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBSIM) $(KSFT_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter -Wno-sign-compare -o $@ $< $(LIBSIM) $(LDLIBS_ALL)
+
+$(BUILD)/perf/%: tests/perf/%.c $(LIBSIM)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(LIBSIM) $(LDLIBS_ALL)
+
+check: deps $(RMIBENCH) $(UNIT_BINS)
+	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests \
+		$(UNIT_BINS) -- tests/rmm/scenarios $(if $(SKIP_KERNEL),,-- kernel)
+
+check-unit: $(UNIT_BINS)
+	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests $(UNIT_BINS)
+
+check-scenarios: $(RMIBENCH)
+	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests -- tests/rmm/scenarios
+
+check-kernel:
+	@BUILD=$(BUILD) tests/run-tests -- -- kernel
+
+bench-model: $(BUILD)/perf/bench_model
+	$(BUILD)/perf/bench_model
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(SIM_OBJS:.o=.d) $(BENCH_OBJS:.o=.d)

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rmibench: RMI error-injection rules, shared by the sim's injection point
+ * and the kernel's fail_rmi fault attribute (kernel/ patch 4). The field
+ * names and meanings are the same in both, after the kernel's fault_attr:
+ *
+ *   command      RMI function id the rule applies to; 0 = any command
+ *   status       status to return instead of running the command
+ *   index        index to return with it (x0 bits [15:8])
+ *   probability  percent of eligible calls that fail, 0..100
+ *   interval     only every interval-th eligible call may fail (>= 1)
+ *   times        failures left; -1 = no limit
+ *   space        eligible calls let through before the first failure
+ *
+ * A call is eligible when it matches command. Order of the checks, as in
+ * should_fail(): times, space, interval, probability.
+ */
+#ifndef RMIBENCH_RMI_INJECT_H
+#define RMIBENCH_RMI_INJECT_H
+
+struct rmi_inject_rule {
+	unsigned int command;
+	unsigned int status;
+	unsigned int index;
+	unsigned int probability;
+	unsigned long interval;
+	long times;
+	long space;
+};
+
+#endif /* RMIBENCH_RMI_INJECT_H */

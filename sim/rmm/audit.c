@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rmibench RMM model: introspection for tests, the leak audit and the
+ * benchmarks. These read the model's state; call them while no RMI call is
+ * in flight.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rmm_internal.h"
+
+enum rmi_granule_state rmm_granule_state(struct rmm *m, uint64_t pa)
+{
+	if (!gt_valid(&m->gt, pa))
+		return RMI_GRANULE_UNDELEGATED;
+	return (enum rmi_granule_state)gt_get(&m->gt, pa);
+}
+
+void rmm_for_each_granule(struct rmm *m,
+			  void (*fn)(void *ctx, uint64_t pa,
+				     enum rmi_granule_state st),
+			  void *ctx)
+{
+	for (uint64_t c = 0; c < m->gt.nchunks; c++) {
+		const uint8_t *b = m->gt.chunks[c];
+
+		if (!b)
+			continue;
+		for (uint64_t g = 0; g < GT_CHUNK_GRANULES; g++)
+			if (b[g])
+				fn(ctx, (c << GT_CHUNK_SHIFT) | (g << 12),
+				   (enum rmi_granule_state)b[g]);
+	}
+}
+
+static unsigned int live_realms(struct rmm *m)
+{
+	unsigned int n = 0;
+
+	for (int i = 0; i < RMM_MAX_REALMS; i++)
+		if (m->realms[i] && m->realms[i]->state != REALM_GONE)
+			n++;
+	return n;
+}
+
+void rmm_get_stats(struct rmm *m, struct rmm_stats *st)
+{
+	uint64_t roots = 0;
+
+	memset(st, 0, sizeof(*st));
+	for (uint64_t c = 0; c < m->gt.nchunks; c++) {
+		const uint8_t *b = m->gt.chunks[c];
+
+		if (!b)
+			continue;
+		for (uint64_t g = 0; g < GT_CHUNK_GRANULES; g++)
+			if (b[g] && b[g] < 7)
+				st->granules[b[g]]++;
+	}
+	for (int i = 0; i < RMM_MAX_REALMS; i++)
+		if (m->realms[i] && m->realms[i]->state != REALM_GONE)
+			roots += m->realms[i]->nroot;
+	st->rtts_live = m->rtts_live;
+	st->rtts_created = m->rtts_created;
+	st->rtts_freed = m->rtts_freed;
+	st->realms = live_realms(m);
+	st->injected = m->injected;
+	st->model_bytes = sizeof(*m) + m->gt.nchunks * sizeof(uint8_t *) +
+			  m->gt.allocated * GT_CHUNK_GRANULES +
+			  (m->rtts_live + roots) * sizeof(struct rtt) +
+			  st->realms * sizeof(struct realm) +
+			  m->nns * sizeof(struct ns_block);
+}
+
+/* ---- invariants ------------------------------------------------------------ */
+
+struct refs {
+	struct rmm *m;
+	uint8_t **chunks;	/* references per granule, like the table */
+	uint64_t tables;
+	char *why;
+	size_t len;
+	int bad;
+};
+
+static void fail(struct refs *rf, const char *fmt, unsigned long long a,
+		 unsigned long long b)
+{
+	if (!rf->bad)
+		snprintf(rf->why, rf->len, fmt, a, b);
+	rf->bad = 1;
+}
+
+static void ref(struct refs *rf, uint64_t pa)
+{
+	uint64_t c = pa >> GT_CHUNK_SHIFT;
+
+	if (!rf->chunks[c]) {
+		rf->chunks[c] = calloc(GT_CHUNK_GRANULES, 1);
+		if (!rf->chunks[c])
+			abort();
+	}
+	if (rf->chunks[c][(pa >> 12) & (GT_CHUNK_GRANULES - 1)]++)
+		fail(rf, "granule %#llx referenced twice (%llu)",
+		     (unsigned long long)pa, 0);
+}
+
+static void check_rtt(struct refs *rf, const struct realm *r,
+		      const struct rtt *t, uint64_t ipa0)
+{
+	struct granule_table *gt = &rf->m->gt;
+	uint64_t size = RMI_LEVEL_SIZE(t->level);
+
+	if (gt_get(gt, t->pa) != RMI_GRANULE_RTT)
+		fail(rf, "RTT at %#llx is in granule state %llu",
+		     (unsigned long long)t->pa, gt_get(gt, t->pa));
+	ref(rf, t->pa);
+	for (int i = 0; i < RMI_RTT_ENTRIES && !rf->bad; i++) {
+		uint64_t e = t->e[i], ipa = ipa0 + i * size;
+		bool prot = ipa < (1ull << (r->s2sz - 1));
+
+		switch (E_STATE(e)) {
+		case RMI_ENTRY_TABLE: {
+			const struct rtt *c = E_TABLE(e);
+
+			if (c->level != t->level + 1 ||
+			    c->level > RMI_RTT_LAST_LEVEL)
+				fail(rf, "RTT level %llu under level %llu",
+				     (unsigned long long)c->level,
+				     (unsigned long long)t->level);
+			rf->tables++;
+			check_rtt(rf, r, c, ipa);
+			break;
+		}
+		case RMI_ENTRY_ASSIGNED:
+			if (t->level < RMI_RTT_MIN_BLOCK_LEVEL ||
+			    (E_PA(e) & (size - 1)))
+				fail(rf, "bad block at IPA %#llx level %llu",
+				     (unsigned long long)ipa,
+				     (unsigned long long)t->level);
+			if (!prot)
+				break;
+			for (uint64_t pa = E_PA(e); pa < E_PA(e) + size &&
+			     !rf->bad; pa += RMI_GRANULE_SIZE) {
+				if (gt_get(gt, pa) != RMI_GRANULE_DATA)
+					fail(rf, "mapped granule %#llx is not "
+					     "DATA (%llu)",
+					     (unsigned long long)pa,
+					     gt_get(gt, pa));
+				ref(rf, pa);
+			}
+			break;
+		case RMI_ENTRY_UNASSIGNED:
+			if (E_PA(e) || (!prot && (e & ~7ull)))
+				fail(rf, "unassigned entry at %#llx holds %#llx",
+				     (unsigned long long)ipa,
+				     (unsigned long long)e);
+			break;
+		default:
+			fail(rf, "entry state %llu at IPA %#llx",
+			     E_STATE(e), (unsigned long long)ipa);
+		}
+	}
+}
+
+struct scan {
+	struct refs *rf;
+	uint64_t rd, rec;
+};
+
+static void scan_one(void *ctx, uint64_t pa, enum rmi_granule_state st)
+{
+	struct scan *sc = ctx;
+	struct refs *rf = sc->rf;
+	const uint8_t *c = rf->chunks[pa >> GT_CHUNK_SHIFT];
+	unsigned int n = c ? c[(pa >> 12) & (GT_CHUNK_GRANULES - 1)] : 0;
+
+	switch (st) {
+	case RMI_GRANULE_DATA:
+	case RMI_GRANULE_RTT:
+		if (n != 1)
+			fail(rf, "granule %#llx (state %llu) is not in exactly "
+			     "one RTT tree", (unsigned long long)pa, st);
+		break;
+	case RMI_GRANULE_RD:
+		sc->rd++;
+		break;
+	case RMI_GRANULE_REC:
+		sc->rec++;
+		break;
+	case RMI_GRANULE_DELEGATED:
+		break;
+	default:
+		fail(rf, "granule %#llx in state %llu", (unsigned long long)pa,
+		     st);
+	}
+}
+
+int rmm_check(struct rmm *m, char *why, size_t len)
+{
+	struct refs rf = { .m = m, .why = why, .len = len };
+	struct scan sc = { .rf = &rf };
+	uint64_t realms = 0, recs = 0;
+
+	rf.chunks = calloc(m->gt.nchunks, sizeof(*rf.chunks));
+	if (!rf.chunks)
+		abort();
+	for (int i = 0; i < RMM_MAX_REALMS && !rf.bad; i++) {
+		const struct realm *r = m->realms[i];
+
+		if (!r || r->state == REALM_GONE)
+			continue;
+		realms++;
+		if (gt_get(&m->gt, r->rd) != RMI_GRANULE_RD)
+			fail(&rf, "realm RD %#llx in granule state %llu",
+			     (unsigned long long)r->rd, gt_get(&m->gt, r->rd));
+		for (unsigned int j = 0; j < r->nroot && !rf.bad; j++) {
+			uint64_t span = RMI_LEVEL_SIZE(r->start_level) *
+					RMI_RTT_ENTRIES;
+
+			if (r->root[j]->level != r->start_level)
+				fail(&rf, "root RTT %llu at level %llu", j,
+				     (unsigned long long)r->root[j]->level);
+			check_rtt(&rf, r, r->root[j], j * span);
+		}
+	}
+	for (int i = 0; i < RMM_MAX_RECS; i++)
+		if (m->recs[i])
+			recs++;
+	if (!rf.bad && rf.tables != m->rtts_live)
+		fail(&rf, "%llu non-root RTTs in the trees, %llu counted",
+		     rf.tables, m->rtts_live);
+	if (!rf.bad)
+		rmm_for_each_granule(m, scan_one, &sc);
+	if (!rf.bad && (sc.rd != realms || sc.rec != recs))
+		fail(&rf, "RD/REC granules (%llu) do not match realms/RECs (%llu)",
+		     sc.rd + sc.rec, realms + recs);
+	for (uint64_t c = 0; c < m->gt.nchunks; c++)
+		free(rf.chunks[c]);
+	free(rf.chunks);
+	return rf.bad ? -1 : 0;
+}

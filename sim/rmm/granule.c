@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rmibench RMM model: the sparse granule state table.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "granule.h"
+
+int gt_init(struct granule_table *gt, unsigned int pa_bits)
+{
+	memset(gt, 0, sizeof(*gt));
+	if (pa_bits < GT_CHUNK_SHIFT || pa_bits > 52)
+		return -1;
+	gt->pa_limit = 1ull << pa_bits;
+	gt->nchunks = gt->pa_limit >> GT_CHUNK_SHIFT;
+	/* calloc: the kernel hands out zero pages only as they are touched */
+	gt->chunks = calloc(gt->nchunks, sizeof(*gt->chunks));
+	return gt->chunks ? 0 : -1;
+}
+
+void gt_fini(struct granule_table *gt)
+{
+	if (!gt->chunks)
+		return;
+	for (uint64_t i = 0; i < gt->nchunks; i++)
+		free(gt->chunks[i]);
+	free(gt->chunks);
+	gt->chunks = NULL;
+}
+
+uint8_t *gt_slot_alloc(struct granule_table *gt, uint64_t pa)
+{
+	uint8_t **slot = &gt->chunks[pa >> GT_CHUNK_SHIFT];
+	uint8_t *c = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+
+	if (!c) {
+		uint8_t *fresh = calloc(GT_CHUNK_GRANULES, 1);
+		uint8_t *expect = NULL;
+
+		if (!fresh)
+			abort();
+		if (__atomic_compare_exchange_n(slot, &expect, fresh, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
+			c = fresh;
+			__atomic_fetch_add(&gt->allocated, 1, __ATOMIC_RELAXED);
+		} else {
+			free(fresh);
+			c = expect;
+		}
+	}
+	return c + ((pa >> 12) & (GT_CHUNK_GRANULES - 1));
+}
+
+bool gt_cas(struct granule_table *gt, uint64_t pa, unsigned int from,
+	    unsigned int to)
+{
+	uint8_t *s = from == 0 ? gt_slot_alloc(gt, pa) : gt_slot_peek(gt, pa);
+	uint8_t expect = (uint8_t)from;
+
+	if (!s)
+		return false;
+	return __atomic_compare_exchange_n(s, &expect, (uint8_t)to, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t bytes8(unsigned int v)
+{
+	return 0x0101010101010101ull * (uint8_t)v;
+}
+
+bool gt_cas_run(struct granule_table *gt, uint64_t pa, uint64_t n,
+		unsigned int from, unsigned int to)
+{
+	uint8_t *s = from == 0 ? gt_slot_alloc(gt, pa) : gt_slot_peek(gt, pa);
+	uint64_t i = 0;
+
+	if (!s)
+		return false;
+	/* eight granules per CAS where the run is aligned to eight */
+	while (i < n) {
+		if (!(((uintptr_t)(s + i)) & 7) && n - i >= 8) {
+			uint64_t *w = (uint64_t *)(void *)(s + i);
+			uint64_t expect = bytes8(from);
+
+			if (!__atomic_compare_exchange_n(w, &expect,
+							 bytes8(to), false,
+							 __ATOMIC_ACQ_REL,
+							 __ATOMIC_RELAXED))
+				goto undo;
+			i += 8;
+		} else {
+			uint8_t expect = (uint8_t)from;
+
+			if (!__atomic_compare_exchange_n(s + i, &expect,
+							 (uint8_t)to, false,
+							 __ATOMIC_ACQ_REL,
+							 __ATOMIC_RELAXED))
+				goto undo;
+			i++;
+		}
+	}
+	return true;
+undo:
+	/* the first i granules are ours: nobody else can have moved them */
+	for (uint64_t j = 0; j < i; j++)
+		__atomic_store_n(s + j, (uint8_t)from, __ATOMIC_RELEASE);
+	return false;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rmibench RMM model: the granule state table.
+ *
+ * One byte per 4 KiB granule of a sparse physical address space. The space
+ * is cut into chunks of 1 GiB (262144 granules); a chunk is allocated the
+ * first time one of its granules leaves UNDELEGATED, so reading an untouched
+ * granule costs nothing and 64 GiB or more of PA space costs only what is
+ * used. State changes are compare-and-swap on the byte: when two callers
+ * race on one granule, exactly one sees the state it expected.
+ */
+#ifndef RMIBENCH_GRANULE_H
+#define RMIBENCH_GRANULE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define GT_CHUNK_SHIFT		30	/* bytes of PA per chunk */
+#define GT_CHUNK_GRANULES	(1u << (GT_CHUNK_SHIFT - 12))
+
+struct granule_table {
+	uint8_t **chunks;	/* nchunks pointers, NULL until touched */
+	uint64_t nchunks;
+	uint64_t pa_limit;	/* first PA past the space */
+	uint64_t allocated;	/* chunks allocated (atomic) */
+};
+
+int gt_init(struct granule_table *gt, unsigned int pa_bits);
+void gt_fini(struct granule_table *gt);
+
+static inline bool gt_valid(const struct granule_table *gt, uint64_t pa)
+{
+	return !(pa & 0xfff) && pa < gt->pa_limit;
+}
+
+static inline uint8_t *gt_slot_peek(const struct granule_table *gt,
+				    uint64_t pa)
+{
+	uint8_t *c = __atomic_load_n(&gt->chunks[pa >> GT_CHUNK_SHIFT],
+				     __ATOMIC_ACQUIRE);
+
+	return c ? c + ((pa >> 12) & (GT_CHUNK_GRANULES - 1)) : (uint8_t *)0;
+}
+
+uint8_t *gt_slot_alloc(struct granule_table *gt, uint64_t pa);
+
+/* State of the granule at @pa (valid PA). */
+static inline unsigned int gt_get(const struct granule_table *gt, uint64_t pa)
+{
+	const uint8_t *s = gt_slot_peek(gt, pa);
+
+	return s ? __atomic_load_n(s, __ATOMIC_ACQUIRE) : 0;
+}
+
+/* from -> to on one granule; false if it was not in state @from. */
+bool gt_cas(struct granule_table *gt, uint64_t pa, unsigned int from,
+	    unsigned int to);
+
+/*
+ * from -> to on @n granules from @pa, all or nothing. Returns true on
+ * success; false if one was not in @from (those already changed are put
+ * back). The run must not cross a chunk (any aligned block <= 1 GiB fits).
+ */
+bool gt_cas_run(struct granule_table *gt, uint64_t pa, uint64_t n,
+		unsigned int from, unsigned int to);
+
+#endif /* RMIBENCH_GRANULE_H */

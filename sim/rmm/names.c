@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rmibench RMM model: names of commands, statuses and states, from the
+ * X-macro lists in include/rmi_abi.h.
+ */
+#include <string.h>
+
+#include "rmm.h"
+
+#define NAME_CASE_(name, v)	case (v): return #name;
+
+const char *rmi_cmd_name(uint32_t fid)
+{
+	switch (fid) {
+#define CMD_CASE_(name, id)	case RMI_FID(id): return #name;
+	RMI_COMMANDS(CMD_CASE_)
+#undef CMD_CASE_
+	default:
+		return NULL;
+	}
+}
+
+int rmi_cmd_fid(const char *name)
+{
+#define CMD_CMP_(n, id)	if (!strcmp(name, #n)) return (int)RMI_FID(id);
+	RMI_COMMANDS(CMD_CMP_)
+#undef CMD_CMP_
+	return -1;
+}
+
+const char *rmi_status_name(unsigned int status)
+{
+	switch (status) {
+	RMI_STATUSES(NAME_CASE_)
+	default:
+		return NULL;
+	}
+}
+
+int rmi_status_from_name(const char *name)
+{
+#define ST_CMP_(n, v)	if (!strcmp(name, #n)) return (v);
+	RMI_STATUSES(ST_CMP_)
+#undef ST_CMP_
+	return -1;
+}
+
+const char *rmi_entry_state_name(unsigned int st)
+{
+	switch (st) {
+	RMI_ENTRY_STATES(NAME_CASE_)
+	default:
+		return NULL;
+	}
+}
+
+const char *rmi_ripas_name(unsigned int ripas)
+{
+	switch (ripas) {
+	RMI_RIPAS_VALUES(NAME_CASE_)
+	default:
+		return NULL;
+	}
+}
+
+const char *rmi_granule_state_name(unsigned int st)
+{
+	switch (st) {
+	RMI_GRANULE_STATES(NAME_CASE_)
+	default:
+		return NULL;
+	}
+}

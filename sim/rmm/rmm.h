@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rmibench RMM model: the public interface.
+ *
+ * Everything talks to the model through rmm_smc(), shaped like an SMC:
+ * function id and x1..x7 in, x0..x4 out. The other functions here are the
+ * model's "hardware" side: creating it, the NS memory the RMM reads
+ * parameter blocks from, injection rules, and the introspection that tests
+ * and the leak audit use. None of them changes RMM state.
+ */
+#ifndef RMIBENCH_RMM_H
+#define RMIBENCH_RMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rmi_abi.h"
+#include "rmi_inject.h"
+
+struct rmm;
+
+/* How RTT_DATA_MAP / RTT_UNPROT_MAP pick the level (rmi-facts.md 4). */
+enum rmm_map_level_rule {
+	RMM_LEVEL_FROM_DESC,	/* "tf-rmm": the first descriptor's size */
+	RMM_LEVEL_FROM_WALK,	/* "spec": where the walk stops */
+};
+
+/* What RTT_DESTROY reports in x2 on success (rmi-facts.md 9.9). */
+enum rmm_destroy_top_rule {
+	RMM_DESTROY_TOP_PARENT_SPAN,	/* end of the parent table's span */
+	RMM_DESTROY_TOP_ENTRY,		/* end of the destroyed entry */
+};
+
+/* A profile is data: one struct per named RMM behaviour. */
+struct rmm_profile {
+	const char *name;
+	enum rmm_map_level_rule map_level;
+	bool remap_same_pa;		/* same IPA, same PA again: SUCCESS */
+	enum rmm_destroy_top_rule destroy_top;
+	unsigned int delegate_granules;	/* default granules per call */
+};
+
+const struct rmm_profile *rmm_profile_find(const char *name);
+/* NULL-terminated list of the built-in profiles */
+extern const struct rmm_profile *const rmm_profiles[];
+
+struct rmm_config {
+	const struct rmm_profile *profile;
+	unsigned int delegate_granules;	/* 0: the profile's default */
+	unsigned int pa_bits;		/* physical address space; 0: 48 */
+	bool lpa2;			/* FEATURES reports LPA2 / S2SZ 52 */
+};
+
+struct rmm_regs {
+	uint64_t x[8];	/* in: x[0] fid, x[1..7] args; out: x[0..4] */
+};
+
+#define SMCCC_RET_NOT_SUPPORTED	0xffffffffffffffffull
+
+struct rmm *rmm_create(const struct rmm_config *cfg);
+void rmm_destroy(struct rmm *m);
+
+/* The one way to issue an RMI command. @in and @out may alias. */
+void rmm_smc(struct rmm *m, const struct rmm_regs *in, struct rmm_regs *out);
+
+/* Convenience: rmm_smc() with arguments in registers; returns x0. */
+uint64_t rmm_call(struct rmm *m, uint32_t fid, uint64_t x1, uint64_t x2,
+		  uint64_t x3, uint64_t x4, uint64_t x5, uint64_t out[5]);
+
+/*
+ * NS memory the RMM reads: parameter blocks and descriptor lists live in
+ * undelegated granules. The model keeps the bytes written here per granule.
+ * Returns 0, or -1 if @pa is not granule aligned or @len > 4096.
+ */
+int rmm_ns_write(struct rmm *m, uint64_t pa, const void *buf, size_t len);
+
+/*
+ * Stand-in for a realm's RSI_IPA_STATE_SET: the REC at @rec asks for RIPAS
+ * @ripas on [@base, @top); RTT_SET_RIPAS then serves it. -1 if no such REC.
+ */
+int rmm_rec_request_ripas(struct rmm *m, uint64_t rec, uint64_t base,
+			  uint64_t top, unsigned int ripas);
+
+/*
+ * Injection rules, consulted by rmm_smc() before a command runs. The table
+ * is copied; @n == 0 clears it. Not to be changed while calls are in
+ * flight. @on_inject, if set, is called for each injected failure.
+ */
+typedef void (*rmm_inject_cb)(void *ctx, uint32_t fid, unsigned int status,
+			      unsigned int index);
+int rmm_set_inject(struct rmm *m, const struct rmi_inject_rule *rules,
+		   unsigned int n, uint64_t seed, rmm_inject_cb cb, void *ctx);
+
+/* ---- introspection (tests, audit, benchmarks) ---------------------------- */
+
+enum rmi_granule_state rmm_granule_state(struct rmm *m, uint64_t pa);
+
+struct rmm_stats {
+	uint64_t granules[7];		/* count by enum rmi_granule_state,
+					 * UNDELEGATED excepted (always 0) */
+	uint64_t rtts_live;		/* non-root RTTs */
+	uint64_t rtts_created;		/* RTT_CREATE successes */
+	uint64_t rtts_freed;		/* RTT_DESTROY + RTT_FOLD successes */
+	uint64_t realms;		/* live realms */
+	uint64_t model_bytes;		/* memory the model holds */
+	uint64_t calls;			/* rmm_smc() calls */
+	uint64_t injected;		/* injected failures */
+};
+void rmm_get_stats(struct rmm *m, struct rmm_stats *st);
+
+/*
+ * Check the model's invariants over the whole state: every DATA granule is
+ * the output of exactly the ASSIGNED entries that cover it, once; every
+ * RTT granule is a live table reachable from its realm; every RD is a
+ * realm; table levels and parent links agree; counters agree with the
+ * granule table. Returns 0, or -1 with a one-line reason in @why.
+ */
+int rmm_check(struct rmm *m, char *why, size_t len);
+
+/* Calls @fn for each granule not UNDELEGATED (state, base PA). */
+void rmm_for_each_granule(struct rmm *m,
+			  void (*fn)(void *ctx, uint64_t pa,
+				     enum rmi_granule_state st),
+			  void *ctx);
+
+const char *rmi_cmd_name(uint32_t fid);
+int rmi_cmd_fid(const char *name);	/* -1 if unknown */
+const char *rmi_status_name(unsigned int status);
+int rmi_status_from_name(const char *name);	/* -1 if unknown */
+const char *rmi_entry_state_name(unsigned int st);
+const char *rmi_ripas_name(unsigned int ripas);
+const char *rmi_granule_state_name(unsigned int st);
+
+#endif /* RMIBENCH_RMM_H */
