@@ -34,7 +34,7 @@ PERF_BINS  := $(PERF_SRCS:tests/perf/%.c=$(BUILD)/perf/%)
 KSFT_HDRS  := $(BUILD)/kselftest/kselftest_harness.h $(BUILD)/kselftest/kselftest.h
 
 .PHONY: all deps build check check-unit check-scenarios check-kernel \
-        bench-model help clean
+        check-sanitize bench-model help clean
 
 all: build
 
@@ -94,6 +94,15 @@ check-scenarios: $(RMIBENCH)
 
 check-kernel:
 	@BUILD=$(BUILD) tests/run-tests -- -- kernel
+
+# The unit tests and scenarios again under ASan+UBSan, and the threaded
+# tests under TSan, each in its own build directory.
+check-sanitize: deps
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/asan OPT=-O1 \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+		SKIP_KERNEL=1 check
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/tsan OPT=-O1 \
+		SAN="-fsanitize=thread" check-unit
 
 bench-model: $(BUILD)/perf/bench_model
 	$(BUILD)/perf/bench_model

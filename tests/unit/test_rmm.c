@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The RMM model's invariants: granule conservation and tree consistency
+ * after seeded random call sequences, state after each call, and races
+ * between threads resolving as an RMM would (one winner).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "kselftest_harness.h"
+
+#include "rmm.h"
+
+#define G(n)		((uint64_t)(n) << 12)
+#define GIB		(1ull << 30)
+#define MIB2		(2ull << 20)
+#define RD		G(1)
+#define ROOT		G(2)		/* two roots for S2SZ 40: g2, g3 */
+
+static struct rmm *model(const char *profile, unsigned int dg)
+{
+	struct rmm_config cfg = {
+		.profile = rmm_profile_find(profile),
+		.delegate_granules = dg,
+	};
+	struct rmm *m = rmm_create(&cfg);
+
+	if (m)
+		rmm_call(m, RMI_RMM_ACTIVATE, 0, 0, 0, 0, 0, NULL);
+	return m;
+}
+
+static uint64_t delegate(struct rmm *m, uint64_t base, uint64_t top)
+{
+	uint64_t out[5], x0;
+
+	do {
+		x0 = rmm_call(m, RMI_GRANULE_RANGE_DELEGATE, base, top, 0, 0, 0,
+			      out);
+		base = out[1];
+	} while (RMI_RETURN_STATUS(x0) == RMI_SUCCESS && base < top);
+	return x0;
+}
+
+static uint64_t realm(struct rmm *m, unsigned int s2sz)
+{
+	struct rmi_realm_params p = {
+		.s2sz = s2sz,
+		.rtt_level_start = rmi_start_level(s2sz),
+		.rtt_num_start = rmi_root_rtts(s2sz),
+		.rtt_base = ROOT,
+	};
+	uint64_t params = G(0xfffff);
+
+	delegate(m, RD, ROOT + p.rtt_num_start * 4096);
+	rmm_ns_write(m, params, &p, sizeof(p));
+	return rmm_call(m, RMI_REALM_CREATE, RD, params, 0, 0, 0, NULL);
+}
+
+static void check_ok(struct __test_metadata *_metadata, struct rmm *m)
+{
+	char why[256] = "";
+
+	if (rmm_check(m, why, sizeof(why)))
+		TH_LOG("invariant: %s", why);
+	ASSERT_EQ(0, rmm_check(m, why, sizeof(why)));
+}
+
+TEST(error_global_until_activate)
+{
+	struct rmm_config cfg = { .profile = rmm_profile_find("tf-rmm") };
+	struct rmm *m = rmm_create(&cfg);
+
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(RMI_RETURN(RMI_ERROR_GLOBAL, 0),
+		  rmm_call(m, RMI_VERSION, 0x20000, 0, 0, 0, 0, NULL));
+	ASSERT_EQ(RMI_RETURN(RMI_ERROR_GLOBAL, 0),
+		  rmm_call(m, RMI_GRANULE_RANGE_DELEGATE, G(1), G(2), 0, 0, 0,
+			   NULL));
+	ASSERT_EQ(RMI_GRANULE_UNDELEGATED, rmm_granule_state(m, G(1)));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RMM_ACTIVATE, 0, 0, 0, 0, 0, NULL));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_VERSION, 0x20000, 0, 0, 0, 0, NULL));
+	ASSERT_EQ(SMCCC_RET_NOT_SUPPORTED,
+		  rmm_call(m, 0x84000000, 0, 0, 0, 0, 0, NULL));
+	rmm_destroy(m);
+}
+
+TEST(sparse_pa_space)
+{
+	/* 64 GiB and more of PA space cost only the chunks touched */
+	struct rmm *m = model("tf-rmm", 1);
+	struct rmm_stats st;
+
+	rmm_get_stats(m, &st);
+	uint64_t before = st.model_bytes;
+
+	ASSERT_EQ(0ull, delegate(m, 200 * GIB, 200 * GIB + 4096));
+	ASSERT_EQ(0ull, delegate(m, (1ull << 47), (1ull << 47) + 4096));
+	rmm_get_stats(m, &st);
+	/* two 1 GiB chunks of one byte per granule: 2 * 256 KiB */
+	ASSERT_EQ(before + 2 * 262144, st.model_bytes);
+	ASSERT_EQ(2ull, st.granules[RMI_GRANULE_DELEGATED]);
+	ASSERT_EQ(RMI_GRANULE_UNDELEGATED, rmm_granule_state(m, 100 * GIB));
+	rmm_destroy(m);
+}
+
+TEST(delegate_progress_and_errors)
+{
+	struct rmm *m = model("tf-rmm", 4);
+	uint64_t out[5];
+
+	/* [5] four granules per call: 10 granules need 3 calls */
+	ASSERT_EQ(0ull, rmm_call(m, RMI_GRANULE_RANGE_DELEGATE, G(16), G(26),
+				 0, 0, 0, out));
+	ASSERT_EQ(G(20), out[1]);
+	ASSERT_EQ(0ull, rmm_call(m, RMI_GRANULE_RANGE_DELEGATE, G(20), G(26),
+				 0, 0, 0, out));
+	ASSERT_EQ(G(24), out[1]);
+	/* g25 delegated behind its back: progress to g25, then the error */
+	ASSERT_EQ(0ull, rmm_call(m, RMI_GRANULE_RANGE_DELEGATE, G(25), G(26),
+				 0, 0, 0, out));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_GRANULE_RANGE_DELEGATE, G(24), G(26),
+				 0, 0, 0, out));
+	ASSERT_EQ(G(25), out[1]);
+	ASSERT_EQ(RMI_RETURN(RMI_ERROR_INPUT, 0),
+		  rmm_call(m, RMI_GRANULE_RANGE_DELEGATE, G(25), G(26), 0, 0, 0,
+			   out));
+	ASSERT_EQ(G(25), out[1]);
+	/* unaligned and empty ranges */
+	ASSERT_EQ(RMI_RETURN(RMI_ERROR_INPUT, 0),
+		  rmm_call(m, RMI_GRANULE_RANGE_DELEGATE, G(30) + 1, G(31), 0,
+			   0, 0, out));
+	ASSERT_EQ(RMI_RETURN(RMI_ERROR_INPUT, 0),
+		  rmm_call(m, RMI_GRANULE_RANGE_DELEGATE, G(31), G(31), 0, 0,
+			   0, out));
+	ASSERT_EQ(G(31), out[1]);
+	for (int i = 16; i < 26; i++)
+		ASSERT_EQ(RMI_GRANULE_DELEGATED, rmm_granule_state(m, G(i)));
+	ASSERT_EQ(RMI_GRANULE_UNDELEGATED, rmm_granule_state(m, G(26)));
+	check_ok(_metadata, m);
+	rmm_destroy(m);
+}
+
+/*
+ * Random calls on one realm, with arguments drawn near valid values so
+ * most reach the deep paths. After every call the invariants hold, and
+ * granules are conserved: every granule is in exactly one state and the
+ * counts per state match the trees.
+ */
+static void random_walk(struct __test_metadata *_metadata, const char *prof,
+			unsigned int seed)
+{
+	struct rmm *m = model(prof, 8);
+	uint64_t s = seed, out[5];
+	static const uint32_t fids[] = {
+		RMI_GRANULE_RANGE_DELEGATE, RMI_GRANULE_RANGE_UNDELEGATE,
+		RMI_RTT_CREATE, RMI_RTT_DESTROY, RMI_RTT_FOLD,
+		RMI_RTT_DATA_MAP, RMI_RTT_DATA_UNMAP, RMI_RTT_READ_ENTRY,
+		RMI_RTT_INIT_RIPAS, RMI_RTT_UNPROT_MAP, RMI_RTT_UNPROT_UNMAP,
+		RMI_DATA_MAP_INIT,
+	};
+
+	unsigned int nf = sizeof(fids) / sizeof(fids[0]), oks[16] = { 0 };
+
+	ASSERT_EQ(0ull, realm(m, 40));
+	for (int i = 0; i < 20000; i++) {
+		/* xorshift64 */
+		s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+		unsigned int k = (unsigned int)(s % nf);
+		uint32_t fid = fids[k];
+		uint64_t g = G(64 + (s >> 8) % 2048);	/* PA pool: 8 MiB */
+		int level = 2 + (int)((s >> 20) & 1);
+		uint64_t ipa = GIB + ((s >> 24) % 4) * MIB2 +
+			       (((s >> 30) & 1) ? ((s >> 32) % 512) * 4096 : 0);
+		unsigned int sz = (s >> 44) & 1;
+		uint64_t blk = sz ? MIB2 : 4096;
+		uint64_t pa = sz ? (g & ~(MIB2 - 1)) : g;
+		uint64_t desc = rmi_desc_encode(sz, 1, pa, 0);
+
+		if ((s >> 50) & 1 && fid != RMI_RTT_UNPROT_MAP &&
+		    fid != RMI_RTT_UNPROT_UNMAP)
+			ipa &= ~(blk - 1);
+		if (fid == RMI_RTT_UNPROT_MAP || fid == RMI_RTT_UNPROT_UNMAP)
+			ipa = (ipa & ~(blk - 1)) | (1ull << 39);
+		/* RTT operations: in either half */
+		if ((fid == RMI_RTT_CREATE || fid == RMI_RTT_DESTROY ||
+		     fid == RMI_RTT_FOLD || fid == RMI_RTT_READ_ENTRY) &&
+		    ((s >> 52) & 1))
+			ipa |= 1ull << 39;
+		out[0] = ~0ull;
+		switch (fid) {
+		case RMI_GRANULE_RANGE_DELEGATE:
+		case RMI_GRANULE_RANGE_UNDELEGATE: {
+			/* as a host does: call until done or an error */
+			uint64_t b = pa;
+
+			do {
+				rmm_call(m, fid, b, pa + blk, 0, 0, 0, out);
+				b = out[1];
+			} while (!out[0] && b < pa + blk);
+			break;
+		}
+		case RMI_RTT_CREATE:
+			rmm_call(m, fid, RD, g, ipa & ~(RMI_LEVEL_SIZE(level - 1) - 1),
+				 level, 0, out);
+			break;
+		case RMI_RTT_DESTROY:
+		case RMI_RTT_FOLD:
+		case RMI_RTT_READ_ENTRY:
+			rmm_call(m, fid, RD, ipa & ~(RMI_LEVEL_SIZE(level - 1) - 1),
+				 level, 0, 0, out);
+			break;
+		case RMI_RTT_DATA_MAP:
+		case RMI_RTT_UNPROT_MAP:
+			rmm_call(m, fid, RD, ipa, ipa + blk,
+				 rmi_flags_encode(1, 0, 0, 3), desc, out);
+			break;
+		case RMI_RTT_DATA_UNMAP:
+		case RMI_RTT_UNPROT_UNMAP:
+			rmm_call(m, fid, RD, ipa, ipa + blk * 3, 1, 0, out);
+			break;
+		case RMI_RTT_INIT_RIPAS:
+			rmm_call(m, fid, RD, ipa, ipa + blk, 0, 0, out);
+			break;
+		case RMI_DATA_MAP_INIT:
+			rmm_call(m, fid, RD, g, ipa, G(0x10000), 0, out);
+			break;
+		}
+		oks[k] += out[0] == 0;
+		if (i % 500 == 0 || i == 19999)
+			check_ok(_metadata, m);
+	}
+	/* the walk reached every command's success path */
+	for (unsigned int k = 0; k < nf; k++) {
+		if (!oks[k])
+			TH_LOG("%s never succeeded", rmi_cmd_name(fids[k]));
+		ASSERT_LT(0u, oks[k]);
+	}
+	rmm_destroy(m);
+}
+
+TEST(random_calls_keep_invariants_tf_rmm) { random_walk(_metadata, "tf-rmm", 7); }
+TEST(random_calls_keep_invariants_spec) { random_walk(_metadata, "spec", 11); }
+
+/* ---- races -------------------------------------------------------------------- */
+
+struct racer {
+	struct rmm *m;
+	pthread_barrier_t *bar;
+	uint32_t fid;
+	uint64_t x[5];
+	uint64_t ret;
+};
+
+static void *race_one(void *arg)
+{
+	struct racer *r = arg;
+
+	pthread_barrier_wait(r->bar);
+	r->ret = rmm_call(r->m, r->fid, r->x[0], r->x[1], r->x[2], r->x[3],
+			  r->x[4], NULL);
+	return NULL;
+}
+
+/* Run @n calls at once; returns how many answered SUCCESS. */
+static int race(struct racer *rs, int n)
+{
+	pthread_barrier_t bar;
+	pthread_t t[8];
+	int ok = 0;
+
+	pthread_barrier_init(&bar, NULL, (unsigned int)n);
+	for (int i = 0; i < n; i++) {
+		rs[i].bar = &bar;
+		pthread_create(&t[i], NULL, race_one, &rs[i]);
+	}
+	for (int i = 0; i < n; i++) {
+		pthread_join(t[i], NULL);
+		ok += rs[i].ret == 0;
+	}
+	pthread_barrier_destroy(&bar);
+	return ok;
+}
+
+TEST(race_delegate_one_granule)
+{
+	for (int round = 0; round < 200; round++) {
+		struct rmm *m = model("tf-rmm", 1);
+		struct racer rs[4];
+
+		for (int i = 0; i < 4; i++)
+			rs[i] = (struct racer){ .m = m,
+				.fid = RMI_GRANULE_RANGE_DELEGATE,
+				.x = { G(100), G(101) } };
+		ASSERT_EQ(1, race(rs, 4));
+		for (int i = 0; i < 4; i++)
+			if (rs[i].ret)
+				ASSERT_EQ(RMI_RETURN(RMI_ERROR_INPUT, 0), rs[i].ret);
+		rmm_destroy(m);
+	}
+}
+
+TEST(race_rtt_create_same_entry)
+{
+	/* [2] the loser sees ERROR_RTT(level - 1): the table exists */
+	for (int round = 0; round < 200; round++) {
+		struct rmm *m = model("tf-rmm", 1);
+		struct racer rs[4];
+
+		ASSERT_EQ(0ull, realm(m, 40));
+		ASSERT_EQ(0ull, delegate(m, G(200), G(204)));
+		for (int i = 0; i < 4; i++)
+			rs[i] = (struct racer){ .m = m, .fid = RMI_RTT_CREATE,
+				.x = { RD, G(200 + i), GIB, 2 } };
+		ASSERT_EQ(1, race(rs, 4));
+		for (int i = 0; i < 4; i++) {
+			if (rs[i].ret) {
+				ASSERT_EQ(RMI_RETURN(RMI_ERROR_RTT, 1), rs[i].ret);
+				ASSERT_EQ(RMI_GRANULE_DELEGATED,
+					  rmm_granule_state(m, G(200 + i)));
+			} else {
+				ASSERT_EQ(RMI_GRANULE_RTT,
+					  rmm_granule_state(m, G(200 + i)));
+			}
+		}
+		check_ok(_metadata, m);
+		rmm_destroy(m);
+	}
+}
+
+TEST(race_data_map_same_ipa)
+{
+	/* two PAs for one IPA: one maps, the other sees ERROR_RTT(3) and
+	 * its granule stays DELEGATED */
+	for (int round = 0; round < 200; round++) {
+		struct rmm *m = model("tf-rmm", 1);
+		struct racer rs[2];
+
+		ASSERT_EQ(0ull, realm(m, 40));
+		ASSERT_EQ(0ull, delegate(m, G(200), G(202)));
+		ASSERT_EQ(0ull, delegate(m, G(300), G(302)));
+		ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_CREATE, RD, G(200), GIB, 2,
+					 0, NULL));
+		ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_CREATE, RD, G(201), GIB, 3,
+					 0, NULL));
+		for (int i = 0; i < 2; i++)
+			rs[i] = (struct racer){ .m = m, .fid = RMI_RTT_DATA_MAP,
+				.x = { RD, GIB, GIB + 4096, 1,
+				       rmi_desc_encode(0, 1, G(300 + i), 0) } };
+		ASSERT_EQ(1, race(rs, 2));
+		for (int i = 0; i < 2; i++)
+			ASSERT_EQ(rs[i].ret ? RMI_GRANULE_DELEGATED :
+					      RMI_GRANULE_DATA,
+				  rmm_granule_state(m, G(300 + i)));
+		for (int i = 0; i < 2; i++)
+			if (rs[i].ret)
+				ASSERT_EQ(RMI_RETURN(RMI_ERROR_RTT, 3), rs[i].ret);
+		check_ok(_metadata, m);
+		rmm_destroy(m);
+	}
+}
+
+struct worker {
+	struct rmm *m;
+	int id;
+	int failures;
+};
+
+/* Each thread maps and unmaps its own 2 MiB regions, page by page. */
+static void *disjoint(void *arg)
+{
+	struct worker *w = arg;
+	uint64_t out[5];
+
+	for (int r = 0; r < 8; r++) {
+		uint64_t ipa = GIB + (uint64_t)(w->id * 8 + r) * MIB2;
+		uint64_t pa = 64 * GIB + (uint64_t)(w->id * 8 + r) * MIB2;
+		uint64_t rtt = G(0x1000 + w->id * 16 + r);
+
+		if (delegate(w->m, rtt, rtt + 4096) ||
+		    delegate(w->m, pa, pa + MIB2))
+			w->failures++;
+		/* the L2 table is shared: whoever creates it first wins */
+		rmm_call(w->m, RMI_RTT_CREATE, RD, G(0x2000 + w->id), GIB, 2, 0,
+			 NULL);
+		if (rmm_call(w->m, RMI_RTT_CREATE, RD, rtt, ipa, 3, 0, NULL))
+			w->failures++;
+		for (int p = 0; p < 512; p++)
+			if (rmm_call(w->m, RMI_RTT_DATA_MAP, RD, ipa + p * 4096,
+				     ipa + (p + 1) * 4096, 1,
+				     rmi_desc_encode(0, 1, pa + p * 4096, 0),
+				     out))
+				w->failures++;
+		/* unmap half again */
+		if (rmm_call(w->m, RMI_RTT_DATA_UNMAP, RD, ipa, ipa + MIB2 / 2,
+			     1, 0, out) || out[1] != ipa + MIB2 / 2)
+			w->failures++;
+	}
+	return NULL;
+}
+
+TEST(parallel_disjoint_regions)
+{
+	struct rmm *m = model("tf-rmm", 512);
+	struct worker w[4];
+	pthread_t t[4];
+	struct rmm_stats st;
+
+	ASSERT_EQ(0ull, realm(m, 40));
+	for (int i = 0; i < 4; i++)
+		ASSERT_EQ(0ull, delegate(m, G(0x2000 + i), G(0x2001 + i)));
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct worker){ .m = m, .id = i };
+		pthread_create(&t[i], NULL, disjoint, &w[i]);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		ASSERT_EQ(0, w[i].failures);
+	}
+	rmm_get_stats(m, &st);
+	/* 32 regions of 512 pages, half unmapped: 32 * 256 DATA; 32 L3 RTTs,
+	 * one L2 RTT, two roots; 3 of the 4 spare L2 granules lost the race */
+	ASSERT_EQ(32ull * 256, st.granules[RMI_GRANULE_DATA]);
+	ASSERT_EQ(32ull + 1 + 2, st.granules[RMI_GRANULE_RTT]);
+	ASSERT_EQ(33ull, st.rtts_live);
+	check_ok(_metadata, m);
+	rmm_destroy(m);
+}
+
+TEST(injection_rules)
+{
+	struct rmm *m = model("tf-rmm", 1);
+	struct rmi_inject_rule r = {
+		.command = RMI_GRANULE_RANGE_DELEGATE, .status = RMI_BUSY,
+		.index = 0, .probability = 100, .interval = 3, .times = 2,
+		.space = 1,
+	};
+	uint64_t out[5];
+	int failed[10];
+
+	ASSERT_EQ(0, rmm_set_inject(m, &r, 1, 1, NULL, NULL));
+	/* space 1: call 0 passes; then every 3rd eligible call fails
+	 * (calls 3 and 6), twice at most (times 2) */
+	for (int i = 0; i < 10; i++) {
+		uint64_t x0 = rmm_call(m, RMI_GRANULE_RANGE_DELEGATE, G(10 + i),
+				       G(11 + i), 0, 0, 0, out);
+
+		failed[i] = x0 != 0;
+		if (failed[i]) {
+			ASSERT_EQ(RMI_RETURN(RMI_BUSY, 0), x0);
+			ASSERT_EQ(G(10 + i), out[1]);
+			ASSERT_EQ(RMI_GRANULE_UNDELEGATED,
+				  rmm_granule_state(m, G(10 + i)));
+		}
+	}
+	for (int i = 0; i < 10; i++)
+		ASSERT_EQ(i == 3 || i == 6, failed[i]);
+	/* other commands are not eligible */
+	ASSERT_EQ(0ull, rmm_call(m, RMI_VERSION, 0x20000, 0, 0, 0, 0, NULL));
+	/* bad rules are refused */
+	r.probability = 101;
+	ASSERT_EQ(-1, rmm_set_inject(m, &r, 1, 1, NULL, NULL));
+	r.probability = 50;
+	r.interval = 0;
+	ASSERT_EQ(-1, rmm_set_inject(m, &r, 1, 1, NULL, NULL));
+	ASSERT_EQ(0, rmm_set_inject(m, NULL, 0, 0, NULL, NULL));
+	rmm_destroy(m);
+}
+
+TEST_HARNESS_MAIN
