@@ -657,8 +657,12 @@ static void cmd_rtt_destroy(struct rmm *m, const uint64_t *x, struct out *o)
 	i = idx_of(ipa, wl);
 	e = t->e[i];
 	if (wl < level - 1 || E_STATE(e) != RMI_ENTRY_TABLE) {
-		/* nothing to destroy up to the end of that entry */
-		o->x2 = align_up(ipa + 1, LSIZE(wl));
+		/*
+		 * Nothing to destroy: a non-live entry is non-live up to its
+		 * end; a block is live, so the non-live region is empty.
+		 */
+		o->x2 = E_STATE(e) == RMI_ENTRY_UNASSIGNED ?
+			align_up(ipa + 1, LSIZE(wl)) : ipa;
 		ret_status(o, RMI_ERROR_RTT, (unsigned int)wl);
 		rtt_unlock(t);
 		return;
