@@ -813,6 +813,9 @@ static void ripas_walk(struct realm *r, uint64_t base, uint64_t top,
 
 		if (addr + size > top)
 			break;
+		/* a TABLE entry is no leaf: the next call walks into it */
+		if (E_STATE(e) == RMI_ENTRY_TABLE)
+			break;
 		if (init && E_RIPAS(e) == RMI_RIPAS_DESTROYED)
 			break;
 		t->e[i] = (e & ~(3ull << 3)) | ((uint64_t)ripas << 3);
