@@ -18,7 +18,7 @@ LDLIBS_ALL := -pthread $(SAN) $(LDLIBS)
 LINUX_TAR  ?= /usr/src/linux-source-6.12.tar.xz
 
 RMM_SRCS   := $(wildcard sim/rmm/*.c)
-SIM_SRCS   := $(RMM_SRCS)
+SIM_SRCS   := $(RMM_SRCS) $(wildcard guests/*.c)
 BENCH_SRCS := $(wildcard bench/*.c)
 
 SIM_OBJS   := $(SIM_SRCS:%.c=$(BUILD)/%.o)
