@@ -895,7 +895,7 @@ static void cmd_data_map_init(struct rmm *m, const uint64_t *x, struct out *o)
 		ret_status(o, RMI_ERROR_REALM, 0);
 		return;
 	}
-	if ((ipa & 0xfff) || ipa >= prot_top(r) || !gt_valid(&m->gt, data)) {
+	if ((ipa & 0xfff) || ipa >= prot_top(r)) {
 		ret_status(o, RMI_ERROR_INPUT, 0);
 		return;
 	}
@@ -905,7 +905,8 @@ static void cmd_data_map_init(struct rmm *m, const uint64_t *x, struct out *o)
 		ret_status(o, RMI_ERROR_RTT, (unsigned int)l);
 	} else if (E_STATE(t->e[i]) != RMI_ENTRY_UNASSIGNED) {
 		ret_status(o, RMI_ERROR_RTT, RMI_RTT_LAST_LEVEL);
-	} else if (!gt_cas(&m->gt, data, RMI_GRANULE_DELEGATED,
+	} else if (!gt_valid(&m->gt, data) ||
+		   !gt_cas(&m->gt, data, RMI_GRANULE_DELEGATED,
 			   RMI_GRANULE_DATA)) {
 		ret_status(o, RMI_ERROR_INPUT, 0);
 	} else {
