@@ -1114,6 +1114,8 @@ static void cmd_unmap(struct rmm *m, const uint64_t *x, struct out *o, bool ns)
 		uint64_t e = t->e[i], ebase = addr & ~(size - 1);
 		unsigned int ripas;
 
+		if (E_STATE(e) == RMI_ENTRY_TABLE)
+			break;	/* deeper tables: the next call walks them */
 		if (E_STATE(e) != RMI_ENTRY_ASSIGNED) {
 			addr = ebase + size;	/* a hole: skip it */
 			continue;

@@ -124,6 +124,26 @@ void rmm_for_each_granule(struct rmm *m,
 				     enum rmi_granule_state st),
 			  void *ctx);
 
+/*
+ * What a realm's access to @ipa does with the tables as they are (no RMI
+ * call): completes, exits to the host with a stage-2 fault, or aborts in
+ * the realm (RIPAS EMPTY, or an unknown realm or IPA).
+ */
+enum rmm_access {
+	RMM_ACCESS_OK,
+	RMM_ACCESS_FAULT,
+	RMM_ACCESS_ABORT,
+};
+enum rmm_access rmm_guest_access(struct rmm *m, uint64_t rd, uint64_t ipa);
+
+/*
+ * Bytes mapped (ASSIGNED entries) in [@lo, @hi) of the realm at @rd, by
+ * the level of the entry: bytes[1] 1 GiB blocks, [2] 2 MiB blocks, [3]
+ * pages. -1 if there is no such realm.
+ */
+int rmm_realm_mapped_bytes(struct rmm *m, uint64_t rd, uint64_t lo,
+			   uint64_t hi, uint64_t bytes[4]);
+
 const char *rmi_cmd_name(uint32_t fid);
 int rmi_cmd_fid(const char *name);	/* -1 if unknown */
 const char *rmi_status_name(unsigned int status);
