@@ -13,16 +13,18 @@ CFLAGS_ALL := -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror \
               -Iinclude -Isim/rmm -Isim/host -Iguests -Ibench \
               -I$(BUILD)/kselftest $(CFLAGS) \
               -DRMIBENCH_VERSION='"$(VERSION)"'
-LDLIBS_ALL := -pthread $(SAN) $(LDLIBS)
+LDLIBS_ALL := -pthread $(SAN) -ljson-c -lm $(LDLIBS)
 
 LINUX_TAR  ?= /usr/src/linux-source-6.12.tar.xz
 
 RMM_SRCS   := $(wildcard sim/rmm/*.c)
-SIM_SRCS   := $(RMM_SRCS) $(wildcard guests/*.c)
+SIM_SRCS   := $(RMM_SRCS) $(wildcard sim/host/*.c) $(wildcard guests/*.c)
 BENCH_SRCS := $(wildcard bench/*.c)
 
 SIM_OBJS   := $(SIM_SRCS:%.c=$(BUILD)/%.o)
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
+# the bench objects but main: unit tests link them too
+BENCH_LIB_OBJS := $(filter-out $(BUILD)/bench/main.o,$(BENCH_OBJS))
 LIBSIM     := $(BUILD)/libsim.a
 RMIBENCH   := $(BUILD)/rmibench
 
@@ -74,9 +76,9 @@ $(KSFT_HDRS): $(LINUX_TAR)
 $(LINUX_TAR):
 	@echo "missing $(LINUX_TAR): run 'make deps' (Debian package linux-source-6.12)" >&2; exit 1
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBSIM) $(KSFT_HDRS)
+$(BUILD)/tests/%: tests/unit/%.c $(BENCH_LIB_OBJS) $(LIBSIM) $(KSFT_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter -Wno-sign-compare -o $@ $< $(LIBSIM) $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter -Wno-sign-compare -o $@ $< $(BENCH_LIB_OBJS) $(LIBSIM) $(LDLIBS_ALL)
 
 $(BUILD)/perf/%: tests/perf/%.c $(LIBSIM)
 	@mkdir -p $(dir $@)

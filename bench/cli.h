@@ -19,6 +19,8 @@ struct subcmd {
 };
 
 int cmd_rmi_script(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
 
 /* "4k", "2M", "1G", "0x1000", "1G+2M": bytes. -1 on a malformed value. */
 int cli_parse_size(const char *s, uint64_t *v);

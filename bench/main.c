@@ -9,6 +9,10 @@
 #include "cli.h"
 
 static const struct subcmd subcmds[] = {
+	{ "run", "run one workload on the sim and write a result file",
+	  cmd_run },
+	{ "matrix", "run a cross product of strategies, profiles, folios, vCPUs",
+	  cmd_matrix },
 	{ "rmi-script", "run RMI calls from a scenario file on the RMM model",
 	  cmd_rmi_script },
 };

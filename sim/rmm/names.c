@@ -20,9 +20,9 @@ const char *rmi_cmd_name(uint32_t fid)
 	}
 }
 
-int rmi_cmd_fid(const char *name)
+int64_t rmi_cmd_fid(const char *name)
 {
-#define CMD_CMP_(n, id)	if (!strcmp(name, #n)) return (int)RMI_FID(id);
+#define CMD_CMP_(n, id)	if (!strcmp(name, #n)) return (int64_t)RMI_FID(id);
 	RMI_COMMANDS(CMD_CMP_)
 #undef CMD_CMP_
 	return -1;

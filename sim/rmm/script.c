@@ -315,6 +315,12 @@ static int parse_name_val(struct parser *p, const char *tok, int (*fn)(const cha
 	return perr(p, "unknown %s '%s'", what, tok);
 }
 
+static int no_names(const char *s)
+{
+	(void)s;
+	return -1;
+}
+
 static int ripas_from_name(const char *s)
 {
 #define RIPAS_CMP_(n, v)	if (!strcmp(s, #n)) return (v);
@@ -344,7 +350,11 @@ static int set_arg(struct parser *p, struct call *c, int i, const char *val)
 		if (parse_desc(val, &v))
 			return perr(p, "bad descriptor '%s'", val);
 	} else if (!strcmp(name, "command") || !strcmp(name, "fid")) {
-		if (parse_name_val(p, val, rmi_cmd_fid, &v, "command"))
+		int64_t fid = rmi_cmd_fid(val);
+
+		if (fid >= 0)
+			v = (uint64_t)fid;
+		else if (parse_name_val(p, val, no_names, &v, "command"))
 			return -1;
 		if (v && v < 0x1000)
 			v |= RMI_FID_BASE;	/* a short id */

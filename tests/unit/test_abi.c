@@ -23,8 +23,8 @@ TEST(function_ids)
 	ASSERT_FALSE(RMI_FID_IS_RMI(0xC4000204u));
 	ASSERT_FALSE(RMI_FID_IS_RMI(0x84000150u));
 	ASSERT_STREQ("RTT_DATA_MAP", rmi_cmd_name(0xC40001F5u));
-	ASSERT_EQ((int)0xC40001F6u, rmi_cmd_fid("RTT_DATA_UNMAP"));
-	ASSERT_EQ(-1, rmi_cmd_fid("RTT_DATA_MAPX"));
+	ASSERT_EQ((int64_t)0xC40001F6u, rmi_cmd_fid("RTT_DATA_UNMAP"));
+	ASSERT_EQ((int64_t)-1, rmi_cmd_fid("RTT_DATA_MAPX"));
 	ASSERT_EQ(NULL, rmi_cmd_name(0xC4000151u));
 }
 

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rmibench: what one run measured, and the result file it becomes.
+ *
+ * struct run_result is filled by the sim (sim/host, bench/run.c) or, on a
+ * real host, from the BPF tools' records; result_write_json() turns it
+ * into the versioned JSON file documented in results/README.md.
+ */
+#ifndef RMIBENCH_RESULT_H
+#define RMIBENCH_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rmi_abi.h"
+#include "rtt_strategy.h"
+
+#define RESULT_SCHEMA_VERSION	1
+
+enum deleg_variant {
+	DELEG_V14,	/* any delegate failure: "raced", back to the guest */
+	DELEG_V15,	/* progress-reporting delegate, map what was done */
+	DELEG_COUNT,
+};
+
+enum folio_mode {
+	FOLIO_4K,
+	FOLIO_2M,
+	FOLIO_1G,
+	FOLIO_MIXED,	/* per 1 GiB: 1G, 2M, 4K folios in turn, seeded */
+	FOLIO_COUNT,
+};
+
+enum sched_kind {
+	SCHED_DET,	/* discrete-event, seeded, virtual time */
+	SCHED_THREADS,	/* one pthread per vCPU */
+	SCHED_COUNT,
+};
+
+const char *deleg_name(enum deleg_variant d);
+const char *folio_name(enum folio_mode f);
+const char *sched_name(enum sched_kind s);
+int deleg_from_name(const char *s);	/* -1 if unknown */
+int folio_from_name(const char *s);
+int sched_from_name(const char *s);
+int strategy_from_name(const char *s);
+
+/* The settings of one run: the names are the result file's and the CLI's. */
+struct run_config {
+	enum rmi_rtt_strategy strategy;
+	enum deleg_variant delegation;
+	char profile[16];		/* RMM profile name */
+	unsigned int delegate_granules;	/* granules per delegate call */
+	enum folio_mode folio;
+	uint64_t ipa;			/* --ipa BASE */
+	uint64_t size;			/* --size BYTES */
+	unsigned int vcpus;
+	char workload[16];		/* pattern name */
+	bool shared_region;
+	unsigned int write_pct;
+	unsigned int shared_pct;	/* accesses through the shared alias */
+	unsigned int passes;
+	uint64_t stride;
+	enum sched_kind scheduler;
+	uint64_t seed;
+	unsigned int s2sz;
+	char calibration[256];		/* cost table file, "" = default */
+	char inject[512];		/* injection rules as given, "" = none */
+	uint64_t livelock_faults;	/* consecutive no-progress re-faults */
+};
+
+/* A log2 histogram of nanoseconds with a percentile summary. */
+#define HIST_BUCKETS	48
+struct hist {
+	uint64_t bucket[HIST_BUCKETS];	/* [i]: values in [2^i, 2^(i+1)) ns;
+					 * [0] also holds 0 */
+	uint64_t count, sum, min, max;
+};
+
+void hist_add(struct hist *h, uint64_t ns);
+void hist_merge(struct hist *dst, const struct hist *src);
+/* The value under which @pct percent of samples fall (bucket upper
+ * bound, clamped to max); 0 if empty. */
+uint64_t hist_percentile(const struct hist *h, double pct);
+
+/* Statuses get their own bucket up to ERROR_GRANULE; the rest share one. */
+#define STATUS_BUCKETS	(RMI_ERROR_GRANULE + 2)
+#define STATUS_OTHER	(RMI_ERROR_GRANULE + 1)
+
+#define MAX_WARN_KINDS	16
+
+struct warn_kind {
+	char reason[96];	/* as the kernel's WARN would say it */
+	uint64_t count;
+};
+
+struct run_counts {
+	uint64_t faults;		/* stage-2 faults the host handled */
+	uint64_t faults_private, faults_shared;
+	uint64_t refaults;		/* faults on a page whose folio had
+					 * already been faulted on */
+	uint64_t rmi_calls;
+	uint64_t rmi_calls_setup;	/* realm creation and activation */
+	uint64_t rmi_calls_fault;	/* while the workload ran */
+	uint64_t rmi_calls_teardown;	/* destruction and audit */
+	uint64_t by_cmd[RMI_CMD_COUNT][STATUS_BUCKETS];
+	uint64_t rtts_created;		/* RTT_CREATE successes */
+	uint64_t rtts_destroyed;	/* RTT_DESTROY and RTT_FOLD successes */
+	uint64_t rtt_pages_peak;	/* peak live non-root RTTs */
+	uint64_t rtt_pages_end;		/* live non-root RTTs before teardown */
+	uint64_t mapped_bytes[4];	/* by level, before teardown: [1] 1G
+					 * blocks, [2] 2M blocks, [3] pages */
+	uint64_t delegate_races;	/* map returned 0 after a failed
+					 * delegate: "raced with another vCPU" */
+	uint64_t partial_delegations;	/* v15: mapped only what delegated */
+	uint64_t leaked_granules;	/* not undelegated after teardown */
+	uint64_t leaked_by_state[7];	/* the same by granule state */
+	uint64_t warnings;
+	uint64_t guest_errors;		/* errors returned to the guest */
+	uint64_t injected;		/* injected RMI failures */
+	uint64_t accesses;		/* guest accesses made */
+	uint64_t granules_delegated;	/* host's own count */
+	struct warn_kind warn[MAX_WARN_KINDS];
+	unsigned int nwarn;
+};
+
+struct run_result {
+	struct run_config cfg;
+	struct run_counts counts;
+	struct hist lat_model;		/* fault latency, modelled ns */
+	struct hist lat_wall;		/* fault latency, wall clock ns */
+	struct hist calls_per_fault;	/* RMI calls per fault (as "ns") */
+	char outcome[256];		/* "ok", or why the realm died */
+	bool cost_model_default;	/* the assumed table, not calibrated */
+	double wall_seconds;		/* whole run */
+	double virtual_seconds;		/* det: virtual time at the end */
+	uint64_t model_bytes;		/* RMM model memory at the peak */
+};
+
+/*
+ * Write @r as JSON to @path atomically (temporary file in the same
+ * directory, fsync, rename): a reader sees the old file or the new one.
+ * Returns 0, or -1 with a one-line reason in @err.
+ */
+int result_write_json(const struct run_result *r, const char *path,
+		      char *err, size_t errlen);
+
+/* Cost model: fixed + per-granule nanoseconds per command. */
+struct cost_entry {
+	uint64_t fixed_ns;
+	uint64_t per_granule_ns;
+};
+
+struct cost_model {
+	struct cost_entry cmd[RMI_CMD_COUNT];
+	uint64_t fault_overhead_ns;	/* exit, KVM fault handling, re-entry */
+	uint64_t access_ns;		/* a guest access that does not fault */
+	bool is_default;
+	char source[256];
+};
+
+void cost_model_default(struct cost_model *c);
+/*
+ * Load a calibration file (JSON, format in results/README.md) over the
+ * default table. Returns 0, or -1 with a one-line reason in @err; @c is
+ * unchanged on error.
+ */
+int cost_model_load(struct cost_model *c, const char *path, char *err,
+		    size_t errlen);
+
+/* ---- reading result files back, derived values, reports ------------------ */
+
+/*
+ * What a result file says beyond struct run_result: where and with what
+ * it was made. Filled by result_read_json_meta(); strings are "" when the
+ * file has null there.
+ */
+struct result_meta {
+	char version[64];		/* rmibench version */
+	char git[64];			/* git describe at build time */
+	char backend[16];		/* "sim" or "kernel" */
+	char hostname[64];
+	char kernel[64];		/* uname release */
+	char cpu[128];			/* CPU model */
+	unsigned int nproc;
+	char timestamp[32];		/* UTC, ISO-8601 */
+	char cost_source[256];		/* the cost model's source */
+	char folio_case[96];		/* which case the folio mode models */
+};
+
+/*
+ * Read a result file written by result_write_json(), checking every
+ * field's presence, type and range. Returns 0, or -1 with one line naming
+ * the file and the field in @err; @r (and @m) are then undefined.
+ * Unknown fields are ignored (a compatible addition does not bump the
+ * schema version). @m may be NULL.
+ */
+int result_read_json(const char *path, struct run_result *r, char *err,
+		     size_t errlen);
+int result_read_json_meta(const char *path, struct run_result *r,
+			  struct result_meta *m, char *err, size_t errlen);
+
+/*
+ * Write @len bytes to @path atomically, as result_write_json() does.
+ * Returns 0, or -1 with a one-line reason in @err.
+ */
+int result_write_file_atomic(const char *path, const void *data,
+			     size_t len, char *err, size_t errlen);
+
+/* Which case a folio mode describes: today's hosts or huge folios. */
+const char *folio_case(enum folio_mode f);
+
+/* Derived values, as the result file and the report give them. */
+double result_calls_per_fault(const struct run_result *r);	/* 0 if no faults */
+double result_rtt_pages_per_gib(const struct run_result *r);	/* end RTTs per GiB mapped */
+double result_block_coverage(const struct run_result *r);	/* (l1+l2)/(l1+l2+l3) */
+uint64_t result_mapped_total(const struct run_result *r);
+
+/*
+ * The `rmibench run` command line that repeats the run of @c (options
+ * named after the config fields). Returns the length it needed, as
+ * snprintf does.
+ */
+int result_command_line(const struct run_config *c, char *buf, size_t len);
+
+/* Optional inputs of a report; any pointer may be NULL. */
+struct report_opts {
+	const char *command;		/* the command that made these runs */
+	const char *const *names;	/* n file names, for the run list */
+	const struct result_meta *meta;	/* n entries: backend, cost source */
+};
+
+/*
+ * Write DIR/summary.md, DIR/runs.tsv and DIR/latency.tsv for @n runs, each
+ * atomically. @o may be NULL. Returns 0, or -1 with one line in @err.
+ */
+int report_write_dir(const char *dir, const struct run_result *rs, size_t n,
+		     const struct report_opts *o, char *err, size_t errlen);
+
+#endif /* RMIBENCH_RESULT_H */

@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rmibench sim: the host's realm stage-2 fault path.
+ *
+ * Names and shapes follow arch/arm64/kvm/rmi.c of the CCA host series
+ * (v14, May 2026; v15, July 2026). What differs between the versions under
+ * review is isolated in small named functions:
+ *
+ *  - the RTT strategy on ERROR_RTT: rmi_rtt_create_last_level() from
+ *    include/rtt_strategy.h (the same header the kernel patch uses), and
+ *    whether the map retries once after creating (v14's "full") or loops
+ *    back to DATA_MAP (v15's "one level", and "block");
+ *  - delegation handling: rmi_delegate_range() reports how far it got;
+ *    delegate_failed_v14() / delegate_failed_v15() decide what a failure
+ *    means to realm_map_protected().
+ */
+#include <errno.h>
+
+#include "host.h"
+#include "probes.h"
+
+#define PAGE_SIZE	RMI_GRANULE_SIZE
+#define LAST_LEVEL	RMI_RTT_LAST_LEVEL
+
+static inline uint64_t level_mapsize(int level)
+{
+	return RMI_LEVEL_SIZE(level);
+}
+
+static inline uint64_t align_down(uint64_t v, uint64_t a)
+{
+	return v & ~(a - 1);
+}
+
+static inline uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+static inline bool is_aligned(uint64_t v, uint64_t a)
+{
+	return !(v & (a - 1));
+}
+
+/* find_map_level(): the shallowest level a [start, end) mapping fits. */
+static int find_map_level(struct host *h, uint64_t start, uint64_t end)
+{
+	return rmi_rtt_map_level(start, end - start, h->start_level);
+}
+
+/* ---- delegation ---------------------------------------------------------- */
+
+/*
+ * Delegate [phys, phys + size), one RMI call per step of the RMM's
+ * granules-per-call. Returns 0 or -ENXIO; *delegated_phys (if given) is
+ * how far it got: v15's interface. v14's callers ignore it.
+ */
+int rmi_delegate_range(struct host_vcpu *v, uint64_t phys, uint64_t size,
+		       uint64_t *delegated_phys)
+{
+	uint64_t top = phys + size, addr = phys, out[5], ret = 0;
+
+	while (addr < top) {
+		ret = host_rmi_call(v, RMI_GRANULE_RANGE_DELEGATE, addr, top,
+				    0, 0, 0, out);
+		if (RMI_RETURN_STATUS(ret) != RMI_SUCCESS)
+			break;
+		addr = out[1];
+	}
+	v->c.granules_delegated += (addr - phys) >> RMI_GRANULE_SHIFT;
+	RMIB_PROBE4(delegate, phys, size, addr - phys,
+		    RMI_RETURN_STATUS(ret));
+	if (delegated_phys)
+		*delegated_phys = addr;
+	return addr < top ? -ENXIO : 0;
+}
+
+int rmi_undelegate_range(struct host_vcpu *v, uint64_t phys, uint64_t size)
+{
+	uint64_t top = phys + size, addr = phys, out[5], ret;
+
+	while (addr < top) {
+		ret = host_rmi_call(v, RMI_GRANULE_RANGE_UNDELEGATE, addr, top,
+				    0, 0, 0, out);
+		if (RMI_RETURN_STATUS(ret) != RMI_SUCCESS)
+			return -ENXIO;
+		addr = out[1];
+	}
+	return 0;
+}
+
+/* An RTT page: a host page, delegated (alloc_delegated_granule). */
+uint64_t alloc_delegated_granule(struct host_vcpu *v)
+{
+	uint64_t pa = host_alloc_page(v->h);
+
+	if (!pa)
+		return 0;
+	if (rmi_delegate_range(v, pa, PAGE_SIZE, NULL)) {
+		host_free_page(v->h, pa);
+		return 0;
+	}
+	return pa;
+}
+
+/* free_delegated_page(): undelegate; a page that cannot be is leaked. */
+void free_delegated_granule(struct host_vcpu *v, uint64_t pa)
+{
+	if (rmi_undelegate_range(v, pa, PAGE_SIZE)) {
+		host_warn(v, "undelegate of a freed page failed: page leaked");
+		return;
+	}
+	host_free_page(v->h, pa);
+}
+
+/* ---- RTTs -------------------------------------------------------------- */
+
+static void rtt_live_add(struct host *h, int64_t n)
+{
+	int64_t now = __atomic_add_fetch(&h->rtts_live, n, __ATOMIC_RELAXED);
+	uint64_t peak = __atomic_load_n(&h->rtts_peak, __ATOMIC_RELAXED);
+
+	while (now > 0 && (uint64_t)now > peak &&
+	       !__atomic_compare_exchange_n(&h->rtts_peak, &peak,
+					    (uint64_t)now, false,
+					    __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED))
+		;
+}
+
+static uint64_t realm_rtt_create(struct host_vcpu *v, uint64_t ipa, int level,
+				 uint64_t rtt)
+{
+	ipa = align_down(ipa, level_mapsize(level - 1));
+	return host_rmi_call(v, RMI_RTT_CREATE, v->h->rd, rtt, ipa,
+			     (uint64_t)level, 0, NULL);
+}
+
+/*
+ * Create the RTTs of levels @level + 1 .. @max_level covering @ipa. A
+ * table another vCPU created first (ERROR_RTT at level - 1) is fine: its
+ * page is given back. Returns 0, -ENOMEM or -ENXIO (with a WARN).
+ */
+int realm_create_rtt_levels(struct host_vcpu *v, uint64_t ipa, int level,
+			    int max_level)
+{
+	while (level++ < max_level) {
+		uint64_t rtt = alloc_delegated_granule(v), ret;
+
+		if (!rtt)
+			return -ENOMEM;
+		ret = realm_rtt_create(v, ipa, level, rtt);
+		RMIB_PROBE3(rtt_create, ipa, level, RMI_RETURN_STATUS(ret));
+		if (RMI_RETURN_STATUS(ret) == RMI_ERROR_RTT &&
+		    (int)RMI_RETURN_INDEX(ret) == level - 1) {
+			/* the table exists already */
+			free_delegated_granule(v, rtt);
+			continue;
+		}
+		if (ret) {
+			host_warn(v, "failed to create RTT at level %d: %s %u",
+				  level,
+				  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?",
+				  RMI_RETURN_INDEX(ret));
+			free_delegated_granule(v, rtt);
+			return -ENXIO;
+		}
+		v->c.rtts_created++;
+		v->fault_rtts++;
+		rtt_live_add(v->h, 1);
+	}
+	return 0;
+}
+
+/* ---- the RTT strategies (the comparison under review) ---------------------- */
+
+/*
+ * After ERROR_RTT(@err_level) for a mapping that fits @map_level: create
+ * the levels the strategy asks for. Returns what realm_create_rtt_levels()
+ * returns. The decision itself is the shared pure function.
+ */
+static int realm_create_missing_rtts(struct host_vcpu *v, uint64_t ipa,
+				     int err_level, int map_level)
+{
+	int last = rmi_rtt_create_last_level(v->h->strategy, err_level,
+					     map_level);
+
+	return realm_create_rtt_levels(v, ipa, err_level, last);
+}
+
+/*
+ * v14 creates every level and retries the map once; a second ERROR_RTT is
+ * a WARN and the fault fails. The one-level and block strategies loop
+ * back to the map, as v15 does.
+ */
+static bool strategy_retries_once(enum rmi_rtt_strategy s)
+{
+	return s == RMI_RTT_STRATEGY_FULL;
+}
+
+/* ---- unmapping ------------------------------------------------------------ */
+
+/* undelegate_range_desc(): give back what one DATA_UNMAP unmapped */
+static int undelegate_range_desc(struct host_vcpu *v, uint64_t desc)
+{
+	uint64_t bytes = rmi_desc_bytes(desc);
+
+	if (RMI_DESC_STATE(desc) == RMI_DESC_STATE_UNDELEGATED || !bytes)
+		return 0;
+	return rmi_undelegate_range(v, RMI_DESC_ADDR(desc), bytes);
+}
+
+void realm_unmap_private_range(struct host_vcpu *v, uint64_t start,
+			       uint64_t end)
+{
+	struct host *h = v->h;
+	uint64_t addr, next, out[5], ret;
+
+	for (addr = start; addr < end; addr = next) {
+		ret = host_rmi_call(v, RMI_RTT_DATA_UNMAP, h->rd, addr, end,
+				    RMI_ADDR_TYPE_SINGLE, 0, out);
+		next = out[1];
+		if (RMI_RETURN_STATUS(ret) == RMI_ERROR_RTT) {
+			uint64_t rtt;
+
+			if (next > addr)
+				continue;	/* nothing mapped up to next */
+			/* part of a block: unfold it one level down */
+			rtt = alloc_delegated_granule(v);
+			if (!rtt) {
+				host_warn(v, "no page to unfold a block");
+				return;
+			}
+			ret = realm_rtt_create(v, addr,
+					       (int)RMI_RETURN_INDEX(ret) + 1,
+					       rtt);
+			if (ret) {
+				host_warn(v, "unfold for unmap failed: %s",
+					  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?");
+				free_delegated_granule(v, rtt);
+				return;
+			}
+			v->c.rtts_created++;
+			rtt_live_add(h, 1);
+			next = addr;
+			continue;
+		}
+		if (ret) {
+			host_warn(v, "DATA_UNMAP failed: %s",
+				  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?");
+			next = addr + PAGE_SIZE;	/* as the kernel: go on */
+			continue;
+		}
+		if (undelegate_range_desc(v, out[2])) {
+			host_warn(v, "undelegate after DATA_UNMAP failed");
+			break;
+		}
+	}
+	realm_fold_rtt_level(v, h->start_level + 1, start, end);
+}
+
+void realm_unmap_shared_range(struct host_vcpu *v, uint64_t start,
+			      uint64_t end)
+{
+	struct host *h = v->h;
+	uint64_t shared = 1ull << (h->ia_bits - 1), addr, next, out[5], ret;
+
+	start |= shared;
+	end |= shared;
+	for (addr = start; addr < end; addr = next) {
+		ret = host_rmi_call(v, RMI_RTT_UNPROT_UNMAP, h->rd, addr, end,
+				    RMI_ADDR_TYPE_NONE, 0, out);
+		next = out[1];
+		if (RMI_RETURN_STATUS(ret) == RMI_ERROR_RTT) {
+			int err_level = (int)RMI_RETURN_INDEX(ret);
+			int level = find_map_level(h, addr, end);
+
+			if (next > addr)
+				continue;	/* nothing mapped up to next */
+			if (err_level >= level) {
+				next = align_down(addr, level_mapsize(err_level)) +
+				       level_mapsize(err_level);
+				continue;
+			}
+			if (realm_create_rtt_levels(v, addr, err_level, level)) {
+				host_warn(v, "RTT creation for shared unmap failed");
+				return;
+			}
+			next = addr;
+			continue;
+		}
+		if (ret) {
+			host_warn(v, "UNPROT_UNMAP failed: %s",
+				  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?");
+			return;
+		}
+	}
+	realm_fold_rtt_level(v, h->start_level + 1, start, end);
+}
+
+/*
+ * Fold RTTs of @level over [start, end) into their parents where they are
+ * homogeneous. Returns 0, a negative errno, or the number of tables that
+ * could not be folded.
+ */
+int realm_fold_rtt_level(struct host_vcpu *v, int level, uint64_t start,
+			 uint64_t end)
+{
+	struct host *h = v->h;
+	uint64_t map_size, addr, next, out[5], ret;
+	int not_folded = 0, r;
+
+	if (level > LAST_LEVEL)
+		return -EINVAL;
+	map_size = level_mapsize(level - 1);
+	for (addr = start; addr < end; addr = next) {
+		next = align_up(addr + 1, map_size);
+		ret = host_rmi_call(v, RMI_RTT_FOLD, h->rd,
+				    align_down(addr, map_size), (uint64_t)level,
+				    0, 0, out);
+		switch (RMI_RETURN_STATUS(ret)) {
+		case RMI_SUCCESS:
+			free_delegated_granule(v, out[1]);
+			v->c.rtts_destroyed++;
+			rtt_live_add(h, -1);
+			break;
+		case RMI_ERROR_RTT:
+			if (level == LAST_LEVEL ||
+			    (int)RMI_RETURN_INDEX(ret) < level) {
+				not_folded++;
+				break;
+			}
+			r = realm_fold_rtt_level(v, level + 1, addr, next);
+			if (r < 0)
+				return r;
+			if (r == 0)
+				next = addr;	/* children gone: try again */
+			break;
+		default:
+			host_warn(v, "RTT_FOLD failed: %s",
+				  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?");
+			return -ENXIO;
+		}
+	}
+	return not_folded;
+}
+
+/* ---- mapping ---------------------------------------------------------------- */
+
+/*
+ * addr_range_desc(): one block when the size is a block size, else pages
+ * (at most 511 per call, as the series does).
+ */
+static uint64_t addr_range_desc(uint64_t phys, uint64_t size)
+{
+	for (int level = LAST_LEVEL; level >= 1; level--)
+		if (size == level_mapsize(level))
+			return rmi_desc_encode(RMI_LEVEL_TO_DESC_SIZE(level), 1,
+					       phys, RMI_DESC_STATE_DELEGATED);
+	size >>= RMI_GRANULE_SHIFT;
+	return rmi_desc_encode(RMI_DESC_SIZE_4K,
+			       (unsigned int)(size < 511 ? size : 511), phys,
+			       RMI_DESC_STATE_DELEGATED);
+}
+
+/*
+ * What a failed delegation means to the fault. Returns true if the fault
+ * is over ("raced with another vCPU": back to the guest), else updates
+ * *map_size to what may be mapped.
+ */
+static bool delegate_failed_v14(struct host_vcpu *v, uint64_t ipa,
+				uint64_t phys, uint64_t delegated,
+				uint64_t *map_size)
+{
+	/* granules delegated before the failure stay delegated */
+	(void)delegated;
+	(void)map_size;
+	RMIB_PROBE3(delegate_race, ipa, phys, *map_size);
+	v->c.delegate_races++;
+	return true;
+}
+
+static bool delegate_failed_v15(struct host_vcpu *v, uint64_t ipa,
+				uint64_t phys, uint64_t delegated,
+				uint64_t *map_size)
+{
+	if (delegated == phys) {
+		RMIB_PROBE3(delegate_race, ipa, phys, *map_size);
+		v->c.delegate_races++;
+		return true;
+	}
+	/* partly delegated: map as much as was */
+	*map_size = delegated - phys;
+	v->c.partial_delegations++;
+	return false;
+}
+
+int realm_map_protected(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
+			uint64_t map_size)
+{
+	struct host *h = v->h;
+	uint64_t base_phys = phys, base_ipa = ipa, delegated, ipa_top, out[5];
+	uint64_t ret = 0;
+	int map_level, last_err_level = -1;
+	uint64_t last_err_ipa = ~0ull;
+
+	if (!is_aligned(map_size, PAGE_SIZE) || !is_aligned(ipa, map_size)) {
+		host_warn(v, "realm_map_protected: unaligned %#llx size %#llx",
+			  (unsigned long long)ipa,
+			  (unsigned long long)map_size);
+		return -EINVAL;
+	}
+
+	if (rmi_delegate_range(v, phys, map_size, &delegated)) {
+		bool over = h->v15_delegate ?
+			    delegate_failed_v15(v, ipa, phys, delegated,
+						&map_size) :
+			    delegate_failed_v14(v, ipa, phys, delegated,
+						&map_size);
+
+		if (over)
+			return 0;
+	}
+
+	ipa_top = ipa + map_size;
+	map_level = find_map_level(h, ipa, ipa_top);
+	while (ipa < ipa_top) {
+		uint64_t desc = addr_range_desc(phys, ipa_top - ipa);
+		int err_level;
+
+		ret = host_rmi_call(v, RMI_RTT_DATA_MAP, h->rd, ipa, ipa_top,
+				    RMI_ADDR_TYPE_SINGLE, desc, out);
+		if (RMI_RETURN_STATUS(ret) == RMI_ERROR_RTT) {
+			err_level = (int)RMI_RETURN_INDEX(ret);
+			if (err_level >= LAST_LEVEL) {
+				host_warn(v, "DATA_MAP: ERROR_RTT at level 3");
+				goto err_undelegate;
+			}
+			if (ipa == last_err_ipa && err_level == last_err_level &&
+			    !strategy_retries_once(h->strategy)) {
+				/*
+				 * The loop would not end: the walk stops at
+				 * the same level although its next table
+				 * exists. The kernel spins here forever.
+				 */
+				host_warn(v, "DATA_MAP: ERROR_RTT(%d) again after RTT creation: endless loop",
+					  err_level);
+				ret = RMI_RETURN(RMI_ERROR_RTT, err_level);
+				goto err_undelegate;
+			}
+			last_err_ipa = ipa;
+			last_err_level = err_level;
+			if (realm_create_missing_rtts(v, ipa, err_level,
+						      map_level))
+				goto err_undelegate;
+			if (!strategy_retries_once(h->strategy))
+				continue;
+			ret = host_rmi_call(v, RMI_RTT_DATA_MAP, h->rd, ipa,
+					    ipa_top, RMI_ADDR_TYPE_SINGLE, desc,
+					    out);
+		}
+		if (ret) {
+			host_warn(v, "DATA_MAP failed: %s %u",
+				  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?",
+				  RMI_RETURN_INDEX(ret));
+			goto err_undelegate;
+		}
+		phys += out[1] - ipa;
+		ipa = out[1];
+	}
+	return 0;
+
+err_undelegate:
+	realm_unmap_private_range(v, base_ipa, ipa);
+	if (rmi_undelegate_range(v, base_phys, map_size))
+		/* what cannot be undelegated stays with the RMM */
+		host_warn(v, "undelegate after a failed map failed");
+	return -ENXIO;
+}
+
+int realm_map_non_secure(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
+			 uint64_t size)
+{
+	struct host *h = v->h;
+	uint64_t ipa_top = ipa + size, out[5], ret;
+	uint64_t flags = rmi_flags_encode(RMI_ADDR_TYPE_SINGLE, 0, 0,
+					  RMI_S2AP_READ | RMI_S2AP_WRITE);
+	int map_level = find_map_level(h, ipa, ipa_top);
+
+	while (ipa < ipa_top) {
+		uint64_t desc = addr_range_desc(phys, ipa_top - ipa);
+
+		ret = host_rmi_call(v, RMI_RTT_UNPROT_MAP, h->rd, ipa, ipa_top,
+				    flags, desc, out);
+		if (RMI_RETURN_STATUS(ret) == RMI_ERROR_RTT) {
+			int level = (int)RMI_RETURN_INDEX(ret);
+
+			if (level >= map_level) {
+				host_warn(v, "UNPROT_MAP: a mapping exists at level %d",
+					  level);
+				return -ENXIO;
+			}
+			if (realm_create_missing_rtts(v, ipa, level, map_level))
+				return -ENXIO;
+			continue;
+		}
+		if (ret) {
+			host_warn(v, "UNPROT_MAP failed: %s",
+				  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?");
+			return -ENXIO;
+		}
+		phys += out[1] - ipa;
+		ipa = out[1];
+	}
+	return 0;
+}
+
+/* ---- the fault ----------------------------------------------------------------- */
+
+static bool test_and_set_faulted(struct host *h, uint64_t ipa)
+{
+	uint64_t page = (ipa - h->gmem.ipa_base) >> RMI_GRANULE_SHIFT;
+	uint64_t bit = 1ull << (page & 63);
+	uint64_t old = __atomic_fetch_or(&h->faulted[page >> 6], bit,
+					 __ATOMIC_RELAXED);
+
+	return old & bit;
+}
+
+int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
+{
+	struct host *h = v->h;
+	bool private = ipa < (1ull << (h->ia_bits - 1));
+	uint64_t size, base, phys, t0 = 0, now;
+	struct timespec ts;
+	int ret;
+
+	if (private) {
+		if (ipa < h->gmem.ipa_base ||
+		    ipa >= h->gmem.ipa_base + h->gmem.size) {
+			/* no memslot: KVM hands the access to the VMM */
+			v->c.guest_errors++;
+			return -EFAULT;
+		}
+		size = gmem_folio_size(&h->gmem, ipa);
+		base = align_down(ipa, size);
+		phys = gmem_pa(&h->gmem, base);
+	} else {
+		size = PAGE_SIZE;
+		base = align_down(ipa, size);
+		phys = h->shared_pa_base +
+		       (base & ((1ull << (h->ia_bits - 1)) - 1));
+	}
+
+	v->c.faults++;
+	if (private) {
+		v->c.faults_private++;
+		if (test_and_set_faulted(h, base))
+			v->c.refaults++;
+	} else {
+		v->c.faults_shared++;
+	}
+	v->fault_calls = 0;
+	v->fault_rtts = 0;
+	v->fault_cost_ns = h->cost->fault_overhead_ns;
+	v->clock_ns += h->cost->fault_overhead_ns;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+
+	RMIB_PROBE4(realm_map_enter, v->id, base, size, private);
+	ret = private ? realm_map_protected(v, base, phys, size) :
+			realm_map_non_secure(v, base, phys, size);
+	RMIB_PROBE6(realm_map_exit, v->id, base, size, ret, v->fault_calls,
+		    v->fault_rtts);
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	hist_add(&v->lat_wall, (uint64_t)ts.tv_sec * 1000000000ull +
+			       (uint64_t)ts.tv_nsec - t0);
+	hist_add(&v->lat_model, v->fault_cost_ns);
+	hist_add(&v->calls_per_fault, v->fault_calls);
+
+	/*
+	 * Livelock watch: the same IPA again and no RMI call anywhere has
+	 * changed state since this vCPU's last fault ended.
+	 */
+	now = __atomic_load_n(&h->global_progress, __ATOMIC_RELAXED);
+	if (base == v->last_fault_ipa && now == v->progress_seen) {
+		v->same_faults++;
+	} else {
+		v->same_faults = 0;
+		v->last_fault_ipa = base;
+	}
+	v->progress_seen = now;
+	if (ret) {
+		v->c.guest_errors++;
+		host_kill(h, "vcpu %u: %s returned %d at IPA %#llx: KVM_RUN fails, the VMM kills the realm",
+			  v->id, private ? "realm_map_protected" :
+					   "realm_map_non_secure",
+			  ret, (unsigned long long)base);
+	} else if (h->cfg.livelock_faults &&
+		   v->same_faults >= h->cfg.livelock_faults) {
+		host_kill(h, "livelock: vcpu %u faulted on IPA %#llx %llu times with no progress anywhere",
+			  v->id, (unsigned long long)base,
+			  (unsigned long long)v->same_faults);
+	}
+	return ret;
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rmibench sim: the host's realm stage-2 path in user space.
+ *
+ * The functions mirror the CCA host series (arch/arm64/kvm/rmi.c) by name
+ * and shape so that a reviewer can read both side by side; they talk to the
+ * RMM model only through its SMC entry point, via one call site
+ * (host_rmi_call), as kernel/ patch 1 gives the kernel.
+ */
+#ifndef RMIBENCH_HOST_H
+#define RMIBENCH_HOST_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "result.h"
+#include "rmm.h"
+#include "rtt_strategy.h"
+
+struct host;
+struct sched;
+
+/* A vCPU: its counters are its own, merged when the run ends. */
+struct host_vcpu {
+	struct host *h;
+	unsigned int id;
+	uint64_t rec;			/* its REC granule */
+	uint64_t clock_ns;		/* virtual time (modelled costs) */
+	uint64_t rng;			/* seeded, for cost jitter */
+	/* the fault being handled */
+	uint64_t fault_calls, fault_rtts, fault_cost_ns;
+	/* livelock watch: consecutive no-progress faults on one IPA */
+	uint64_t last_fault_ipa, same_faults, progress_seen;
+	struct run_counts c;
+	struct hist lat_model, lat_wall, calls_per_fault;
+	struct sched *sched;		/* det: its coroutine */
+	void *sched_priv;
+	bool stop;			/* the run is over for this vCPU */
+};
+
+/* guest_memfd-like backing: a folio per aligned block, PA = base + off. */
+struct gmem {
+	enum folio_mode mode;
+	uint64_t ipa_base, size;	/* the memslot */
+	uint64_t pa_base;		/* 1 GiB aligned */
+	uint64_t seed;
+};
+
+uint64_t gmem_folio_size(const struct gmem *g, uint64_t ipa);
+uint64_t gmem_pa(const struct gmem *g, uint64_t ipa);
+
+struct host {
+	struct rmm *m;
+	struct run_config cfg;
+	const struct cost_model *cost;
+	enum rmi_rtt_strategy strategy;
+	bool v15_delegate;		/* delegation handling */
+
+	uint64_t rd;
+	unsigned int ia_bits;		/* S2SZ */
+	int start_level;
+	uint64_t pgd_phys;		/* root RTTs */
+	unsigned int pgd_pages;
+
+	struct gmem gmem;
+	uint64_t shared_pa_base;	/* NS memory behind shared IPAs */
+
+	/* host pages for RD, RECs and RTTs: a bump allocator + free list */
+	pthread_mutex_t page_lock;
+	uint64_t page_next, page_end;
+	uint64_t *free_pages;
+	size_t nfree, capfree;
+
+	/* folios already faulted on: one bit per 4 KiB page of the slot */
+	uint64_t *faulted;
+	uint64_t global_progress;	/* atomic: RMI state changes */
+	int64_t rtts_live;		/* atomic: non-root RTTs */
+	uint64_t rtts_peak;		/* atomic max */
+	int dead;			/* atomic: the realm died */
+	char why[256];			/* why it died (first reason) */
+	pthread_mutex_t warn_lock;
+
+	unsigned int nvcpus;
+	struct host_vcpu *vcpus;
+	struct host_vcpu setup;		/* the VMM's own thread */
+	struct sched *sched;
+};
+
+/* One call site for every RMI command: counts, costs, probes, yields. */
+uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
+		       uint64_t x2, uint64_t x3, uint64_t x4, uint64_t x5,
+		       uint64_t out[5]);
+
+/* WARN(): counted with its reason, as the kernel's splat would show it. */
+void host_warn(struct host_vcpu *v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The realm dies where the kernel would kill the VM. */
+void host_kill(struct host *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- fault path (fault.c) ----------------------------------------------- */
+
+int rmi_delegate_range(struct host_vcpu *v, uint64_t phys, uint64_t size,
+		       uint64_t *delegated_phys);
+int rmi_undelegate_range(struct host_vcpu *v, uint64_t phys, uint64_t size);
+int realm_create_rtt_levels(struct host_vcpu *v, uint64_t ipa, int level,
+			    int max_level);
+int realm_map_protected(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
+			uint64_t map_size);
+int realm_map_non_secure(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
+			 uint64_t size);
+void realm_unmap_private_range(struct host_vcpu *v, uint64_t start,
+			       uint64_t end);
+void realm_unmap_shared_range(struct host_vcpu *v, uint64_t start,
+			      uint64_t end);
+int realm_fold_rtt_level(struct host_vcpu *v, int level, uint64_t start,
+			 uint64_t end);
+
+/*
+ * A stage-2 fault at @ipa taken by vCPU @v (kvm_handle_guest_abort ->
+ * realm_map_ipa): maps the folio around it. Returns 0 (back to the guest)
+ * or a negative errno (KVM_RUN fails: the VMM gives up on the realm).
+ */
+int host_handle_fault(struct host_vcpu *v, uint64_t ipa);
+
+/* ---- life cycle (realm.c) --------------------------------------------------- */
+
+int host_init(struct host *h, const struct run_config *cfg,
+	      const struct cost_model *cost, char *err, size_t errlen);
+/* RD, root RTTs, RECs, RIPAS of the memslot, activation. */
+int kvm_activate_realm(struct host *h);
+/* Unmap all, terminate, tear down RTTs, destroy, undelegate, audit. */
+void kvm_destroy_realm(struct host *h);
+void host_fini(struct host *h);
+/* Install RMI error-injection rules in the model (0, or -1 if refused). */
+int host_set_inject(struct host *h, const struct rmi_inject_rule *rules,
+		    unsigned int n);
+/* Merge the vCPUs' counters into @r (after the run). */
+void host_collect(struct host *h, struct run_result *r);
+
+/* host pages (already delegated by the caller as needed) */
+uint64_t host_alloc_page(struct host *h);
+void host_free_page(struct host *h, uint64_t pa);
+uint64_t alloc_delegated_granule(struct host_vcpu *v);
+void free_delegated_granule(struct host_vcpu *v, uint64_t pa);
+
+/* ---- scheduling (sched.c) ----------------------------------------------------- */
+
+/*
+ * Run every vCPU's workload to its end or to the realm's death. Returns 0,
+ * or -1 with a reason in @err if the scheduler could not run.
+ */
+int sched_run(struct host *h, char *err, size_t errlen);
+/* Called by host_rmi_call after each RMI call: may switch vCPUs (det). */
+void sched_point(struct host_vcpu *v);
+
+#endif /* RMIBENCH_HOST_H */

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rmibench sim: the two vCPU schedulers.
+ *
+ * det: a discrete-event scheduler in virtual time. Each vCPU is a
+ *   coroutine; its clock advances by the cost model at every RMI call and
+ *   guest access. The vCPU with the earliest clock runs until its clock
+ *   passes the next one's (ties: a seeded choice), so vCPUs interleave at
+ *   RMI-call granularity, races happen, and the same seed gives the same
+ *   run. One vCPU runs straight through, with no switching at all.
+ * threads: one pthread per vCPU against the thread-safe model: real
+ *   contention, wall-clock latencies, no reproducibility.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "workload.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define RMIB_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RMIB_ASAN 1
+#endif
+#endif
+
+#ifdef RMIB_ASAN
+void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom,
+				    size_t size);
+void __sanitizer_finish_switch_fiber(void *fake_stack_save,
+				     const void **bottom_old, size_t *size_old);
+#define STACK_SIZE	(1u << 20)
+#else
+#define STACK_SIZE	(256u << 10)
+#endif
+
+struct coro {
+	ucontext_t ctx;
+	void *stack;
+	bool done;
+};
+
+struct sched {
+	struct host *h;
+	enum sched_kind kind;
+	struct wl_config wl;
+	ucontext_t main;
+	struct coro *co;
+	unsigned int cur;
+	uint64_t horizon;	/* earliest clock among the others */
+	uint64_t tie;		/* seeded tie-breaks */
+	uint64_t total;		/* accesses of all vCPUs, for progress */
+	bool progress;		/* a progress line on stderr */
+	double t0, last;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static inline uint64_t xorshift(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
+static void switch_to(struct sched *s, ucontext_t *from, ucontext_t *to,
+		      const void *stack, size_t size)
+{
+#ifdef RMIB_ASAN
+	void *fake = NULL;
+
+	__sanitizer_start_switch_fiber(&fake, stack, size);
+	swapcontext(from, to);
+	__sanitizer_finish_switch_fiber(fake, NULL, NULL);
+#else
+	(void)stack;
+	(void)size;
+	swapcontext(from, to);
+#endif
+	(void)s;
+}
+
+void sched_point(struct host_vcpu *v)
+{
+	struct sched *s = v->sched;
+
+	if (!s || s->kind != SCHED_DET || s->h->nvcpus == 1 ||
+	    v->clock_ns <= s->horizon)
+		return;
+	/* another vCPU's next event comes first: let it run */
+	switch_to(s, &s->co[v->id].ctx, &s->main, NULL, 0);
+}
+
+/* ---- a vCPU: the guest's accesses and the faults they take ------------------ */
+
+static void vcpu_body(struct host_vcpu *v)
+{
+	struct host *h = v->h;
+	struct sched *s = v->sched;
+	uint64_t shared = 1ull << (h->ia_bits - 1), ipa;
+	unsigned int shared_pct = h->cfg.shared_pct;
+	struct wl_iter it;
+	bool write;
+
+	wl_iter_init(&it, &s->wl, v->id);
+	while (!__atomic_load_n(&h->dead, __ATOMIC_RELAXED) &&
+	       wl_next(&it, &ipa, &write)) {
+		v->c.accesses++;
+		v->clock_ns += h->cost->access_ns;
+		if (shared_pct && xorshift(&v->rng) % 100 < shared_pct)
+			ipa |= shared;	/* the same page, through its alias */
+		for (;;) {
+			enum rmm_access a = rmm_guest_access(h->m, h->rd, ipa);
+
+			if (a == RMM_ACCESS_OK)
+				break;
+			if (a == RMM_ACCESS_ABORT) {
+				v->c.guest_errors++;
+				host_kill(h, "vcpu %u: external abort at IPA %#llx: RIPAS is not RAM",
+					  v->id, (unsigned long long)ipa);
+				return;
+			}
+			if (host_handle_fault(v, ipa) ||
+			    __atomic_load_n(&h->dead, __ATOMIC_RELAXED))
+				return;
+		}
+		if (!(v->c.accesses & 4095))
+			__atomic_fetch_add(&s->total, 4096, __ATOMIC_RELAXED);
+		sched_point(v);
+	}
+}
+
+static void progress_line(struct sched *s, bool last)
+{
+	uint64_t all = 0;
+
+	if (!s->progress)
+		return;
+	for (unsigned int i = 0; i < s->h->nvcpus; i++)
+		all += wl_total_accesses(&s->wl, i);
+	fprintf(stderr, "\rrmibench: %5.1f%% of %llu accesses, %.1f s%s",
+		all ? 100.0 * (double)__atomic_load_n(&s->total,
+						      __ATOMIC_RELAXED) /
+			      (double)all : 0.0,
+		(unsigned long long)all, now_s() - s->t0, last ? "\n" : "");
+}
+
+/* ---- det ------------------------------------------------------------------ */
+
+static struct sched *entry_sched;
+
+static void coro_entry(void)
+{
+	struct sched *s = entry_sched;
+	unsigned int id = s->cur;
+
+#ifdef RMIB_ASAN
+	__sanitizer_finish_switch_fiber(NULL, NULL, NULL);
+#endif
+	vcpu_body(&s->h->vcpus[id]);
+	s->co[id].done = true;
+	switch_to(s, &s->co[id].ctx, &s->main, NULL, 0);
+}
+
+static int run_det(struct sched *s, char *err, size_t errlen)
+{
+	struct host *h = s->h;
+	unsigned int n = h->nvcpus;
+
+	if (n == 1) {
+		vcpu_body(&h->vcpus[0]);
+		return 0;
+	}
+	s->co = calloc(n, sizeof(*s->co));
+	if (!s->co)
+		goto nomem;
+	entry_sched = s;
+	for (unsigned int i = 0; i < n; i++) {
+		s->co[i].stack = malloc(STACK_SIZE);
+		if (!s->co[i].stack)
+			goto nomem;
+		getcontext(&s->co[i].ctx);
+		s->co[i].ctx.uc_stack.ss_sp = s->co[i].stack;
+		s->co[i].ctx.uc_stack.ss_size = STACK_SIZE;
+		s->co[i].ctx.uc_link = NULL;
+		makecontext(&s->co[i].ctx, coro_entry, 0);
+	}
+	for (;;) {
+		unsigned int best = n, ties = 0;
+		uint64_t min = UINT64_MAX, next = UINT64_MAX;
+
+		/* the earliest clock runs; equal clocks: a seeded pick */
+		for (unsigned int i = 0; i < n; i++) {
+			uint64_t c = h->vcpus[i].clock_ns;
+
+			if (s->co[i].done)
+				continue;
+			if (c < min) {
+				min = c;
+				best = i;
+				ties = 1;
+			} else if (c == min && xorshift(&s->tie) % ++ties == 0) {
+				best = i;
+			}
+		}
+		if (best == n)
+			break;
+		for (unsigned int i = 0; i < n; i++)
+			if (i != best && !s->co[i].done &&
+			    h->vcpus[i].clock_ns < next)
+				next = h->vcpus[i].clock_ns;
+		s->horizon = next;
+		s->cur = best;
+		switch_to(s, &s->main, &s->co[best].ctx, s->co[best].stack,
+			  STACK_SIZE);
+		if (s->progress && now_s() - s->last > 1.0) {
+			progress_line(s, false);
+			s->last = now_s();
+		}
+	}
+	for (unsigned int i = 0; i < n; i++)
+		free(s->co[i].stack);
+	free(s->co);
+	s->co = NULL;
+	return 0;
+nomem:
+	if (s->co)
+		for (unsigned int i = 0; i < n; i++)
+			free(s->co[i].stack);
+	free(s->co);
+	s->co = NULL;
+	snprintf(err, errlen, "out of memory for vCPU stacks");
+	return -1;
+}
+
+/* ---- threads ----------------------------------------------------------------- */
+
+static void *thread_main(void *arg)
+{
+	vcpu_body(arg);
+	return NULL;
+}
+
+static int run_threads(struct sched *s, char *err, size_t errlen)
+{
+	struct host *h = s->h;
+	pthread_t *t = calloc(h->nvcpus, sizeof(*t));
+	unsigned int started = 0;
+	int rc = 0;
+
+	if (!t) {
+		snprintf(err, errlen, "out of memory for vCPU threads");
+		return -1;
+	}
+	for (; started < h->nvcpus; started++) {
+		int e = pthread_create(&t[started], NULL, thread_main,
+				       &h->vcpus[started]);
+
+		if (e) {
+			snprintf(err, errlen, "cannot start vCPU thread: %s",
+				 strerror(e));
+			host_kill(h, "vCPU threads could not start");
+			rc = -1;
+			break;
+		}
+	}
+	for (unsigned int i = 0; i < started; i++) {
+		if (s->progress) {
+			struct timespec ts;
+
+			while (pthread_tryjoin_np(t[i], NULL) == EBUSY) {
+				progress_line(s, false);
+				ts = (struct timespec){ 0, 200000000 };
+				nanosleep(&ts, NULL);
+			}
+		} else {
+			pthread_join(t[i], NULL);
+		}
+	}
+	free(t);
+	return rc;
+}
+
+int sched_run(struct host *h, char *err, size_t errlen)
+{
+	struct sched s = {
+		.h = h,
+		.kind = h->cfg.scheduler,
+		.tie = (h->cfg.seed * 0x9e3779b97f4a7c15ull) | 1,
+		.progress = isatty(STDERR_FILENO),
+		.t0 = now_s(),
+	};
+	const char *why;
+	int wp, rc;
+
+	wp = wl_pattern_from_name(h->cfg.workload);
+	if (wp < 0) {
+		snprintf(err, errlen, "unknown workload '%s'", h->cfg.workload);
+		return -1;
+	}
+	s.wl = (struct wl_config){
+		.pattern = (enum wl_pattern)wp,
+		.base = h->cfg.ipa,
+		.size = h->cfg.size,
+		.nvcpus = h->nvcpus,
+		.shared_region = h->cfg.shared_region,
+		.stride = h->cfg.stride,
+		.write_pct = h->cfg.write_pct,
+		.passes = h->cfg.passes,
+		.seed = h->cfg.seed,
+	};
+	why = wl_config_check(&s.wl);
+	if (why) {
+		snprintf(err, errlen, "workload: %s", why);
+		return -1;
+	}
+	h->sched = &s;
+	for (unsigned int i = 0; i < h->nvcpus; i++)
+		h->vcpus[i].sched = &s;
+	rc = s.kind == SCHED_THREADS ? run_threads(&s, err, errlen) :
+				       run_det(&s, err, errlen);
+	for (unsigned int i = 0; i < h->nvcpus; i++)
+		h->vcpus[i].sched = NULL;
+	h->sched = NULL;
+	if (s.progress) {
+		s.total = 0;
+		for (unsigned int i = 0; i < h->nvcpus; i++)
+			s.total += h->vcpus[i].c.accesses;
+		progress_line(&s, true);
+	}
+	return rc;
+}
