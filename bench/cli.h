@@ -19,6 +19,7 @@ struct subcmd {
 };
 
 int cmd_rmi_script(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
 

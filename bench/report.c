@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rmibench: a report directory from a set of runs: summary.md for people,
+ * runs.tsv and latency.tsv for scripts/plots.gp. The files are described
+ * in results/README.md; every one is written atomically.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "result.h"
+
+/* ---- formatting helpers ------------------------------------------------------- */
+
+/* "0", "4 KiB", "1.5 GiB" */
+static void fmt_bytes(char *buf, size_t len, uint64_t v)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB",
+					    "PiB", "EiB" };
+	unsigned int u = 0;
+
+	if (!v) {
+		snprintf(buf, len, "0");
+		return;
+	}
+	while (u < 6 && v >= (1ull << (10 * (u + 1))))
+		u++;
+	if (!(v & ((1ull << (10 * u)) - 1)))
+		snprintf(buf, len, "%llu %s",
+			 (unsigned long long)(v >> (10 * u)), unit[u]);
+	else
+		snprintf(buf, len, "%.1f %s",
+			 (double)v / (double)(1ull << (10 * u)), unit[u]);
+}
+
+/* A string as one table cell: no line breaks, no column separators. */
+static void put_cell(FILE *f, const char *s, bool markdown)
+{
+	if (!*s) {
+		fputs("-", f);
+		return;
+	}
+	for (; *s; s++) {
+		if (*s == '\n' || *s == '\r' || *s == '\t')
+			fputc(' ', f);
+		else if (markdown && (*s == '|' || *s == '\\'))
+			fprintf(f, "\\%c", *s);
+		else
+			fputc(*s, f);
+	}
+}
+
+/* A label for plots: no quotes or backslashes to escape in gnuplot */
+static void put_label(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n' || *s == '\r' || *s == '\t' || *s == '"' ||
+		    *s == '\\' || *s == '\'')
+			fputc(' ', f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static double us(uint64_t ns)
+{
+	return (double)ns / 1000.0;
+}
+
+/* ---- groups: the runs a strategy is compared within --------------------------- */
+
+/*
+ * Runs that differ only in strategy form one group; a group's label names
+ * the settings that vary across the whole set of runs, so a set that only
+ * varies folio and strategy gets labels like "2m".
+ */
+enum dim {
+	D_PROFILE, D_FOLIO, D_VCPUS, D_DELEG, D_WORKLOAD, D_DGRAN, D_SCHED,
+	D_SHARED, D_SIZE, D_WRITE, D_SHARED_PCT, D_PASSES, D_STRIDE, D_SEED, D_S2SZ,
+	D_IPA, D_INJECT, D_CALIB, D_LIVELOCK, D_COUNT,
+};
+
+static void dim_value(const struct run_config *c, enum dim d, char *buf,
+		      size_t len)
+{
+	char b[32];
+
+	switch (d) {
+	case D_PROFILE:
+		snprintf(buf, len, "%s", c->profile);
+		break;
+	case D_FOLIO:
+		snprintf(buf, len, "%s", folio_name(c->folio));
+		break;
+	case D_VCPUS:
+		snprintf(buf, len, "%uv", c->vcpus);
+		break;
+	case D_DELEG:
+		snprintf(buf, len, "%s", deleg_name(c->delegation));
+		break;
+	case D_WORKLOAD:
+		snprintf(buf, len, "%s", c->workload);
+		break;
+	case D_DGRAN:
+		snprintf(buf, len, "dg%u", c->delegate_granules);
+		break;
+	case D_SCHED:
+		snprintf(buf, len, "%s", sched_name(c->scheduler));
+		break;
+	case D_SHARED:
+		snprintf(buf, len, "%s", c->shared_region ? "shared" : "private");
+		break;
+	case D_SIZE:
+		fmt_bytes(b, sizeof(b), c->size);
+		snprintf(buf, len, "%s", b);
+		break;
+	case D_WRITE:
+		snprintf(buf, len, "w%u%%", c->write_pct);
+		break;
+	case D_SHARED_PCT:
+		snprintf(buf, len, "s%u%%", c->shared_pct);
+		break;
+	case D_PASSES:
+		snprintf(buf, len, "x%u", c->passes);
+		break;
+	case D_STRIDE:
+		fmt_bytes(b, sizeof(b), c->stride);
+		snprintf(buf, len, "stride %s", b);
+		break;
+	case D_SEED:
+		snprintf(buf, len, "seed %llu", (unsigned long long)c->seed);
+		break;
+	case D_S2SZ:
+		snprintf(buf, len, "s2sz %u", c->s2sz);
+		break;
+	case D_IPA:
+		snprintf(buf, len, "ipa 0x%llx", (unsigned long long)c->ipa);
+		break;
+	case D_INJECT:
+		snprintf(buf, len, "%s%.24s", c->inject[0] ? "inject " : "",
+			 c->inject[0] ? c->inject : "no inject");
+		break;
+	case D_CALIB:
+		snprintf(buf, len, "%s", c->calibration[0] ? "calibrated" :
+			 "default costs");
+		break;
+	case D_LIVELOCK:
+		snprintf(buf, len, "livelock %llu",
+			 (unsigned long long)c->livelock_faults);
+		break;
+	default:
+		buf[0] = 0;
+		break;
+	}
+}
+
+/* the full value, for telling groups apart (labels may be cut short) */
+static bool dim_equal(const struct run_config *a, const struct run_config *b,
+		      enum dim d)
+{
+	switch (d) {
+	case D_INJECT:
+		return !strcmp(a->inject, b->inject);
+	case D_CALIB:
+		return !strcmp(a->calibration, b->calibration);
+	default: {
+		char x[96], y[96];
+
+		dim_value(a, d, x, sizeof(x));
+		dim_value(b, d, y, sizeof(y));
+		return !strcmp(x, y);
+	}
+	}
+}
+
+struct groups {
+	size_t *idx;		/* per run: its group */
+	char (*label)[160];	/* per run: its group's label */
+	size_t n;		/* number of groups */
+};
+
+static int make_groups(const struct run_result *rs, size_t n,
+		       struct groups *g)
+{
+	bool varies[D_COUNT] = { false };
+	size_t *first;
+
+	g->idx = calloc(n ? n : 1, sizeof(*g->idx));
+	g->label = calloc(n ? n : 1, sizeof(*g->label));
+	first = calloc(n ? n : 1, sizeof(*first));
+	if (!g->idx || !g->label || !first) {
+		free(g->idx);
+		free(g->label);
+		free(first);
+		return -1;
+	}
+	for (int d = 0; d < D_COUNT; d++)
+		for (size_t i = 1; i < n && !varies[d]; i++)
+			varies[d] = !dim_equal(&rs[0].cfg, &rs[i].cfg, d);
+
+	g->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t j, used = 0;
+
+		for (j = 0; j < g->n; j++) {
+			const struct run_config *a = &rs[i].cfg;
+			const struct run_config *b = &rs[first[j]].cfg;
+			int d;
+
+			for (d = 0; d < D_COUNT; d++)
+				if (varies[d] && !dim_equal(a, b, d))
+					break;
+			if (d == D_COUNT)
+				break;
+		}
+		g->idx[i] = j;
+		if (j < g->n) {
+			memcpy(g->label[i], g->label[first[j]], sizeof(g->label[i]));
+			continue;
+		}
+		first[g->n++] = i;
+		g->label[i][0] = 0;
+		for (int d = 0; d < D_COUNT; d++) {
+			char v[96];
+			size_t room = sizeof(g->label[i]) - used;
+			int w;
+
+			if (!varies[d])
+				continue;
+			dim_value(&rs[i].cfg, d, v, sizeof(v));
+			w = snprintf(g->label[i] + used, room, "%s%s",
+				     used ? " " : "", v);
+			if (w < 0 || (size_t)w >= room)
+				break;
+			used += (size_t)w;
+		}
+		if (!used)
+			snprintf(g->label[i], sizeof(g->label[i]), "all");
+	}
+	free(first);
+	return 0;
+}
+
+static void free_groups(struct groups *g)
+{
+	free(g->idx);
+	free(g->label);
+}
+
+/* ---- the three files ------------------------------------------------------------ */
+
+static const char *run_backend(const struct report_opts *o, size_t i)
+{
+	if (o && o->meta && o->meta[i].backend[0])
+		return o->meta[i].backend;
+	return "sim";
+}
+
+static const char *run_cost_source(const struct run_result *r,
+				   const struct report_opts *o, size_t i)
+{
+	if (o && o->meta && o->meta[i].cost_source[0])
+		return o->meta[i].cost_source;
+	if (r->cost_model_default)
+		return "default (assumed, not measured)";
+	return r->cfg.calibration[0] ? r->cfg.calibration : "calibrated";
+}
+
+/* "1-3, 5" for the runs (1-based) where pick(i) holds */
+static void put_run_list(FILE *f, size_t n, const bool *pick)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+
+		if (!pick[i])
+			continue;
+		while (j + 1 < n && pick[j + 1])
+			j++;
+		fprintf(f, "%s%zu", any ? ", " : "", i + 1);
+		if (j > i)
+			fprintf(f, "-%zu", j + 1);
+		any = true;
+		i = j;
+	}
+}
+
+static void summary_header(FILE *f, const struct run_result *rs, size_t n,
+			   const struct report_opts *o)
+{
+	bool *pick = calloc(n ? n : 1, sizeof(*pick));
+	bool all_default = true, folio_seen[FOLIO_COUNT] = { false };
+
+	fprintf(f, "# rmibench report\n\n");
+
+	/* backends, in order of first appearance */
+	fprintf(f, "- **Backend:** ");
+	for (size_t i = 0; i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < i; j++)
+			if (!strcmp(run_backend(o, i), run_backend(o, j)))
+				break;
+		if (j == i)
+			fprintf(f, "%s%s", i ? ", " : "", run_backend(o, i));
+	}
+	fprintf(f, "%s\n", n ? "" : "none (no runs)");
+
+	/* cost models */
+	for (size_t i = 0; i < n; i++)
+		all_default &= rs[i].cost_model_default;
+	if (n && all_default) {
+		fprintf(f, "- **Cost model:** ASSUMED default costs: latencies are "
+			"illustrative, counts are exact.\n");
+	} else if (pick) {
+		fprintf(f, "- **Cost model:** counts are exact whatever the costs;");
+		for (size_t i = 0; i < n; i++) {
+			const char *src = run_cost_source(&rs[i], o, i);
+			size_t j;
+
+			for (j = 0; j < i; j++)
+				if (!strcmp(src, run_cost_source(&rs[j], o, j)))
+					break;
+			if (j < i)
+				continue;
+			for (j = 0; j < n; j++)
+				pick[j] = !strcmp(src, run_cost_source(&rs[j], o, j));
+			fprintf(f, " runs ");
+			put_run_list(f, n, pick);
+			if (rs[i].cost_model_default)
+				fprintf(f, ": ASSUMED default costs, latencies "
+					"illustrative;");
+			else {
+				fprintf(f, ": calibrated, ");
+				put_cell(f, src, true);
+				fprintf(f, ";");
+			}
+		}
+		fprintf(f, "\n");
+	}
+
+	/* which case each folio mode describes */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned int)rs[i].cfg.folio < FOLIO_COUNT)
+			folio_seen[rs[i].cfg.folio] = true;
+	fprintf(f, "- **Cases:**\n");
+	for (int fm = 0; fm < FOLIO_COUNT; fm++)
+		if (folio_seen[fm])
+			fprintf(f, "  - folio `%s`: %s\n", folio_name(fm),
+				folio_case(fm));
+
+	fprintf(f, "- **Reproduce:** ");
+	if (o && o->command && o->command[0])
+		fprintf(f, "`%s`", o->command);
+	else
+		fprintf(f, "not recorded");
+	fprintf(f, "; each run alone: the commands under \"Runs\" below.\n\n");
+	free(pick);
+}
+
+static void summary_table(FILE *f, const struct run_result *rs, size_t n)
+{
+	fprintf(f, "| # | strategy | delegation | profile | folio | vCPUs | "
+		"workload | faults | refaults | RMI calls/fault | RTTs created | "
+		"RTT pages peak | RTT pages/GiB mapped | mapped L1 | mapped L2 | "
+		"mapped L3 | block coverage | delegate races | leaks | warnings | "
+		"p50 fault (us, modelled) | p99 fault (us, modelled) | outcome |\n");
+	fprintf(f, "|--:|---|---|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|"
+		"--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct run_result *r = &rs[i];
+		const struct run_counts *k = &r->counts;
+		char l1[32], l2[32], l3[32];
+
+		fmt_bytes(l1, sizeof(l1), k->mapped_bytes[1]);
+		fmt_bytes(l2, sizeof(l2), k->mapped_bytes[2]);
+		fmt_bytes(l3, sizeof(l3), k->mapped_bytes[3]);
+		fprintf(f, "| %zu | %s | %s | ", i + 1,
+			rmi_rtt_strategy_name(r->cfg.strategy),
+			deleg_name(r->cfg.delegation));
+		put_cell(f, r->cfg.profile, true);
+		fprintf(f, " | %s | %u | ", folio_name(r->cfg.folio),
+			r->cfg.vcpus);
+		put_cell(f, r->cfg.workload, true);
+		fprintf(f, " | %llu | %llu | %.2f | %llu | %llu | %.1f | %s | %s | "
+			"%s | %.1f%% | %llu | %llu | %llu | %.1f | %.1f | ",
+			(unsigned long long)k->faults,
+			(unsigned long long)k->refaults,
+			result_calls_per_fault(r),
+			(unsigned long long)k->rtts_created,
+			(unsigned long long)k->rtt_pages_peak,
+			result_rtt_pages_per_gib(r), l1, l2, l3,
+			100.0 * result_block_coverage(r),
+			(unsigned long long)k->delegate_races,
+			(unsigned long long)k->leaked_granules,
+			(unsigned long long)k->warnings,
+			us(hist_percentile(&r->lat_model, 50)),
+			us(hist_percentile(&r->lat_model, 99)));
+		put_cell(f, r->outcome, true);
+		fprintf(f, " |\n");
+	}
+}
+
+static void summary_runs(FILE *f, const struct run_result *rs, size_t n,
+			 const struct report_opts *o)
+{
+	fprintf(f, "\n## Runs\n\n");
+	for (size_t i = 0; i < n; i++) {
+		int len = result_command_line(&rs[i].cfg, NULL, 0);
+		char *cmd = malloc((size_t)len + 1);
+
+		fprintf(f, "%zu. ", i + 1);
+		if (o && o->names && o->names[i]) {
+			fputc('`', f);
+			put_cell(f, o->names[i], false);
+			fputs("`: ", f);
+		}
+		if (cmd) {
+			result_command_line(&rs[i].cfg, cmd, (size_t)len + 1);
+			fprintf(f, "`%s`", cmd);
+			free(cmd);
+		}
+		fputc('\n', f);
+	}
+	fprintf(f, "\nThe counts come from the model and are exact for a "
+		"deterministic (det) run; latencies are modelled from the cost "
+		"table and, for wall-clock figures, depend on the machine. "
+		"Plots: calls-per-fault.png, rtt-pages-per-gib.png, "
+		"mapped-bytes.png, latency.png.\n");
+}
+
+static void runs_tsv(FILE *f, const struct run_result *rs, size_t n,
+		     const struct groups *g, const struct report_opts *o)
+{
+	fprintf(f, "run\tstrategy\tstrategy_idx\tgroup\tgroup_idx\tlabel\t"
+		"delegation\tprofile\tfolio\tvcpus\tworkload\tfaults\trefaults\t"
+		"rmi_calls\trmi_calls_per_fault\trtts_created\trtt_pages_peak\t"
+		"rtt_pages_end\trtt_pages_per_gib\tmapped_l1\tmapped_l2\t"
+		"mapped_l3\tblock_coverage\tdelegate_races\tleaked_granules\t"
+		"warnings\tguest_errors\tlat_model_p50_ns\tlat_model_p99_ns\t"
+		"lat_wall_p50_ns\tlat_wall_p99_ns\tcost_default\tbackend\t"
+		"outcome\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct run_result *r = &rs[i];
+		const struct run_counts *k = &r->counts;
+		const char *sn = rmi_rtt_strategy_name(r->cfg.strategy);
+
+		fprintf(f, "%zu\t%s\t%d\t", i + 1, sn, (int)r->cfg.strategy);
+		put_label(f, g->label[i]);
+		fprintf(f, "\t%zu\t%s ", g->idx[i], sn);
+		put_label(f, g->label[i]);
+		fprintf(f, "\t%s\t", deleg_name(r->cfg.delegation));
+		put_cell(f, r->cfg.profile, false);
+		fprintf(f, "\t%s\t%u\t", folio_name(r->cfg.folio), r->cfg.vcpus);
+		put_cell(f, r->cfg.workload, false);
+		fprintf(f, "\t%llu\t%llu\t%llu\t%.6g\t%llu\t%llu\t%llu\t%.6g\t"
+			"%llu\t%llu\t%llu\t%.6g\t%llu\t%llu\t%llu\t%llu\t%llu\t"
+			"%llu\t%llu\t%llu\t%d\t",
+			(unsigned long long)k->faults,
+			(unsigned long long)k->refaults,
+			(unsigned long long)k->rmi_calls,
+			result_calls_per_fault(r),
+			(unsigned long long)k->rtts_created,
+			(unsigned long long)k->rtt_pages_peak,
+			(unsigned long long)k->rtt_pages_end,
+			result_rtt_pages_per_gib(r),
+			(unsigned long long)k->mapped_bytes[1],
+			(unsigned long long)k->mapped_bytes[2],
+			(unsigned long long)k->mapped_bytes[3],
+			result_block_coverage(r),
+			(unsigned long long)k->delegate_races,
+			(unsigned long long)k->leaked_granules,
+			(unsigned long long)k->warnings,
+			(unsigned long long)k->guest_errors,
+			(unsigned long long)hist_percentile(&r->lat_model, 50),
+			(unsigned long long)hist_percentile(&r->lat_model, 99),
+			(unsigned long long)hist_percentile(&r->lat_wall, 50),
+			(unsigned long long)hist_percentile(&r->lat_wall, 99),
+			r->cost_model_default ? 1 : 0);
+		put_cell(f, run_backend(o, i), false);
+		fputc('\t', f);
+		put_cell(f, r->outcome, false);
+		fputc('\n', f);
+	}
+}
+
+static double frac(uint64_t part, uint64_t whole)
+{
+	return whole ? (double)part / (double)whole : 0.0;
+}
+
+static void latency_tsv(FILE *f, const struct run_result *rs, size_t n,
+			const struct groups *g)
+{
+	fprintf(f, "run\tstrategy\tstrategy_idx\tgroup_idx\tlabel\tfolio\tbucket\t"
+		"lo_ns\thi_ns\tmodel_count\tmodel_frac\twall_count\twall_frac\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct hist *m = &rs[i].lat_model, *w = &rs[i].lat_wall;
+		const char *sn = rmi_rtt_strategy_name(rs[i].cfg.strategy);
+		int lo = -1, hi = -1;
+
+		for (int b = 0; b < HIST_BUCKETS; b++) {
+			if (!m->bucket[b] && !w->bucket[b])
+				continue;
+			if (lo < 0)
+				lo = b;
+			hi = b;
+		}
+		for (int b = lo; lo >= 0 && b <= hi; b++) {
+			fprintf(f, "%zu\t%s\t%d\t%zu\t%s ", i + 1, sn,
+				(int)rs[i].cfg.strategy, g->idx[i], sn);
+			put_label(f, g->label[i]);
+			fprintf(f, "\t%s\t%d\t%llu\t%llu\t%llu\t%.6g\t%llu\t%.6g\n",
+				folio_name(rs[i].cfg.folio), b,
+				b ? 1ull << b : 0ull, (2ull << b) - 1,
+				(unsigned long long)m->bucket[b],
+				frac(m->bucket[b], m->count),
+				(unsigned long long)w->bucket[b],
+				frac(w->bucket[b], w->count));
+		}
+	}
+}
+
+/* ---- writing ---------------------------------------------------------------- */
+
+static int write_one(const char *dir, const char *name, char *text,
+		     size_t len, char *err, size_t errlen)
+{
+	size_t plen = strlen(dir) + strlen(name) + 2;
+	char *path = malloc(plen);
+	int ret;
+
+	if (!path) {
+		snprintf(err, errlen, "%s/%s: out of memory", dir, name);
+		return -1;
+	}
+	snprintf(path, plen, "%s/%s", dir, name);
+	ret = result_write_file_atomic(path, text, len, err, errlen);
+	free(path);
+	return ret;
+}
+
+int report_write_dir(const char *dir, const struct run_result *rs, size_t n,
+		     const struct report_opts *o, char *err, size_t errlen)
+{
+	static const char *const names[] = { "summary.md", "runs.tsv",
+					     "latency.tsv" };
+	struct groups g;
+	int ret = 0;
+
+	if (make_groups(rs, n, &g)) {
+		snprintf(err, errlen, "%s: out of memory", dir);
+		return -1;
+	}
+	for (size_t fi = 0; fi < 3 && !ret; fi++) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+
+		if (!f) {
+			snprintf(err, errlen, "%s/%s: out of memory", dir,
+				 names[fi]);
+			ret = -1;
+			break;
+		}
+		switch (fi) {
+		case 0:
+			summary_header(f, rs, n, o);
+			summary_table(f, rs, n);
+			summary_runs(f, rs, n, o);
+			break;
+		case 1:
+			runs_tsv(f, rs, n, &g, o);
+			break;
+		default:
+			latency_tsv(f, rs, n, &g);
+			break;
+		}
+		if (ferror(f) | fclose(f)) {
+			snprintf(err, errlen, "%s/%s: out of memory", dir,
+				 names[fi]);
+			ret = -1;
+		} else {
+			ret = write_one(dir, names[fi], text, len, err, errlen);
+		}
+		free(text);
+	}
+	free_groups(&g);
+	return ret;
+}
