@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "host.h"
 #include "result.h"
+#include "run.h"
 #include "workload.h"
 
 #define MAX_RULES	16

@@ -369,8 +369,18 @@ void kvm_destroy_realm(struct host *h)
 
 	if (!h->rd)
 		goto audit;
-	realm_unmap_shared_range(v, 0, prot);
-	realm_unmap_private_range(v, 0, prot);
+	/*
+	 * kvm_stage2_unmap_range() over the protected half, in the 1 GiB
+	 * chunks stage2_apply_range() cuts it into: shared, then private.
+	 * As in the series, the last chunk's shared alias ends where it
+	 * starts (end | shared bit == end) and is not unmapped.
+	 */
+	for (uint64_t a = 0; a < prot; a += GIB) {
+		uint64_t e = a + GIB < prot ? a + GIB : prot;
+
+		realm_unmap_shared_range(v, a, e);
+		realm_unmap_private_range(v, a, e);
+	}
 	if (host_rmi_call(v, RMI_REALM_TERMINATE, h->rd, 0, 0, 0, 0, NULL)) {
 		host_warn(v, "REALM_TERMINATE failed");
 		goto audit;

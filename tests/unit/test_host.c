@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The sim's host fault path end to end: exact counts derived by hand from
+ * rmi-facts.md for every RTT strategy and RMM profile with 4 KiB and 2 MiB
+ * folios, the failure the kernel would show where a strategy cannot work,
+ * delegate races under both schedulers, v14 and v15 delegation handling
+ * under injected failures, leak audits, and reproducibility.
+ *
+ * Common set-up unless a test says otherwise: S2SZ 40 (start level 1, two
+ * root RTTs), one vCPU touching the memslot [1 GiB, 2 GiB) page after page,
+ * one granule per GRANULE_RANGE_DELEGATE call.
+ *
+ * Costs per fault, in RMI calls (rmi-facts.md 5, 6):
+ *  - a 2 MiB folio's delegation: 512 calls; a 4 KiB folio's: 1;
+ *  - each RTT the fault creates: 2 (delegate its page, RTT_CREATE);
+ *  - each RTT_DATA_MAP: 1, whether it answers ERROR_RTT or SUCCESS.
+ * Realm set-up (kvm_activate_realm) issues 11 calls: RMM_ACTIVATE,
+ * VERSION, FEATURES, delegate RD (1), delegate 2 root RTTs (2),
+ * REALM_CREATE, delegate REC (1), REC_CREATE, RTT_INIT_RIPAS (one call:
+ * [1 GiB, 2 GiB) is one whole L1 entry, fact 9.13), REALM_ACTIVATE.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+
+#include "rmm.h"
+#include "run.h"
+
+#define GIB	(1ull << 30)
+#define MIB	(1ull << 20)
+
+static struct run_result *run(struct run_config *c,
+			      const struct rmi_inject_rule *rules,
+			      unsigned int n)
+{
+	struct run_result *r = calloc(1, sizeof(*r));
+	char err[256];
+
+	if (!r || run_one(c, rules, n, r, err, sizeof(err))) {
+		fprintf(stderr, "run_one: %s\n", r ? err : "no memory");
+		abort();
+	}
+	return r;
+}
+
+static struct run_config base(const char *profile, int strategy,
+			      enum folio_mode folio)
+{
+	struct run_config c;
+
+	run_config_default(&c);
+	snprintf(c.profile, sizeof(c.profile), "%s", profile);
+	c.strategy = (enum rmi_rtt_strategy)strategy;
+	c.folio = folio;
+	return c;
+}
+
+static uint64_t calls(const struct run_result *r, uint32_t fid, int status)
+{
+	unsigned int ci = RMI_CMD_COUNT;
+	uint64_t n = 0;
+
+#define IDX_(name, id)	if (fid == RMI_FID(id)) ci = RMI_CMD_##name;
+	RMI_COMMANDS(IDX_)
+#undef IDX_
+	if (ci == RMI_CMD_COUNT)
+		return ~0ull;
+	for (int s = 0; s < STATUS_BUCKETS; s++)
+		if (status < 0 || s == status)
+			n += r->counts.by_cmd[ci][s];
+	return n;
+}
+
+/*
+ * A clean run: set-up as above, no warnings, nothing leaked, the realm
+ * alive, and the fault phase's calls as computed by the caller.
+ */
+static void expect_clean(struct __test_metadata *_metadata,
+			 const struct run_result *r, uint64_t faults,
+			 uint64_t fault_calls, uint64_t rtts)
+{
+	if (strcmp(r->outcome, "ok"))
+		TH_LOG("outcome: %s", r->outcome);
+	ASSERT_STREQ("ok", r->outcome);
+	ASSERT_EQ(faults, r->counts.faults);
+	ASSERT_EQ(0ull, r->counts.refaults);
+	ASSERT_EQ(11ull, r->counts.rmi_calls_setup);
+	ASSERT_EQ(fault_calls, r->counts.rmi_calls_fault);
+	ASSERT_EQ(rtts, r->counts.rtts_created);
+	ASSERT_EQ(rtts, r->counts.rtt_pages_peak);
+	ASSERT_EQ(0ull, r->counts.warnings);
+	ASSERT_EQ(0ull, r->counts.leaked_granules);
+	ASSERT_EQ(0ull, r->counts.delegate_races);
+	ASSERT_EQ(0ull, r->counts.guest_errors);
+	/* teardown gave every RTT back */
+	ASSERT_EQ(rtts, r->counts.rtts_destroyed);
+}
+
+/* ---- 2 MiB folios ---------------------------------------------------------- */
+
+/*
+ * one-level, tf-rmm (the issue's worked case). First fault: 512
+ * delegates, DATA_MAP -> ERROR_RTT(1) (no L2 table under the L1 entry),
+ * create L2 (2), DATA_MAP -> SUCCESS, a 2 MiB block: 516. The other 511
+ * faults find the L2 table: 512 + 1 = 513. 512 faults, one RTT, all of
+ * the 1 GiB at level 2.
+ */
+TEST(one_level_tf_rmm_2m)
+{
+	struct run_config c = base("tf-rmm", RMI_RTT_STRATEGY_ONE_LEVEL,
+				   FOLIO_2M);
+	struct run_result *r = run(&c, NULL, 0);
+
+	expect_clean(_metadata, r, 512, 516 + 511 * 513, 1);
+	ASSERT_EQ(516ull, r->calls_per_fault.max);
+	ASSERT_EQ(513ull, r->calls_per_fault.min);
+	ASSERT_EQ(0ull, r->counts.mapped_bytes[1]);
+	ASSERT_EQ(GIB, r->counts.mapped_bytes[2]);
+	ASSERT_EQ(0ull, r->counts.mapped_bytes[3]);
+	/* DATA_MAP: 512 successes + the one ERROR_RTT(1); no other phase
+	 * maps. RTT_CREATE: the one L2. */
+	ASSERT_EQ(512ull, calls(r, RMI_RTT_DATA_MAP, RMI_SUCCESS));
+	ASSERT_EQ(1ull, calls(r, RMI_RTT_DATA_MAP, RMI_ERROR_RTT));
+	ASSERT_EQ(1ull, calls(r, RMI_RTT_CREATE, -1));
+	/* delegates: 4 at set-up (RD, 2 roots, REC), 512 * 512 + 1 here */
+	ASSERT_EQ(4ull + 512 * 512 + 1,
+		  calls(r, RMI_GRANULE_RANGE_DELEGATE, -1));
+	free(r);
+}
+
+/* block, either profile: the L2 is exactly the mapping's level: as above */
+TEST(block_both_profiles_2m)
+{
+	for (int p = 0; p < 2; p++) {
+		struct run_config c = base(p ? "spec" : "tf-rmm",
+					   RMI_RTT_STRATEGY_BLOCK, FOLIO_2M);
+		struct run_result *r = run(&c, NULL, 0);
+
+		expect_clean(_metadata, r, 512, 516 + 511 * 513, 1);
+		ASSERT_EQ(GIB, r->counts.mapped_bytes[2]);
+		free(r);
+	}
+}
+
+/* one-level, spec: the walk stops at L2 and maps there: as tf-rmm */
+TEST(one_level_spec_2m)
+{
+	struct run_config c = base("spec", RMI_RTT_STRATEGY_ONE_LEVEL,
+				   FOLIO_2M);
+	struct run_result *r = run(&c, NULL, 0);
+
+	expect_clean(_metadata, r, 512, 516 + 511 * 513, 1);
+	ASSERT_EQ(GIB, r->counts.mapped_bytes[2]);
+	free(r);
+}
+
+/*
+ * full, spec: the first fault creates L2 and L3 (4 calls) and the walk
+ * then reaches level 3, so the 2 MiB descriptor maps 512 pages (fact 4,
+ * spec): 512 + 1 + 4 + 1 = 518. Later faults stop at a VOID L2 entry and
+ * map blocks: 513. The L3 created too early costs the first block of the
+ * L2 table's 1 GiB: 2 MiB at level 3, 1022 MiB at level 2.
+ */
+TEST(full_spec_2m)
+{
+	struct run_config c = base("spec", RMI_RTT_STRATEGY_FULL, FOLIO_2M);
+	struct run_result *r = run(&c, NULL, 0);
+
+	expect_clean(_metadata, r, 512, 518 + 511 * 513, 2);
+	ASSERT_EQ(1022 * MIB, r->counts.mapped_bytes[2]);
+	ASSERT_EQ(2 * MIB, r->counts.mapped_bytes[3]);
+	free(r);
+}
+
+/*
+ * full, tf-rmm: the level comes from the 2 MiB descriptor; after v14
+ * creates L2 and L3 the entry at level 2 is a TABLE: ERROR_RTT(2) on the
+ * retry (fact 4). v14 WARNs, unmaps nothing (nothing was mapped),
+ * undelegates the 512 granules and returns -ENXIO: KVM_RUN fails and the
+ * VMM kills the realm on its first fault. Calls: 512 + 1 + 4 + 1 + 512
+ * = 1030. Teardown still gives everything back.
+ */
+TEST(full_tf_rmm_2m_kills_the_realm)
+{
+	struct run_config c = base("tf-rmm", RMI_RTT_STRATEGY_FULL, FOLIO_2M);
+	struct run_result *r = run(&c, NULL, 0);
+
+	ASSERT_EQ(1ull, r->counts.faults);
+	ASSERT_EQ(1030ull, r->counts.rmi_calls_fault);
+	ASSERT_EQ(2ull, r->counts.rtts_created);
+	ASSERT_EQ(1ull, r->counts.warnings);
+	ASSERT_STREQ("DATA_MAP failed: ERROR_RTT 2", r->counts.warn[0].reason);
+	ASSERT_EQ(1ull, r->counts.guest_errors);
+	ASSERT_EQ(0, strncmp(r->outcome,
+			     "vcpu 0: realm_map_protected returned -6 at IPA 0x40000000",
+			     57));
+	ASSERT_EQ(0ull, r->counts.mapped_bytes[2] + r->counts.mapped_bytes[3]);
+	ASSERT_EQ(512ull, calls(r, RMI_GRANULE_RANGE_UNDELEGATE, RMI_SUCCESS) -
+			  /* teardown: RD, 2 roots, REC, the 2 RTTs */ 6);
+	ASSERT_EQ(0ull, r->counts.leaked_granules);
+	free(r);
+}
+
+/* ---- 4 KiB folios: today's hosts ---------------------------------------------- */
+
+/*
+ * 262144 faults of 1 delegate + 1 DATA_MAP, plus the RTTs: one L2 and
+ * 512 L3s. Where the first fault creates both in one go (full, block: the
+ * mapping wants level 3), it costs 1 + 1 + 4 + 1 = 7; one-level goes
+ * round twice: 1 + 1 + 2 + 1 + 2 + 1 = 8. Each of the other 511 2 MiB
+ * regions starts with 1 + 1 (ERROR_RTT(2)) + 2 + 1 = 5 in every
+ * strategy, and the rest are 2 each. Both profiles alike: the walk and
+ * the 4 KiB descriptor both want level 3.
+ */
+TEST(all_strategies_4k)
+{
+	static const int strat[3] = { RMI_RTT_STRATEGY_FULL,
+				      RMI_RTT_STRATEGY_ONE_LEVEL,
+				      RMI_RTT_STRATEGY_BLOCK };
+	const uint64_t rest = 511 * 5 + (262144 - 512) * 2;
+
+	for (int p = 0; p < 2; p++)
+		for (int s = 0; s < 3; s++) {
+			struct run_config c = base(p ? "spec" : "tf-rmm",
+						   strat[s], FOLIO_4K);
+			struct run_result *r = run(&c, NULL, 0);
+			uint64_t first = strat[s] == RMI_RTT_STRATEGY_ONE_LEVEL ?
+					 8 : 7;
+
+			expect_clean(_metadata, r, 262144, first + rest, 513);
+			ASSERT_EQ(GIB, r->counts.mapped_bytes[3]);
+			ASSERT_EQ(first, r->calls_per_fault.max);
+			ASSERT_EQ(2ull, r->calls_per_fault.min);
+			free(r);
+		}
+}
+
+/* ---- races, delegation handling, injection -------------------------------------- */
+
+/*
+ * v14 and v15 after a delegate failure in the middle of a 2 MiB folio.
+ * Rule: delegate calls 1..700 pass, call 701 fails. Set-up makes 4
+ * delegate calls, fault 1 makes 512 + 1 (its L2 RTT), so fault 2's calls
+ * are 518.. and 183 of its granules (518..700) are delegated when the
+ * 701st fails.
+ *  v14: "raced", back to the guest; the 183 stay delegated. The re-fault
+ *   fails on the first granule (already delegated) forever: a livelock
+ *   after the limit of 1000 no-progress re-faults, and a leak of 183
+ *   DELEGATED granules at teardown.
+ *  v15: maps the 183 pages (an L3 RTT: one more RTT), then the re-fault's
+ *   delegation starts at the folio's first granule, now DATA: nothing
+ *   delegated, "raced", forever: a livelock too, but nothing leaks.
+ */
+TEST(delegate_failure_v14_leaks_and_livelocks)
+{
+	struct run_config c = base("tf-rmm", RMI_RTT_STRATEGY_ONE_LEVEL,
+				   FOLIO_2M);
+	struct rmi_inject_rule rule;
+	struct run_result *r;
+	char err[128];
+
+	ASSERT_EQ(0, parse_inject_rule("command=GRANULE_RANGE_DELEGATE,"
+				       "status=ERROR_INPUT,space=700,times=1",
+				       &rule, err, sizeof(err)));
+	c.delegation = DELEG_V14;
+	r = run(&c, &rule, 1);
+	ASSERT_EQ(1ull, r->counts.injected);
+	ASSERT_EQ(1002ull, r->counts.faults);
+	ASSERT_EQ(1000ull, r->counts.refaults);
+	ASSERT_EQ(1001ull, r->counts.delegate_races);
+	ASSERT_EQ(183ull, r->counts.leaked_granules);
+	ASSERT_EQ(183ull, r->counts.leaked_by_state[RMI_GRANULE_DELEGATED]);
+	ASSERT_EQ(2 * MIB, r->counts.mapped_bytes[2]);
+	ASSERT_EQ(0, strncmp(r->outcome, "livelock: vcpu 0 faulted on IPA 0x40200000", 42));
+	free(r);
+
+	c.delegation = DELEG_V15;
+	r = run(&c, &rule, 1);
+	ASSERT_EQ(1ull, r->counts.partial_delegations);
+	ASSERT_EQ(2ull, r->counts.rtts_created);
+	ASSERT_EQ(2 * MIB, r->counts.mapped_bytes[2]);
+	ASSERT_EQ(183 * 4096ull, r->counts.mapped_bytes[3]);
+	ASSERT_EQ(1000ull, r->counts.delegate_races);
+	ASSERT_EQ(0ull, r->counts.leaked_granules);
+	ASSERT_EQ(0, strncmp(r->outcome, "livelock: vcpu 0 faulted on IPA 0x40200000", 42));
+	free(r);
+}
+
+/* An injected RTT_CREATE failure: WARN, -ENXIO, the realm dies, no leak */
+TEST(injected_rtt_create_failure)
+{
+	struct run_config c = base("tf-rmm", RMI_RTT_STRATEGY_ONE_LEVEL,
+				   FOLIO_4K);
+	struct rmi_inject_rule rule;
+	struct run_result *r;
+	char err[128];
+
+	ASSERT_EQ(0, parse_inject_rule("command=RTT_CREATE,status=ERROR_RTT_AUX,index=0,times=1",
+				       &rule, err, sizeof(err)));
+	r = run(&c, &rule, 1);
+	ASSERT_EQ(1ull, r->counts.faults);
+	ASSERT_EQ(1ull, r->counts.warnings);
+	ASSERT_STREQ("failed to create RTT at level 2: ERROR_RTT_AUX 0",
+		     r->counts.warn[0].reason);
+	ASSERT_EQ(0, strncmp(r->outcome, "vcpu 0: realm_map_protected returned -6", 39));
+	ASSERT_EQ(0ull, r->counts.leaked_granules);
+	/* bad rules are one-line errors */
+	ASSERT_EQ(-1, parse_inject_rule("command=NOPE", &rule, err, sizeof(err)));
+	ASSERT_STREQ("--inject: unknown command 'NOPE'", err);
+	ASSERT_EQ(-1, parse_inject_rule("probability=101", &rule, err,
+					sizeof(err)));
+	free(r);
+}
+
+/*
+ * Four vCPUs storm the same 2 MiB folios. Every folio is mapped once;
+ * each loser of a delegation race returns to the guest and re-faults
+ * until the winner has mapped it. Exact numbers depend on interleaving;
+ * the invariants do not: 16 folios mapped as 16 blocks, one L2 RTT,
+ * races == re-faults (every re-fault here is a lost race), no leak.
+ */
+static void storm(struct __test_metadata *_metadata, enum sched_kind s,
+		  enum deleg_variant d)
+{
+	struct run_config c = base("tf-rmm", RMI_RTT_STRATEGY_ONE_LEVEL,
+				   FOLIO_2M);
+	struct run_result *r;
+
+	c.vcpus = 4;
+	c.size = 32 * MIB;
+	c.workload[0] = '\0';
+	strcat(c.workload, "storm");
+	c.scheduler = s;
+	c.delegation = d;
+	r = run(&c, NULL, 0);
+	ASSERT_STREQ("ok", r->outcome);
+	ASSERT_EQ(32 * MIB, r->counts.mapped_bytes[2]);
+	ASSERT_EQ(1ull, r->counts.rtts_created);
+	ASSERT_LT(0ull, r->counts.delegate_races);
+	ASSERT_EQ(r->counts.delegate_races, r->counts.refaults);
+	ASSERT_EQ(16ull + r->counts.refaults, r->counts.faults);
+	ASSERT_EQ(0ull, r->counts.leaked_granules);
+	ASSERT_EQ(0ull, r->counts.warnings);
+	free(r);
+}
+
+TEST(storm_det_v15) { storm(_metadata, SCHED_DET, DELEG_V15); }
+TEST(storm_det_v14) { storm(_metadata, SCHED_DET, DELEG_V14); }
+TEST(storm_threads_v15) { storm(_metadata, SCHED_THREADS, DELEG_V15); }
+TEST(storm_threads_v14) { storm(_metadata, SCHED_THREADS, DELEG_V14); }
+
+/* det: the same seed gives the same counts; another seed interleaves
+ * differently */
+TEST(det_reproducible)
+{
+	struct run_config c = base("spec", RMI_RTT_STRATEGY_ONE_LEVEL,
+				   FOLIO_2M);
+	struct run_result *a, *b, *d;
+
+	c.vcpus = 4;
+	c.size = 64 * MIB;
+	snprintf(c.workload, sizeof(c.workload), "random");
+	c.shared_region = true;
+	a = run(&c, NULL, 0);
+	b = run(&c, NULL, 0);
+	ASSERT_EQ(0, memcmp(&a->counts, &b->counts, sizeof(a->counts)));
+	ASSERT_EQ(0, memcmp(&a->lat_model, &b->lat_model, sizeof(a->lat_model)));
+	ASSERT_EQ(0, memcmp(&a->calls_per_fault, &b->calls_per_fault,
+			    sizeof(a->calls_per_fault)));
+	ASSERT_LT(0ull, a->counts.refaults);
+	c.seed = 2;
+	d = run(&c, NULL, 0);
+	ASSERT_NE(0, memcmp(&a->counts, &d->counts, sizeof(a->counts)));
+	ASSERT_EQ(64 * MIB, d->counts.mapped_bytes[2]);
+	free(a);
+	free(b);
+	free(d);
+}
+
+/* Shared (unprotected) accesses: UNPROT_MAP of 4 KiB NS pages, no
+ * delegation; the tables go down to level 3 in the unprotected half. */
+TEST(shared_accesses)
+{
+	struct run_config c = base("tf-rmm", RMI_RTT_STRATEGY_ONE_LEVEL,
+				   FOLIO_4K);
+	struct run_result *r;
+
+	c.size = 4 * MIB;
+	c.shared_pct = 100;
+	r = run(&c, NULL, 0);
+	ASSERT_STREQ("ok", r->outcome);
+	ASSERT_EQ(1024ull, r->counts.faults_shared);
+	ASSERT_EQ(0ull, r->counts.faults_private);
+	/* per page: one UNPROT_MAP; the first in each 2 MiB also meets
+	 * ERROR_RTT (L2 once, L3 twice): 1024 + 3. RTTs: those 3, and the
+	 * L2 that INIT_RIPAS needed at set-up for a 4 MiB memslot (not a
+	 * whole L1 entry). */
+	ASSERT_EQ(1024ull, calls(r, RMI_RTT_UNPROT_MAP, RMI_SUCCESS));
+	ASSERT_EQ(3ull, calls(r, RMI_RTT_UNPROT_MAP, RMI_ERROR_RTT));
+	ASSERT_EQ(4ull, r->counts.rtts_created);
+	ASSERT_EQ(4ull, r->counts.rtts_destroyed);
+	ASSERT_EQ(0ull, r->counts.warnings);
+	ASSERT_EQ(0ull, r->counts.leaked_granules);
+	/* teardown unmapped them: 2 * 512 pages in 2 UNPROT_UNMAP calls */
+	ASSERT_EQ(2ull, calls(r, RMI_RTT_UNPROT_UNMAP, RMI_SUCCESS));
+	free(r);
+}
+
+TEST_HARNESS_MAIN
