@@ -144,7 +144,7 @@ int run_one(const struct run_config *cfg, const struct rmi_inject_rule *rules,
 	struct cost_model cost;
 	struct host h;
 	struct rmm_stats st;
-	uint64_t bytes[4], setup_calls;
+	uint64_t bytes[4], setup_calls, rtts_end;
 	double t0 = now_s();
 	int rc;
 
@@ -173,11 +173,11 @@ int run_one(const struct run_config *cfg, const struct rmi_inject_rule *rules,
 				    bytes))
 		memcpy(r->counts.mapped_bytes, bytes, sizeof(bytes));
 	memcpy(bytes, r->counts.mapped_bytes, sizeof(bytes));
-	r->counts.rtt_pages_end = (uint64_t)h.rtts_live;
+	rtts_end = (uint64_t)h.rtts_live;
 	kvm_destroy_realm(&h);
 	host_collect(&h, r);
 	memcpy(r->counts.mapped_bytes, bytes, sizeof(bytes));
-	r->counts.rtt_pages_end = (uint64_t)r->counts.rtt_pages_end;
+	r->counts.rtt_pages_end = rtts_end;
 	r->counts.rmi_calls_setup = setup_calls;
 	r->counts.rmi_calls_teardown = h.setup.c.rmi_calls - setup_calls;
 	r->counts.rmi_calls_fault = r->counts.rmi_calls - h.setup.c.rmi_calls;

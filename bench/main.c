@@ -13,6 +13,8 @@ static const struct subcmd subcmds[] = {
 	  cmd_run },
 	{ "matrix", "run a cross product of strategies, profiles, folios, vCPUs",
 	  cmd_matrix },
+	{ "report", "tables and plots from a directory of result files",
+	  cmd_report },
 	{ "rmi-script", "run RMI calls from a scenario file on the RMM model",
 	  cmd_rmi_script },
 };
