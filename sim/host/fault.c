@@ -15,6 +15,8 @@
  *    means to realm_map_protected().
  */
 #include <errno.h>
+#include <sched.h>
+#include <time.h>
 
 #include "host.h"
 #include "probes.h"
@@ -517,6 +519,14 @@ int realm_map_non_secure(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
 
 /* ---- the fault ----------------------------------------------------------------- */
 
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 static bool test_and_set_faulted(struct host *h, uint64_t ipa)
 {
 	uint64_t page = (ipa - h->gmem.ipa_base) >> RMI_GRANULE_SHIFT;
@@ -531,8 +541,7 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 {
 	struct host *h = v->h;
 	bool private = ipa < (1ull << (h->ia_bits - 1));
-	uint64_t size, base, phys, t0 = 0, now;
-	struct timespec ts;
+	uint64_t size, base, phys, t0, now;
 	int ret;
 
 	if (private) {
@@ -564,8 +573,7 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 	v->fault_rtts = 0;
 	v->fault_cost_ns = h->cost->fault_overhead_ns;
 	v->clock_ns += h->cost->fault_overhead_ns;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	t0 = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	t0 = wall_ns();
 
 	RMIB_PROBE4(realm_map_enter, v->id, base, size, private);
 	ret = private ? realm_map_protected(v, base, phys, size) :
@@ -573,9 +581,7 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 	RMIB_PROBE6(realm_map_exit, v->id, base, size, ret, v->fault_calls,
 		    v->fault_rtts);
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	hist_add(&v->lat_wall, (uint64_t)ts.tv_sec * 1000000000ull +
-			       (uint64_t)ts.tv_nsec - t0);
+	hist_add(&v->lat_wall, wall_ns() - t0);
 	hist_add(&v->lat_model, v->fault_cost_ns);
 	hist_add(&v->calls_per_fault, v->fault_calls);
 
@@ -585,7 +591,11 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 	 */
 	now = __atomic_load_n(&h->global_progress, __ATOMIC_RELAXED);
 	if (base == v->last_fault_ipa && now == v->progress_seen) {
-		v->same_faults++;
+		if (!v->same_faults++)
+			v->stall_start_ns = t0;
+		/* threads: the winner may be off-CPU; let it run */
+		if (h->cfg.scheduler == SCHED_THREADS)
+			sched_yield();
 	} else {
 		v->same_faults = 0;
 		v->last_fault_ipa = base;
@@ -598,7 +608,10 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 					   "realm_map_non_secure",
 			  ret, (unsigned long long)base);
 	} else if (h->cfg.livelock_faults &&
-		   v->same_faults >= h->cfg.livelock_faults) {
+		   v->same_faults >= h->cfg.livelock_faults &&
+		   (h->cfg.scheduler == SCHED_DET ||
+		    wall_ns() - v->stall_start_ns >= 2000000000ull)) {
+		/* threads: also two seconds of wall time without progress */
 		host_kill(h, "livelock: vcpu %u faulted on IPA %#llx %llu times with no progress anywhere",
 			  v->id, (unsigned long long)base,
 			  (unsigned long long)v->same_faults);

@@ -32,7 +32,7 @@ struct host_vcpu {
 	/* the fault being handled */
 	uint64_t fault_calls, fault_rtts, fault_cost_ns;
 	/* livelock watch: consecutive no-progress faults on one IPA */
-	uint64_t last_fault_ipa, same_faults, progress_seen;
+	uint64_t last_fault_ipa, same_faults, progress_seen, stall_start_ns;
 	struct run_counts c;
 	struct hist lat_model, lat_wall, calls_per_fault;
 	struct sched *sched;		/* det: its coroutine */

@@ -177,82 +177,108 @@ static void coro_entry(void)
 	switch_to(s, &s->co[id].ctx, &s->main, NULL, 0);
 }
 
-static int run_det(struct sched *s, char *err, size_t errlen)
+static void coro_free(struct sched *s)
 {
-	struct host *h = s->h;
-	unsigned int n = h->nvcpus;
+	if (s->co)
+		for (unsigned int i = 0; i < s->h->nvcpus; i++)
+			free(s->co[i].stack);
+	free(s->co);
+	s->co = NULL;
+}
 
-	if (n == 1) {
-		vcpu_body(&h->vcpus[0]);
-		return 0;
-	}
+static int coro_setup(struct sched *s)
+{
+	unsigned int n = s->h->nvcpus;
+
 	s->co = calloc(n, sizeof(*s->co));
 	if (!s->co)
-		goto nomem;
+		return -1;
 	entry_sched = s;
 	for (unsigned int i = 0; i < n; i++) {
 		s->co[i].stack = malloc(STACK_SIZE);
 		if (!s->co[i].stack)
-			goto nomem;
+			return -1;
 		getcontext(&s->co[i].ctx);
 		s->co[i].ctx.uc_stack.ss_sp = s->co[i].stack;
 		s->co[i].ctx.uc_stack.ss_size = STACK_SIZE;
 		s->co[i].ctx.uc_link = NULL;
 		makecontext(&s->co[i].ctx, coro_entry, 0);
 	}
-	for (;;) {
-		unsigned int best = n, ties = 0;
-		uint64_t min = UINT64_MAX, next = UINT64_MAX;
+	return 0;
+}
 
-		/* the earliest clock runs; equal clocks: a seeded pick */
-		for (unsigned int i = 0; i < n; i++) {
-			uint64_t c = h->vcpus[i].clock_ns;
+/*
+ * The next vCPU to run: the earliest clock, equal clocks by a seeded
+ * pick. Sets s->cur and s->horizon (the earliest clock of the others);
+ * false when every vCPU is done.
+ */
+static bool det_pick(struct sched *s)
+{
+	struct host *h = s->h;
+	unsigned int n = h->nvcpus, best = n, ties = 0;
+	uint64_t min = UINT64_MAX, next = UINT64_MAX;
 
-			if (s->co[i].done)
-				continue;
-			if (c < min) {
-				min = c;
-				best = i;
-				ties = 1;
-			} else if (c == min && xorshift(&s->tie) % ++ties == 0) {
-				best = i;
-			}
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t c = h->vcpus[i].clock_ns;
+
+		if (s->co[i].done)
+			continue;
+		if (c < min) {
+			min = c;
+			best = i;
+			ties = 1;
+		} else if (c == min && xorshift(&s->tie) % ++ties == 0) {
+			best = i;
 		}
-		if (best == n)
-			break;
-		for (unsigned int i = 0; i < n; i++)
-			if (i != best && !s->co[i].done &&
-			    h->vcpus[i].clock_ns < next)
-				next = h->vcpus[i].clock_ns;
-		s->horizon = next;
-		s->cur = best;
-		switch_to(s, &s->main, &s->co[best].ctx, s->co[best].stack,
-			  STACK_SIZE);
+	}
+	if (best == n)
+		return false;
+	for (unsigned int i = 0; i < n; i++)
+		if (i != best && !s->co[i].done && h->vcpus[i].clock_ns < next)
+			next = h->vcpus[i].clock_ns;
+	s->horizon = next;
+	s->cur = best;
+	return true;
+}
+
+static int run_det(struct sched *s, char *err, size_t errlen)
+{
+	if (s->h->nvcpus == 1) {
+		vcpu_body(&s->h->vcpus[0]);
+		return 0;
+	}
+	if (coro_setup(s)) {
+		coro_free(s);
+		snprintf(err, errlen, "out of memory for vCPU stacks");
+		return -1;
+	}
+	while (det_pick(s)) {
+		switch_to(s, &s->main, &s->co[s->cur].ctx,
+			  s->co[s->cur].stack, STACK_SIZE);
 		if (s->progress && now_s() - s->last > 1.0) {
 			progress_line(s, false);
 			s->last = now_s();
 		}
 	}
-	for (unsigned int i = 0; i < n; i++)
-		free(s->co[i].stack);
-	free(s->co);
-	s->co = NULL;
+	coro_free(s);
 	return 0;
-nomem:
-	if (s->co)
-		for (unsigned int i = 0; i < n; i++)
-			free(s->co[i].stack);
-	free(s->co);
-	s->co = NULL;
-	snprintf(err, errlen, "out of memory for vCPU stacks");
-	return -1;
 }
 
 /* ---- threads ----------------------------------------------------------------- */
 
+struct thread_arg {
+	struct host_vcpu *v;
+	int *gate;
+};
+
 static void *thread_main(void *arg)
 {
-	vcpu_body(arg);
+	struct thread_arg *a = arg;
+
+	/* every vCPU starts at once, as a realm's vCPUs do */
+	while (!__atomic_load_n(a->gate, __ATOMIC_ACQUIRE))
+		sched_yield();
+	vcpu_body(a->v);
 	return NULL;
 }
 
@@ -260,25 +286,33 @@ static int run_threads(struct sched *s, char *err, size_t errlen)
 {
 	struct host *h = s->h;
 	pthread_t *t = calloc(h->nvcpus, sizeof(*t));
+	struct thread_arg *args = calloc(h->nvcpus, sizeof(*args));
+	int gate = 0;
 	unsigned int started = 0;
 	int rc = 0;
 
-	if (!t) {
+	if (!t || !args) {
+		free(t);
+		free(args);
 		snprintf(err, errlen, "out of memory for vCPU threads");
 		return -1;
 	}
 	for (; started < h->nvcpus; started++) {
-		int e = pthread_create(&t[started], NULL, thread_main,
-				       &h->vcpus[started]);
+		int e;
 
+		args[started] = (struct thread_arg){ &h->vcpus[started], &gate };
+		e = pthread_create(&t[started], NULL, thread_main,
+				   &args[started]);
 		if (e) {
 			snprintf(err, errlen, "cannot start vCPU thread: %s",
 				 strerror(e));
+			/* the started ones see the realm dead and stop */
 			host_kill(h, "vCPU threads could not start");
 			rc = -1;
 			break;
 		}
 	}
+	__atomic_store_n(&gate, 1, __ATOMIC_RELEASE);
 	for (unsigned int i = 0; i < started; i++) {
 		if (s->progress) {
 			struct timespec ts;
@@ -293,6 +327,7 @@ static int run_threads(struct sched *s, char *err, size_t errlen)
 		}
 	}
 	free(t);
+	free(args);
 	return rc;
 }
 
