@@ -435,7 +435,7 @@ static void runs_tsv(FILE *f, const struct run_result *rs, size_t n,
 {
 	fprintf(f, "run\tstrategy\tstrategy_idx\tgroup\tgroup_idx\tlabel\t"
 		"delegation\tprofile\tfolio\tvcpus\tworkload\tfaults\trefaults\t"
-		"rmi_calls\trmi_calls_per_fault\trtts_created\trtt_pages_peak\t"
+		"rmi_calls\trmi_calls_fault\trmi_calls_per_fault\trtts_created\trtt_pages_peak\t"
 		"rtt_pages_end\trtt_pages_per_gib\tmapped_l1\tmapped_l2\t"
 		"mapped_l3\tblock_coverage\tdelegate_races\tleaked_granules\t"
 		"warnings\tguest_errors\tlat_model_p50_ns\tlat_model_p99_ns\t"
@@ -454,12 +454,13 @@ static void runs_tsv(FILE *f, const struct run_result *rs, size_t n,
 		put_cell(f, r->cfg.profile, false);
 		fprintf(f, "\t%s\t%u\t", folio_name(r->cfg.folio), r->cfg.vcpus);
 		put_cell(f, r->cfg.workload, false);
-		fprintf(f, "\t%llu\t%llu\t%llu\t%.6g\t%llu\t%llu\t%llu\t%.6g\t"
+		fprintf(f, "\t%llu\t%llu\t%llu\t%llu\t%.6g\t%llu\t%llu\t%llu\t%.6g\t"
 			"%llu\t%llu\t%llu\t%.6g\t%llu\t%llu\t%llu\t%llu\t%llu\t"
 			"%llu\t%llu\t%llu\t%d\t",
 			(unsigned long long)k->faults,
 			(unsigned long long)k->refaults,
 			(unsigned long long)k->rmi_calls,
+			(unsigned long long)k->rmi_calls_fault,
 			result_calls_per_fault(r),
 			(unsigned long long)k->rtts_created,
 			(unsigned long long)k->rtt_pages_peak,

@@ -217,7 +217,9 @@ uint64_t hist_percentile(const struct hist *h, double pct)
 	for (unsigned int i = 0; i < HIST_BUCKETS; i++) {
 		cum += h->bucket[i];
 		if (cum >= rank) {
-			uint64_t ub = (2ull << i) - 1;
+			/* the last bucket has no top */
+			uint64_t ub = i == HIST_BUCKETS - 1 ? UINT64_MAX :
+				      (2ull << i) - 1;
 
 			return ub < h->max ? ub : h->max;
 		}
@@ -239,11 +241,12 @@ uint64_t result_mapped_total(const struct run_result *r)
 	return sat_add(sat_add(sat_add(b[0], b[1]), b[2]), b[3]);
 }
 
+/* the calls made while the workload ran, not realm set-up or teardown */
 double result_calls_per_fault(const struct run_result *r)
 {
 	if (!r->counts.faults)
 		return 0.0;
-	return (double)r->counts.rmi_calls / (double)r->counts.faults;
+	return (double)r->counts.rmi_calls_fault / (double)r->counts.faults;
 }
 
 double result_rtt_pages_per_gib(const struct run_result *r)
@@ -645,6 +648,9 @@ static json_object *rmi_calls_json(const struct run_counts *k)
 		add(bs, cmd_name(i), st);
 	}
 	add(o, "total", ju64(k->rmi_calls));
+	add(o, "setup", ju64(k->rmi_calls_setup));
+	add(o, "fault", ju64(k->rmi_calls_fault));
+	add(o, "teardown", ju64(k->rmi_calls_teardown));
 	add(o, "by_command", bc);
 	add(o, "by_status", bs);
 	return o;
@@ -885,6 +891,8 @@ static json_object *load_json_file(const char *path, char *err, size_t errlen)
 		fail(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
+	/* no trailing commas, comments or other leniencies */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	o = json_tokener_parse_ex(tok, buf, (int)len);
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
@@ -1237,6 +1245,9 @@ static int rd_rmi_calls(struct rd *c, json_object *counts,
 
 	if (rd_obj(c, counts, "counts", "rmi_calls", &o) ||
 	    rd_u64(c, o, p, "total", UINT64_MAX, &k->rmi_calls) ||
+	    rd_u64(c, o, p, "setup", UINT64_MAX, &k->rmi_calls_setup) ||
+	    rd_u64(c, o, p, "fault", UINT64_MAX, &k->rmi_calls_fault) ||
+	    rd_u64(c, o, p, "teardown", UINT64_MAX, &k->rmi_calls_teardown) ||
 	    rd_obj(c, o, p, "by_command", &bc) ||
 	    rd_obj(c, o, p, "by_status", &bs))
 		return -1;

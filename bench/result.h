@@ -212,7 +212,7 @@ int result_write_file_atomic(const char *path, const void *data,
 const char *folio_case(enum folio_mode f);
 
 /* Derived values, as the result file and the report give them. */
-double result_calls_per_fault(const struct run_result *r);	/* 0 if no faults */
+double result_calls_per_fault(const struct run_result *r);	/* rmi_calls_fault / faults */
 double result_rtt_pages_per_gib(const struct run_result *r);	/* end RTTs per GiB mapped */
 double result_block_coverage(const struct run_result *r);	/* (l1+l2)/(l1+l2+l3) */
 uint64_t result_mapped_total(const struct run_result *r);

@@ -1,0 +1,1131 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The results layer: histograms, the result file (write, read back,
+ * atomic replace, rejection of bad files), the calibration file and the
+ * report directory.
+ *
+ * RMIBENCH_REPORT_DEMO=DIR keeps the synthetic report of the report tests
+ * in DIR (result files included), for looking at its plots:
+ *   RMIBENCH_REPORT_DEMO=/tmp/demo build/tests/test_result && scripts/plot /tmp/demo
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "kselftest_harness.h"
+
+#include "cli.h"
+#include "result.h"
+#include "rmm.h"
+
+/* ---- helpers ------------------------------------------------------------------- */
+
+static int rm_one(const char *p, const struct stat *sb, int flag,
+		  struct FTW *ftw)
+{
+	(void)sb; (void)flag; (void)ftw;
+	return remove(p);
+}
+
+static void rm_rf(const char *dir)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static char *make_tmpdir(void)
+{
+	char tmpl[] = "/tmp/rmibench-test-result.XXXXXX";
+	char *d = mkdtemp(tmpl);
+
+	return d ? strdup(d) : NULL;
+}
+
+static char *path_in(const char *dir, const char *name)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		return NULL;
+	return p;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!f)
+		return NULL;
+	if (getdelim(&buf, &len, '\0', f) < 0) {
+		free(buf);
+		buf = strdup("");
+	}
+	fclose(f);
+	return buf;
+}
+
+static int spit(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	if (fwrite(text, 1, len, f) != len) {
+		fclose(f);
+		return -1;
+	}
+	return fclose(f);
+}
+
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* entries of @dir whose name starts with '.' (temporary files) */
+static int hidden_files(const char *dir)
+{
+	char *cmd;
+	int n = 0;
+	FILE *p;
+
+	if (asprintf(&cmd, "ls -A '%s' | grep -c '^\\.'", dir) < 0)
+		return -1;
+	p = popen(cmd, "r");
+	free(cmd);
+	if (!p)
+		return -1;
+	if (fscanf(p, "%d", &n) != 1)
+		n = -1;
+	pclose(p);
+	return n;
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
+static void fill_str(char *dst, size_t size, const char *s)
+{
+	snprintf(dst, size, "%s", s);
+}
+
+/*
+ * A plausible run on a 1 GiB memslot: counts shaped like the sim's, a
+ * modelled latency from the default cost table with some spread, a wall
+ * latency a little above it.
+ */
+static void synth(struct run_result *r, enum rmi_rtt_strategy s,
+		  enum folio_mode f, unsigned int vcpus, uint64_t seed)
+{
+	const uint64_t size = 1ull << 30;
+	uint64_t fsz = f == FOLIO_4K ? 4096 : f == FOLIO_2M ? 2ull << 20 : 1ull << 30;
+	uint64_t faults = size / fsz, granules = fsz / 4096;
+	struct run_counts *k = &r->counts;
+	struct cost_model c;
+	uint64_t rng = seed * 2654435761u + 1;
+	bool block = s != RMI_RTT_STRATEGY_FULL && f != FOLIO_4K;
+	uint64_t creates, dm_err;
+
+	cost_model_default(&c);
+	memset(r, 0, sizeof(*r));
+	r->cfg.strategy = s;
+	r->cfg.delegation = DELEG_V15;
+	fill_str(r->cfg.profile, sizeof(r->cfg.profile), "tf-rmm");
+	r->cfg.delegate_granules = 1;
+	r->cfg.folio = f;
+	r->cfg.ipa = 1ull << 30;
+	r->cfg.size = size;
+	r->cfg.vcpus = vcpus;
+	fill_str(r->cfg.workload, sizeof(r->cfg.workload), "sequential");
+	r->cfg.write_pct = 50;
+	r->cfg.passes = 1;
+	r->cfg.stride = 2ull << 20;
+	r->cfg.scheduler = SCHED_DET;
+	r->cfg.seed = 1;
+	r->cfg.s2sz = 40;
+	r->cfg.livelock_faults = 1000;
+
+	/* tables: the L2 (not for a 1 GiB block), and the L3s unless blocks */
+	if (block)
+		creates = f == FOLIO_1G ? 0 : 1;
+	else
+		creates = 1 + size / (2ull << 20);
+	dm_err = s == RMI_RTT_STRATEGY_FULL ? creates ? size / (2ull << 20) : 0 :
+		 creates;
+
+	k->faults = faults;
+	k->faults_private = k->faults;
+	k->refaults = vcpus > 1 ? faults / 50 : 0;
+	k->by_cmd[RMI_CMD_GRANULE_RANGE_DELEGATE][RMI_SUCCESS] = size / 4096;
+	k->by_cmd[RMI_CMD_RTT_DATA_MAP][RMI_SUCCESS] = faults;
+	k->by_cmd[RMI_CMD_RTT_DATA_MAP][RMI_ERROR_RTT] = dm_err;
+	k->by_cmd[RMI_CMD_RTT_CREATE][RMI_SUCCESS] = creates;
+	k->by_cmd[RMI_CMD_VERSION][RMI_SUCCESS] = 1;
+	k->by_cmd[RMI_CMD_REALM_CREATE][RMI_SUCCESS] = 1;
+	k->by_cmd[RMI_CMD_GRANULE_RANGE_UNDELEGATE][RMI_SUCCESS] = size / 4096;
+	k->by_cmd[RMI_CMD_RTT_DESTROY][RMI_SUCCESS] = creates;
+	k->rmi_calls_setup = 2;
+	k->rmi_calls_fault = size / 4096 + faults + dm_err + creates;
+	k->rmi_calls_teardown = size / 4096 + creates;
+	k->rmi_calls = k->rmi_calls_setup + k->rmi_calls_fault +
+		       k->rmi_calls_teardown;
+	k->rtts_created = creates;
+	k->rtts_destroyed = creates;
+	k->rtt_pages_peak = creates;
+	k->rtt_pages_end = creates;
+	k->mapped_bytes[block ? (f == FOLIO_1G ? 1 : 2) : 3] = size;
+	k->delegate_races = vcpus > 1 ? faults / 100 : 0;
+	k->accesses = size / 4096 * 2;
+	k->granules_delegated = size / 4096;
+
+	for (uint64_t i = 0; i < faults; i++) {
+		uint64_t ns = c.fault_overhead_ns +
+			granules * (c.cmd[RMI_CMD_GRANULE_RANGE_DELEGATE].fixed_ns +
+				    c.cmd[RMI_CMD_GRANULE_RANGE_DELEGATE].per_granule_ns) +
+			c.cmd[RMI_CMD_RTT_DATA_MAP].fixed_ns +
+			granules * c.cmd[RMI_CMD_RTT_DATA_MAP].per_granule_ns;
+		uint64_t calls = granules + 1;
+
+		/* the first fault of each 2 MiB region builds tables */
+		if (!block && (i * fsz) % (2ull << 20) == 0) {
+			ns += 2 * c.cmd[RMI_CMD_RTT_CREATE].fixed_ns;
+			calls += 2;
+		}
+		ns += xorshift(&rng) % (ns / 4 + 1);
+		hist_add(&r->lat_model, ns);
+		hist_add(&r->lat_wall, ns * 3 / 2 + xorshift(&rng) % (ns + 1));
+		hist_add(&r->calls_per_fault, calls);
+	}
+	fill_str(r->outcome, sizeof(r->outcome), "ok");
+	r->cost_model_default = true;
+	r->wall_seconds = 0.25 + (double)faults * 1e-6;
+	r->virtual_seconds = (double)r->lat_model.sum / 1e9;
+	r->model_bytes = 1 << 20;
+}
+
+/* Every field set to something its own, to catch a field that is dropped. */
+static void distinct(struct run_result *r)
+{
+	struct run_counts *k = &r->counts;
+	uint64_t v = 1000;
+
+	memset(r, 0, sizeof(*r));
+	r->cfg.strategy = RMI_RTT_STRATEGY_BLOCK;
+	r->cfg.delegation = DELEG_V14;
+	fill_str(r->cfg.profile, sizeof(r->cfg.profile), "spec");
+	r->cfg.delegate_granules = 7;
+	r->cfg.folio = FOLIO_MIXED;
+	r->cfg.ipa = 0x40000000;
+	r->cfg.size = 3ull << 30;
+	r->cfg.vcpus = 9;
+	fill_str(r->cfg.workload, sizeof(r->cfg.workload), "strided");
+	r->cfg.shared_region = true;
+	r->cfg.write_pct = 33;
+	r->cfg.shared_pct = 12;
+	r->cfg.passes = 4;
+	r->cfg.stride = 0x3000;
+	r->cfg.scheduler = SCHED_THREADS;
+	r->cfg.seed = 0xfedcba9876543210ull;	/* above INT64_MAX */
+	r->cfg.s2sz = 44;
+	fill_str(r->cfg.calibration, sizeof(r->cfg.calibration),
+		 "lab/costs \"x\".json");
+	fill_str(r->cfg.inject, sizeof(r->cfg.inject),
+		 "command=GRANULE_RANGE_DELEGATE,status=ERROR_GPT,times=3");
+	r->cfg.livelock_faults = 12345;
+
+	k->faults = v++;
+	k->faults_private = v++;
+	k->faults_shared = v++;
+	k->refaults = v++;
+	k->rmi_calls = v++;
+	k->rmi_calls_setup = v++;
+	k->rmi_calls_fault = v++;
+	k->rmi_calls_teardown = v++;
+	for (unsigned int c = 0; c < RMI_CMD_COUNT; c += 3)
+		for (unsigned int s = c % 4; s < STATUS_BUCKETS; s += 5)
+			k->by_cmd[c][s] = v++;
+	k->by_cmd[RMI_CMD_RTT_FOLD][STATUS_OTHER] = v++;
+	k->rtts_created = v++;
+	k->rtts_destroyed = v++;
+	k->rtt_pages_peak = v++;
+	k->rtt_pages_end = v++;
+	k->mapped_bytes[1] = 1ull << 30;
+	k->mapped_bytes[2] = 6ull << 20;
+	k->mapped_bytes[3] = 0x5000;
+	k->delegate_races = v++;
+	k->partial_delegations = v++;
+	k->leaked_granules = v++;
+	for (int i = 0; i < 7; i++)
+		k->leaked_by_state[i] = i == 0 ? 0 : v++;
+	k->warnings = v++;
+	k->guest_errors = v++;
+	k->injected = v++;
+	k->accesses = UINT64_MAX;
+	k->granules_delegated = v++;
+	k->nwarn = 2;
+	fill_str(k->warn[0].reason, sizeof(k->warn[0].reason),
+		 "WARN_ON(rmi_delegate_range(phys, size))");
+	k->warn[0].count = v++;
+	fill_str(k->warn[1].reason, sizeof(k->warn[1].reason),
+		 "leaked granule\tafter \\ teardown");
+	k->warn[1].count = v++;
+
+	hist_add(&r->lat_model, 0);
+	hist_add(&r->lat_model, 5000);
+	hist_add(&r->lat_model, 70000);
+	hist_add(&r->lat_wall, 1ull << 50);
+	for (int i = 0; i < 10; i++)
+		hist_add(&r->calls_per_fault, (uint64_t)i * 3);
+	fill_str(r->outcome, sizeof(r->outcome),
+		 "livelock: IPA 0x40001000 re-faulted 12345 times | stopped");
+	r->cost_model_default = false;
+	r->wall_seconds = 0.1;
+	r->virtual_seconds = 1.0 / 3.0;
+	r->model_bytes = v++;
+}
+
+#define ASSERT_HIST_EQ(a, b) do {					\
+	ASSERT_EQ((a)->count, (b)->count);				\
+	ASSERT_EQ((a)->sum, (b)->sum);					\
+	ASSERT_EQ((a)->min, (b)->min);					\
+	ASSERT_EQ((a)->max, (b)->max);					\
+	for (int i_ = 0; i_ < HIST_BUCKETS; i_++)			\
+		ASSERT_EQ((a)->bucket[i_], (b)->bucket[i_]);		\
+} while (0)
+
+/* ---- histograms -------------------------------------------------------------- */
+
+TEST(hist_percentiles)
+{
+	struct hist h = { 0 }, a = { 0 }, b = { 0 }, big = { 0 };
+
+	ASSERT_EQ(0, hist_percentile(&h, 50));
+	ASSERT_EQ(0, hist_percentile(&h, 100));
+
+	/* 1..100: buckets [1] [2,3] [4,7] [8,15] [16,31] [32,63] [64,127] */
+	for (uint64_t v = 1; v <= 100; v++)
+		hist_add(&h, v);
+	ASSERT_EQ(100, h.count);
+	ASSERT_EQ(5050, h.sum);
+	ASSERT_EQ(1, h.min);
+	ASSERT_EQ(100, h.max);
+	ASSERT_EQ(1, h.bucket[0]);
+	ASSERT_EQ(2, h.bucket[1]);
+	ASSERT_EQ(32, h.bucket[5]);
+	ASSERT_EQ(37, h.bucket[6]);
+	/* rank 50 falls in [32,63]: its top, 63 */
+	ASSERT_EQ(63, hist_percentile(&h, 50));
+	/* rank 31 is the last of [16,31], rank 32 the first of [32,63] */
+	ASSERT_EQ(31, hist_percentile(&h, 31));
+	ASSERT_EQ(63, hist_percentile(&h, 32));
+	/* rank 90 in [64,127]: clamped to max */
+	ASSERT_EQ(100, hist_percentile(&h, 90));
+	ASSERT_EQ(1, hist_percentile(&h, 1));
+	ASSERT_EQ(1, hist_percentile(&h, 0));
+	ASSERT_EQ(1, hist_percentile(&h, -5));
+	ASSERT_EQ(100, hist_percentile(&h, 100));
+	ASSERT_EQ(100, hist_percentile(&h, 250));
+
+	/* 999 fast faults and one slow one: p99.9 is rank 999, a fast one */
+	for (int i = 0; i < 999; i++)
+		hist_add(&a, 10);
+	hist_add(&a, 5000);
+	ASSERT_EQ(15, hist_percentile(&a, 50));	/* the top of [8,15] */
+	ASSERT_EQ(15, hist_percentile(&a, 99.9));
+	ASSERT_EQ(5000, hist_percentile(&a, 99.95));
+	ASSERT_EQ(5000, hist_percentile(&a, 100));
+
+	/* zeros share bucket 0 */
+	hist_add(&b, 0);
+	hist_add(&b, 0);
+	ASSERT_EQ(2, b.bucket[0]);
+	ASSERT_EQ(0, hist_percentile(&b, 50));
+	ASSERT_EQ(0, b.min);
+
+	/* merging is adding every sample */
+	hist_merge(&b, &a);
+	ASSERT_EQ(1002, b.count);
+	ASSERT_EQ(0, b.min);
+	ASSERT_EQ(5000, b.max);
+	ASSERT_EQ(999 * 10 + 5000, b.sum);
+	ASSERT_EQ(999, b.bucket[3]);
+	hist_merge(&b, &big);		/* empty: nothing changes */
+	ASSERT_EQ(1002, b.count);
+	hist_merge(&big, &a);		/* into empty: a copy */
+	ASSERT_HIST_EQ(&big, &a);
+
+	/* beyond the last bucket: counted in it */
+	memset(&big, 0, sizeof(big));
+	hist_add(&big, UINT64_MAX);
+	ASSERT_EQ(1, big.bucket[HIST_BUCKETS - 1]);
+	ASSERT_EQ(UINT64_MAX, hist_percentile(&big, 50));
+	hist_add(&big, 1);
+	ASSERT_EQ(UINT64_MAX, big.sum);	/* saturates */
+}
+
+TEST(names)
+{
+	ASSERT_STREQ("v14", deleg_name(DELEG_V14));
+	ASSERT_STREQ("v15", deleg_name(DELEG_V15));
+	ASSERT_STREQ("mixed", folio_name(FOLIO_MIXED));
+	ASSERT_STREQ("threads", sched_name(SCHED_THREADS));
+	ASSERT_EQ(FOLIO_2M, folio_from_name("2m"));
+	ASSERT_EQ(FOLIO_2M, folio_from_name("2M"));
+	ASSERT_EQ(FOLIO_1G, folio_from_name("1g"));
+	ASSERT_EQ(-1, folio_from_name("8k"));
+	ASSERT_EQ(DELEG_V15, deleg_from_name("v15"));
+	ASSERT_EQ(-1, deleg_from_name("v16"));
+	ASSERT_EQ(SCHED_DET, sched_from_name("det"));
+	ASSERT_EQ(-1, sched_from_name(NULL));
+	ASSERT_EQ(RMI_RTT_STRATEGY_ONE_LEVEL, strategy_from_name("one-level"));
+	ASSERT_EQ(RMI_RTT_STRATEGY_BLOCK, strategy_from_name("block"));
+	ASSERT_EQ(-1, strategy_from_name("one_level"));
+	ASSERT_STREQ("?", folio_name(FOLIO_COUNT));
+}
+
+TEST(command_line)
+{
+	struct run_result r;
+	char buf[2048];
+	int n;
+
+	distinct(&r);
+	n = result_command_line(&r.cfg, buf, sizeof(buf));
+	ASSERT_EQ((int)strlen(buf), n);
+	TH_LOG("%s", buf);
+	ASSERT_NE(NULL, strstr(buf, "rmibench run --strategy block --delegation v14 "
+			       "--profile spec --delegate-granules 7 --folio mixed "
+			       "--ipa 0x40000000 --size 3G --vcpus 9 --workload strided "
+			       "--shared-region --write-pct 33 --shared-pct 12 "
+			       "--passes 4 --stride 12k --scheduler threads"));
+	ASSERT_NE(NULL, strstr(buf, "--calibration 'lab/costs \"x\".json'"));
+	ASSERT_NE(NULL, strstr(buf, "--livelock-faults 12345"));
+	/* a short buffer: cut, terminated, the full length returned */
+	ASSERT_EQ(n, result_command_line(&r.cfg, buf, 10));
+	ASSERT_EQ(9, (int)strlen(buf));
+}
+
+/* ---- the result file ------------------------------------------------------------ */
+
+TEST(json_round_trip)
+{
+	struct run_result w, r;
+	struct result_meta m;
+	char err[512], *dir = make_tmpdir(), *p, *text;
+	json_object *o, *v;
+
+	ASSERT_NE(NULL, dir);
+	p = path_in(dir, "run.json");
+	distinct(&w);
+	ASSERT_EQ(0, result_write_json(&w, p, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, result_read_json_meta(p, &r, &m, err, sizeof(err)))
+		TH_LOG("%s", err);
+
+	/* config */
+	ASSERT_EQ(w.cfg.strategy, r.cfg.strategy);
+	ASSERT_EQ(w.cfg.delegation, r.cfg.delegation);
+	ASSERT_STREQ(w.cfg.profile, r.cfg.profile);
+	ASSERT_EQ(w.cfg.delegate_granules, r.cfg.delegate_granules);
+	ASSERT_EQ(w.cfg.folio, r.cfg.folio);
+	ASSERT_EQ(w.cfg.ipa, r.cfg.ipa);
+	ASSERT_EQ(w.cfg.size, r.cfg.size);
+	ASSERT_EQ(w.cfg.vcpus, r.cfg.vcpus);
+	ASSERT_STREQ(w.cfg.workload, r.cfg.workload);
+	ASSERT_EQ(w.cfg.shared_region, r.cfg.shared_region);
+	ASSERT_EQ(w.cfg.write_pct, r.cfg.write_pct);
+	ASSERT_EQ(w.cfg.shared_pct, r.cfg.shared_pct);
+	ASSERT_EQ(w.cfg.passes, r.cfg.passes);
+	ASSERT_EQ(w.cfg.stride, r.cfg.stride);
+	ASSERT_EQ(w.cfg.scheduler, r.cfg.scheduler);
+	ASSERT_EQ(w.cfg.seed, r.cfg.seed);
+	ASSERT_EQ(w.cfg.s2sz, r.cfg.s2sz);
+	ASSERT_STREQ(w.cfg.calibration, r.cfg.calibration);
+	ASSERT_STREQ(w.cfg.inject, r.cfg.inject);
+	ASSERT_EQ(w.cfg.livelock_faults, r.cfg.livelock_faults);
+
+	/* counts */
+	ASSERT_EQ(w.counts.faults, r.counts.faults);
+	ASSERT_EQ(w.counts.faults_private, r.counts.faults_private);
+	ASSERT_EQ(w.counts.faults_shared, r.counts.faults_shared);
+	ASSERT_EQ(w.counts.refaults, r.counts.refaults);
+	ASSERT_EQ(w.counts.rmi_calls, r.counts.rmi_calls);
+	ASSERT_EQ(w.counts.rmi_calls_setup, r.counts.rmi_calls_setup);
+	ASSERT_EQ(w.counts.rmi_calls_fault, r.counts.rmi_calls_fault);
+	ASSERT_EQ(w.counts.rmi_calls_teardown, r.counts.rmi_calls_teardown);
+	for (int c = 0; c < RMI_CMD_COUNT; c++) {
+		for (int s = 0; s < STATUS_BUCKETS; s++) {
+			ASSERT_EQ(w.counts.by_cmd[c][s], r.counts.by_cmd[c][s])
+				TH_LOG("by_cmd[%d][%d]", c, s);
+		}
+	}
+	ASSERT_EQ(w.counts.rtts_created, r.counts.rtts_created);
+	ASSERT_EQ(w.counts.rtts_destroyed, r.counts.rtts_destroyed);
+	ASSERT_EQ(w.counts.rtt_pages_peak, r.counts.rtt_pages_peak);
+	ASSERT_EQ(w.counts.rtt_pages_end, r.counts.rtt_pages_end);
+	for (int l = 0; l < 4; l++)
+		ASSERT_EQ(w.counts.mapped_bytes[l], r.counts.mapped_bytes[l]);
+	ASSERT_EQ(w.counts.delegate_races, r.counts.delegate_races);
+	ASSERT_EQ(w.counts.partial_delegations, r.counts.partial_delegations);
+	ASSERT_EQ(w.counts.leaked_granules, r.counts.leaked_granules);
+	for (int i = 0; i < 7; i++)
+		ASSERT_EQ(w.counts.leaked_by_state[i], r.counts.leaked_by_state[i]);
+	ASSERT_EQ(w.counts.warnings, r.counts.warnings);
+	ASSERT_EQ(w.counts.guest_errors, r.counts.guest_errors);
+	ASSERT_EQ(w.counts.injected, r.counts.injected);
+	ASSERT_EQ(w.counts.accesses, r.counts.accesses);
+	ASSERT_EQ(w.counts.granules_delegated, r.counts.granules_delegated);
+	ASSERT_EQ(w.counts.nwarn, r.counts.nwarn);
+	for (unsigned int i = 0; i < w.counts.nwarn; i++) {
+		ASSERT_STREQ(w.counts.warn[i].reason, r.counts.warn[i].reason);
+		ASSERT_EQ(w.counts.warn[i].count, r.counts.warn[i].count);
+	}
+
+	/* distributions and the rest */
+	ASSERT_HIST_EQ(&w.lat_model, &r.lat_model);
+	ASSERT_HIST_EQ(&w.lat_wall, &r.lat_wall);
+	ASSERT_HIST_EQ(&w.calls_per_fault, &r.calls_per_fault);
+	ASSERT_STREQ(w.outcome, r.outcome);
+	ASSERT_EQ(w.cost_model_default, r.cost_model_default);
+	ASSERT_TRUE(w.wall_seconds == r.wall_seconds);
+	ASSERT_TRUE(w.virtual_seconds == r.virtual_seconds);
+	ASSERT_EQ(w.model_bytes, r.model_bytes);
+
+	/* metadata */
+	ASSERT_STREQ("sim", m.backend);
+	ASSERT_STREQ(RMIBENCH_VERSION, m.version);
+	ASSERT_STREQ(w.cfg.calibration, m.cost_source);
+	ASSERT_STREQ(folio_case(FOLIO_MIXED), m.folio_case);
+	ASSERT_EQ(20, (int)strlen(m.timestamp));
+	ASSERT_EQ('Z', m.timestamp[19]);
+	ASSERT_LT(0, m.nproc);
+	ASSERT_LT(0, (int)strlen(m.kernel));
+
+	/* the names scripts rely on, by path */
+	o = json_object_from_file(p);
+	ASSERT_NE(NULL, o);
+	ASSERT_TRUE(json_object_object_get_ex(o, "counts", &v));
+	ASSERT_TRUE(json_object_object_get_ex(v, "rmi_calls", &v));
+	ASSERT_TRUE(json_object_object_get_ex(v, "by_command", &v));
+	ASSERT_TRUE(json_object_object_get_ex(v, "RTT_FOLD", NULL));
+	ASSERT_FALSE(json_object_object_get_ex(v, "RTT_CREATE", NULL));
+	json_object_put(o);
+	text = slurp(p);
+	ASSERT_NE(NULL, text);
+	ASSERT_NE(NULL, strstr(text, "\"schema_version\": 1,"));
+	ASSERT_NE(NULL, strstr(text, "\"OTHER\": "));
+	ASSERT_NE(NULL, strstr(text, "\"wall_seconds\": 0.1,"));
+	ASSERT_NE(NULL, strstr(text, "\"seed\": 18364758544493064720,"));
+	ASSERT_EQ(NULL, strstr(text, "\"l0\""));
+	ASSERT_EQ('\n', text[strlen(text) - 1]);
+	free(text);
+
+	/* a default-cost run says so */
+	synth(&w, RMI_RTT_STRATEGY_FULL, FOLIO_4K, 1, 1);
+	w.counts.mapped_bytes[0] = 4096;	/* l0 appears only when set */
+	ASSERT_EQ(0, result_write_json(&w, p, err, sizeof(err))) TH_LOG("%s", err);
+	text = slurp(p);
+	ASSERT_NE(NULL, strstr(text, "\"note\": \"assumed costs; counts never depend on them\""));
+	ASSERT_NE(NULL, strstr(text, "\"source\": \"default (assumed, not measured)\""));
+	ASSERT_NE(NULL, strstr(text, "\"case\": \"4 KiB folios: today's hosts (the series maps 4 KiB)\""));
+	ASSERT_NE(NULL, strstr(text, "\"l0\": 4096"));
+	free(text);
+	ASSERT_EQ(0, result_read_json_meta(p, &r, &m, err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_TRUE(r.cost_model_default);
+	ASSERT_EQ(4096, r.counts.mapped_bytes[0]);
+	ASSERT_HIST_EQ(&w.lat_model, &r.lat_model);
+
+	free(p);
+	rm_rf(dir);
+	free(dir);
+}
+
+TEST(writer_refuses_bad_results)
+{
+	struct run_result w;
+	char err[512], *dir = make_tmpdir(), *p;
+
+	ASSERT_NE(NULL, dir);
+	p = path_in(dir, "bad.json");
+	distinct(&w);
+	w.cfg.write_pct = 101;
+	ASSERT_EQ(-1, result_write_json(&w, p, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "config.write_pct")) TH_LOG("%s", err);
+	distinct(&w);
+	w.wall_seconds = 0.0 / 0.0;
+	ASSERT_EQ(-1, result_write_json(&w, p, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "timing.wall_seconds")) TH_LOG("%s", err);
+	distinct(&w);
+	w.cfg.strategy = RMI_RTT_STRATEGY_COUNT;
+	ASSERT_EQ(-1, result_write_json(&w, p, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "config.strategy")) TH_LOG("%s", err);
+	ASSERT_NE(0, access(p, F_OK));
+	free(p);
+	rm_rf(dir);
+	free(dir);
+}
+
+TEST(atomic_write_keeps_old_file)
+{
+	struct run_result w, r;
+	char err[512], *dir = make_tmpdir(), *p, *sub, *missing, *before, *after;
+	struct rlimit lim, old;
+	struct stat st;
+
+	ASSERT_NE(NULL, dir);
+	p = path_in(dir, "run.json");
+	sub = path_in(dir, "subdir.json");
+	missing = path_in(dir, "no/such/dir/run.json");
+
+	/* an old result */
+	synth(&w, RMI_RTT_STRATEGY_ONE_LEVEL, FOLIO_2M, 2, 3);
+	ASSERT_EQ(0, result_write_json(&w, p, err, sizeof(err))) TH_LOG("%s", err);
+	before = slurp(p);
+	ASSERT_NE(NULL, before);
+
+	/* the write fails half way (file size limit: root is bound too) */
+	signal(SIGXFSZ, SIG_IGN);
+	ASSERT_EQ(0, getrlimit(RLIMIT_FSIZE, &old));
+	lim = old;
+	lim.rlim_cur = 512;
+	ASSERT_EQ(0, setrlimit(RLIMIT_FSIZE, &lim));
+	distinct(&w);
+	ASSERT_EQ(-1, result_write_json(&w, p, err, sizeof(err)));
+	ASSERT_EQ(0, setrlimit(RLIMIT_FSIZE, &old));
+	TH_LOG("%s", err);
+	ASSERT_NE(NULL, strstr(err, p));
+	ASSERT_NE(NULL, strstr(err, "File too large"));
+	after = slurp(p);
+	ASSERT_STREQ(before, after);
+	ASSERT_EQ(0, hidden_files(dir));
+	ASSERT_EQ(0, result_read_json(p, &r, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(RMI_RTT_STRATEGY_ONE_LEVEL, r.cfg.strategy);
+	free(after);
+
+	/* the destination is a directory */
+	ASSERT_EQ(0, mkdir(sub, 0755));
+	ASSERT_EQ(-1, result_write_json(&w, sub, err, sizeof(err)));
+	TH_LOG("%s", err);
+	ASSERT_NE(NULL, strstr(err, sub));
+	ASSERT_NE(NULL, strstr(err, "Is a directory"));
+	ASSERT_EQ(0, stat(sub, &st));
+	ASSERT_TRUE(S_ISDIR(st.st_mode));
+	ASSERT_EQ(0, hidden_files(dir));
+
+	/* the directory does not exist */
+	ASSERT_EQ(-1, result_write_json(&w, missing, err, sizeof(err)));
+	TH_LOG("%s", err);
+	ASSERT_NE(NULL, strstr(err, "cannot create a temporary file"));
+	ASSERT_NE(NULL, strstr(err, "No such file or directory"));
+
+	/* no file name at all */
+	ASSERT_EQ(-1, result_write_file_atomic("/tmp/", "x", 1, err, sizeof(err)));
+
+	/* and the old file is still the old file */
+	after = slurp(p);
+	ASSERT_STREQ(before, after);
+	free(after);
+	free(before);
+	free(p);
+	free(sub);
+	free(missing);
+	rm_rf(dir);
+	free(dir);
+}
+
+/*
+ * Rewrite one field of a good result file through @edit and check the
+ * reader rejects it with an error naming @field.
+ */
+typedef void (*edit_fn)(json_object *root);
+
+static int reject_after(const char *dir, edit_fn edit, const char *field,
+			char *err, size_t errlen)
+{
+	struct run_result w, r;
+	char *p = path_in(dir, "edited.json");
+	json_object *o;
+	int ret = -1;
+
+	distinct(&w);
+	if (!p || result_write_json(&w, p, err, errlen))
+		goto out;
+	o = json_object_from_file(p);
+	if (!o)
+		goto out;
+	edit(o);
+	json_object_to_file_ext(p, o, JSON_C_TO_STRING_PRETTY);
+	json_object_put(o);
+	if (!result_read_json(p, &r, err, errlen)) {
+		snprintf(err, errlen, "accepted");
+		goto out;
+	}
+	ret = strstr(err, field) && strstr(err, p) && !strchr(err, '\n') ? 0 : -1;
+out:
+	free(p);
+	return ret;
+}
+
+static json_object *at(json_object *o, const char *a, const char *b)
+{
+	json_object *v = NULL;
+
+	json_object_object_get_ex(o, a, &v);
+	if (b)
+		json_object_object_get_ex(v, b, &v);
+	return v;
+}
+
+static void e_schema(json_object *o)
+{
+	json_object_object_add(o, "schema_version", json_object_new_int(2));
+}
+
+static void e_missing(json_object *o)
+{
+	json_object_object_del(at(o, "counts", NULL), "refaults");
+}
+
+static void e_type(json_object *o)
+{
+	json_object_object_add(at(o, "counts", NULL), "faults",
+			       json_object_new_string("12"));
+}
+
+static void e_negative(json_object *o)
+{
+	json_object_object_add(at(o, "counts", NULL), "rtts_created",
+			       json_object_new_int(-1));
+}
+
+static void e_strategy(json_object *o)
+{
+	json_object_object_add(at(o, "config", NULL), "strategy",
+			       json_object_new_string("two-level"));
+}
+
+static void e_write_pct(json_object *o)
+{
+	json_object_object_add(at(o, "config", NULL), "write_pct",
+			       json_object_new_int(150));
+}
+
+static void e_profile_long(json_object *o)
+{
+	json_object_object_add(at(o, "config", NULL), "profile",
+			       json_object_new_string("a-very-long-profile-name"));
+}
+
+static void e_by_command(json_object *o)
+{
+	json_object_object_add(at(at(o, "counts", "rmi_calls"), "by_command", NULL),
+			       "RTT_FOLD", json_object_new_int(1));
+}
+
+static void e_unknown_cmd(json_object *o)
+{
+	json_object *st = json_object_new_object();
+
+	json_object_object_add(st, "SUCCESS", json_object_new_int(1));
+	json_object_object_add(at(at(o, "counts", "rmi_calls"), "by_status", NULL),
+			       "RTT_TELEPORT", st);
+}
+
+static void e_buckets(json_object *o)
+{
+	json_object *h = at(o, "distributions", "fault_latency_modelled_ns");
+
+	json_object_object_add(h, "count", json_object_new_int(4));
+}
+
+static void e_hist_missing(json_object *o)
+{
+	json_object_object_del(at(o, "distributions", NULL), "rmi_calls_per_fault");
+}
+
+static void e_timing(json_object *o)
+{
+	json_object_object_add(at(o, "timing", NULL), "wall_seconds",
+			       json_object_new_string("fast"));
+}
+
+static void e_cost_default(json_object *o)
+{
+	json_object_object_add(at(o, "metadata", "cost_model"), "default",
+			       json_object_new_int(1));
+}
+
+static void e_mapped(json_object *o)
+{
+	json_object_object_add(at(o, "counts", "mapped_bytes"), "l2",
+			       json_object_new_double(2.5));
+}
+
+static void e_warn(json_object *o)
+{
+	json_object *a = at(o, "counts", "warning_reasons");
+
+	json_object_object_del(json_object_array_get_idx(a, 1), "count");
+}
+
+static void e_top(json_object *o)
+{
+	json_object_object_add(o, "config", json_object_new_array());
+}
+
+TEST(reader_rejects_bad_files)
+{
+	static const struct {
+		edit_fn fn;
+		const char *field;
+	} cases[] = {
+		{ e_schema, "schema_version" },
+		{ e_missing, "counts.refaults: missing" },
+		{ e_type, "counts.faults: expected a whole number, found string" },
+		{ e_negative, "counts.rtts_created: negative" },
+		{ e_strategy, "config.strategy: unknown value 'two-level'" },
+		{ e_write_pct, "config.write_pct" },
+		{ e_profile_long, "config.profile: longer than 15" },
+		{ e_by_command, "counts.rmi_calls.by_command.RTT_FOLD" },
+		{ e_unknown_cmd, "counts.rmi_calls.by_status.RTT_TELEPORT: unknown RMI command" },
+		{ e_buckets, "distributions.fault_latency_modelled_ns" },
+		{ e_hist_missing, "distributions.rmi_calls_per_fault: missing" },
+		{ e_timing, "timing.wall_seconds: expected a number" },
+		{ e_cost_default, "metadata.cost_model.default" },
+		{ e_mapped, "counts.mapped_bytes.l2" },
+		{ e_warn, "counts.warning_reasons[1].count: missing" },
+		{ e_top, "config: expected an object, found array" },
+	};
+	struct run_result w, r;
+	char err[512], *dir = make_tmpdir(), *p, *text;
+	json_object *o;
+	size_t len;
+
+	ASSERT_NE(NULL, dir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ASSERT_EQ(0, reject_after(dir, cases[i].fn, cases[i].field, err,
+					  sizeof(err)))
+			TH_LOG("case %zu (%s): %s", i, cases[i].field, err);
+		TH_LOG("%s", err);
+	}
+
+	/* truncated, empty, trailing garbage, not an object, no file */
+	p = path_in(dir, "cut.json");
+	distinct(&w);
+	ASSERT_EQ(0, result_write_json(&w, p, err, sizeof(err)));
+	text = slurp(p);
+	len = strlen(text);
+	ASSERT_EQ(0, spit(p, text, len / 2));
+	ASSERT_EQ(-1, result_read_json(p, &r, err, sizeof(err)));
+	TH_LOG("%s", err);
+	ASSERT_NE(NULL, strstr(err, p));
+	ASSERT_NE(NULL, strstr(err, "truncated"));
+	ASSERT_EQ(0, spit(p, "", 0));
+	ASSERT_EQ(-1, result_read_json(p, &r, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "empty")) TH_LOG("%s", err);
+	ASSERT_EQ(0, spit(p, "{} {}", 5));
+	ASSERT_EQ(-1, result_read_json(p, &r, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "invalid JSON at byte 3")) TH_LOG("%s", err);
+	ASSERT_EQ(0, spit(p, "[1]", 3));
+	ASSERT_EQ(-1, result_read_json(p, &r, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "expected a JSON object")) TH_LOG("%s", err);
+	ASSERT_EQ(0, spit(p, "{\"schema_version\": 1,}", 22));
+	ASSERT_EQ(-1, result_read_json(p, &r, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "invalid JSON")) TH_LOG("%s", err);
+	ASSERT_EQ(0, spit(p, "{}", 2));
+	ASSERT_EQ(-1, result_read_json(p, &r, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "schema_version: missing")) TH_LOG("%s", err);
+	unlink(p);
+	ASSERT_EQ(-1, result_read_json(p, &r, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "No such file")) TH_LOG("%s", err);
+	ASSERT_EQ(-1, result_read_json(dir, &r, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "not a regular file")) TH_LOG("%s", err);
+
+	/* a compatible addition is ignored */
+	ASSERT_EQ(0, spit(p, text, len));
+	free(text);
+	o = json_object_from_file(p);
+	ASSERT_NE(NULL, o);
+	json_object_object_add(o, "new_section", json_object_new_int(5));
+	json_object_object_add(at(o, "counts", NULL), "new_count",
+			       json_object_new_int(5));
+	json_object_to_file(p, o);
+	json_object_put(o);
+	ASSERT_EQ(0, result_read_json(p, &r, err, sizeof(err))) TH_LOG("%s", err);
+	free(p);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* ---- the calibration file ------------------------------------------------------- */
+
+TEST(cost_model)
+{
+	static const char good[] =
+		"{\"schema\": \"rmibench-costs-1\",\n"
+		" \"source\": \"FVP, bpf/rmi-lat, 10000 samples\",\n"
+		" \"costs\": {\"RTT_DATA_MAP\": {\"fixed_ns\": 1100, \"per_granule_ns\": 25},\n"
+		"           \"GRANULE_RANGE_DELEGATE\": {\"fixed_ns\": 0, \"per_granule_ns\": 1000000000}},\n"
+		" \"fault_overhead_ns\": 2500}\n";
+	static const char *const bad[][2] = {
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {\"RTT_TELEPORT\": "
+		  "{\"fixed_ns\": 1, \"per_granule_ns\": 1}}}", "costs.RTT_TELEPORT: unknown RMI command" },
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {\"RTT_CREATE\": "
+		  "{\"fixed_ns\": -5, \"per_granule_ns\": 1}}}", "costs.RTT_CREATE.fixed_ns: negative" },
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {\"RTT_CREATE\": "
+		  "{\"fixed_ns\": 1.5, \"per_granule_ns\": 1}}}", "costs.RTT_CREATE.fixed_ns: expected whole" },
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {\"RTT_CREATE\": "
+		  "{\"fixed_ns\": 1000000001, \"per_granule_ns\": 1}}}", "costs.RTT_CREATE.fixed_ns: 1000000001 is above" },
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {\"RTT_CREATE\": "
+		  "{\"fixed_ns\": \"2000\", \"per_granule_ns\": 1}}}", "costs.RTT_CREATE.fixed_ns: expected a whole number, found string" },
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {\"RTT_CREATE\": "
+		  "{\"fixed_ns\": 2000}}}", "costs.RTT_CREATE.per_granule_ns: missing" },
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {\"RTT_CREATE\": "
+		  "{\"fixed_ns\": 2000, \"per_granule_ns\": 1, \"extra_ns\": 3}}}", "costs.RTT_CREATE.extra_ns: unknown field" },
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {\"RTT_CREATE\": 5}}",
+		  "costs.RTT_CREATE: expected an object" },
+		{ "{\"schema\": \"rmibench-costs-2\", \"costs\": {}}", "schema: 'rmibench-costs-2'" },
+		{ "{\"costs\": {}}", "schema: missing" },
+		{ "{\"schema\": \"rmibench-costs-1\"}", "costs: missing" },
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {}, \"fault_overhead\": 5}",
+		  "fault_overhead: unknown field" },
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {}, \"access_ns\": 1e3}",
+		  "access_ns: expected whole" },
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {", "truncated" },
+	};
+	struct cost_model c, keep, d;
+	char err[512], *dir = make_tmpdir(), *p;
+
+	ASSERT_NE(NULL, dir);
+	p = path_in(dir, "costs.json");
+	cost_model_default(&d);
+	ASSERT_TRUE(d.is_default);
+	ASSERT_STREQ("default (assumed, not measured)", d.source);
+	ASSERT_EQ(3000, d.fault_overhead_ns);
+	ASSERT_EQ(20, d.access_ns);
+	ASSERT_EQ(1500, d.cmd[RMI_CMD_GRANULE_RANGE_DELEGATE].fixed_ns);
+	ASSERT_EQ(500, d.cmd[RMI_CMD_GRANULE_RANGE_DELEGATE].per_granule_ns);
+	for (int i = 0; i < RMI_CMD_COUNT; i++) {
+		ASSERT_LT(0, d.cmd[i].fixed_ns) TH_LOG("command %d has no cost", i);
+	}
+
+	ASSERT_EQ(0, spit(p, good, strlen(good)));
+	c = d;
+	ASSERT_EQ(0, cost_model_load(&c, p, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_FALSE(c.is_default);
+	ASSERT_NE(NULL, strstr(c.source, p));
+	ASSERT_NE(NULL, strstr(c.source, "FVP"));
+	ASSERT_EQ(1100, c.cmd[RMI_CMD_RTT_DATA_MAP].fixed_ns);
+	ASSERT_EQ(25, c.cmd[RMI_CMD_RTT_DATA_MAP].per_granule_ns);
+	ASSERT_EQ(0, c.cmd[RMI_CMD_GRANULE_RANGE_DELEGATE].fixed_ns);
+	ASSERT_EQ(1000000000, c.cmd[RMI_CMD_GRANULE_RANGE_DELEGATE].per_granule_ns);
+	ASSERT_EQ(d.cmd[RMI_CMD_RTT_CREATE].fixed_ns, c.cmd[RMI_CMD_RTT_CREATE].fixed_ns);
+	ASSERT_EQ(2500, c.fault_overhead_ns);
+	ASSERT_EQ(20, c.access_ns);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ASSERT_EQ(0, spit(p, bad[i][0], strlen(bad[i][0])));
+		keep = c;
+		ASSERT_EQ(-1, cost_model_load(&c, p, err, sizeof(err)))
+			TH_LOG("case %zu accepted", i);
+		TH_LOG("%s", err);
+		ASSERT_NE(NULL, strstr(err, bad[i][1])) TH_LOG("case %zu: %s", i, err);
+		ASSERT_NE(NULL, strstr(err, p));
+		ASSERT_EQ(0, memcmp(&keep, &c, sizeof(c))) TH_LOG("case %zu changed the model", i);
+	}
+	unlink(p);
+	ASSERT_EQ(-1, cost_model_load(&c, p, err, sizeof(err)));
+	ASSERT_EQ(0, memcmp(&keep, &c, sizeof(c)));
+	free(p);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* ---- the report directory -------------------------------------------------------- */
+
+#define NDEMO	18
+
+static void demo_runs(struct run_result *rs)
+{
+	static const enum folio_mode fm[] = { FOLIO_4K, FOLIO_2M, FOLIO_1G };
+	static const unsigned int vc[] = { 1, 4 };
+	size_t n = 0;
+
+	for (int f = 0; f < 3; f++)
+		for (int v = 0; v < 2; v++)
+			for (int s = 0; s < RMI_RTT_STRATEGY_COUNT; s++, n++)
+				synth(&rs[n], s, fm[f], vc[v], n + 1);
+	/* one run with trouble, for the table */
+	rs[4].counts.warnings = 3;
+	rs[4].counts.nwarn = 1;
+	fill_str(rs[4].counts.warn[0].reason, sizeof(rs[4].counts.warn[0].reason),
+		 "WARN_ON(rmi_delegate_range(phys, size))");
+	rs[4].counts.warn[0].count = 3;
+	rs[4].counts.leaked_granules = 2;
+	rs[4].counts.leaked_by_state[RMI_GRANULE_DELEGATED] = 2;
+	fill_str(rs[4].outcome, sizeof(rs[4].outcome), "ok | with leaks");
+}
+
+TEST(report_dir)
+{
+	struct run_result *rs = calloc(NDEMO, sizeof(*rs));
+	const char *keep = getenv("RMIBENCH_REPORT_DEMO");
+	char err[512], *dir, *p, *text, *line;
+	size_t lat_rows = 0, rows = 0;
+
+	ASSERT_NE(NULL, rs);
+	if (keep && *keep) {
+		mkdir(keep, 0755);
+		dir = strdup(keep);
+	} else {
+		dir = make_tmpdir();
+	}
+	ASSERT_NE(NULL, dir);
+	demo_runs(rs);
+	ASSERT_EQ(0, report_write_dir(dir, rs, NDEMO, &(struct report_opts){
+		.command = "rmibench matrix --folios 4k,2m,1g --vcpus-list 1,4 --out-dir X",
+	}, err, sizeof(err))) TH_LOG("%s", err);
+
+	p = path_in(dir, "summary.md");
+	text = slurp(p);
+	ASSERT_NE(NULL, text);
+	ASSERT_NE(NULL, strstr(text, "- **Backend:** sim\n"));
+	ASSERT_NE(NULL, strstr(text, "ASSUMED default costs: latencies are illustrative, counts are exact"));
+	ASSERT_NE(NULL, strstr(text, "folio `4k`: 4 KiB folios: today's hosts (the series maps 4 KiB)"));
+	ASSERT_NE(NULL, strstr(text, "folio `2m`: huge folios: future guest_memfd"));
+	ASSERT_EQ(NULL, strstr(text, "folio `mixed`"));
+	ASSERT_NE(NULL, strstr(text, "`rmibench matrix --folios 4k,2m,1g"));
+	/* 4k: 262144 faults, (262144 delegates + 262144 maps + 512 errors + 513 creates) / fault */
+	ASSERT_NE(NULL, strstr(text, "| 1 | full | v15 | tf-rmm | 4k | 1 | sequential | 262144 | 0 | 2.00 | 513 | 513 | 513.0 | 0 | 0 | 1 GiB | 0.0% | 0 | 0 | 0 | "));
+	/* 2m, block strategy: one L2 table, 1 GiB in 2 MiB blocks */
+	ASSERT_NE(NULL, strstr(text, "| 9 | block | v15 | tf-rmm | 2m | 1 | sequential | 512 | 0 | 513.00 | 1 | 1 | 1.0 | 0 | 1 GiB | 0 | 100.0% |"));
+	ASSERT_NE(NULL, strstr(text, "| ok \\| with leaks |"));
+	ASSERT_NE(NULL, strstr(text, "18. `rmibench run --strategy block --delegation v15 --profile tf-rmm"));
+	/* the header and one row per run start with "| " */
+	for (line = strstr(text, "\n| "); line; line = strstr(line + 1, "\n| "))
+		rows++;
+	ASSERT_EQ(NDEMO + 1, rows);
+	free(text);
+	free(p);
+
+	p = path_in(dir, "runs.tsv");
+	text = slurp(p);
+	ASSERT_NE(NULL, text);
+	ASSERT_EQ(NDEMO + 1, count_lines(text));
+	ASSERT_EQ(text, strstr(text, "run\tstrategy\tstrategy_idx\tgroup\tgroup_idx\tlabel\t"));
+	ASSERT_NE(NULL, strstr(text, "\n1\tfull\t0\t4k 1v\t0\tfull 4k 1v\tv15\ttf-rmm\t4k\t1\tsequential\t262144\t"));
+	ASSERT_NE(NULL, strstr(text, "\n18\tblock\t2\t1g 4v\t5\tblock 1g 4v\t"));
+	free(text);
+	free(p);
+
+	for (size_t i = 0; i < NDEMO; i++) {
+		int lo = -1, hi = -1;
+
+		for (int b = 0; b < HIST_BUCKETS; b++)
+			if (rs[i].lat_model.bucket[b] || rs[i].lat_wall.bucket[b]) {
+				if (lo < 0)
+					lo = b;
+				hi = b;
+			}
+		lat_rows += lo < 0 ? 0 : (size_t)(hi - lo + 1);
+	}
+	p = path_in(dir, "latency.tsv");
+	text = slurp(p);
+	ASSERT_NE(NULL, text);
+	ASSERT_EQ(lat_rows + 1, count_lines(text));
+	ASSERT_EQ(text, strstr(text, "run\tstrategy\tstrategy_idx\tgroup_idx\tlabel\tfolio\tbucket\tlo_ns\thi_ns\tmodel_count\tmodel_frac\twall_count\twall_frac\n"));
+	free(text);
+	free(p);
+	ASSERT_EQ(0, hidden_files(dir));
+
+	/* the result files too, so that 'rmibench report DIR' can be tried */
+	if (keep && *keep) {
+		for (size_t i = 0; i < NDEMO; i++) {
+			char name[96];
+
+			snprintf(name, sizeof(name), "%02zu-%s-%s-%uvcpu.json", i + 1,
+				 rmi_rtt_strategy_name(rs[i].cfg.strategy),
+				 folio_name(rs[i].cfg.folio), rs[i].cfg.vcpus);
+			p = path_in(dir, name);
+			ASSERT_EQ(0, result_write_json(&rs[i], p, err, sizeof(err)))
+				TH_LOG("%s", err);
+			free(p);
+		}
+	} else {
+		rm_rf(dir);
+	}
+
+	/* a directory that is not there */
+	ASSERT_EQ(-1, report_write_dir("/nonexistent/rmibench", rs, 1, NULL,
+				       err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "/nonexistent/rmibench/summary.md")) TH_LOG("%s", err);
+	free(dir);
+	free(rs);
+}
+
+TEST(cmd_report_reads_a_directory)
+{
+	struct run_result rs[3];
+	char err[512], *dir = make_tmpdir(), *p, *text;
+	char *argv[] = { "report", "--no-plots", dir, NULL };
+
+	ASSERT_NE(NULL, dir);
+	for (int i = 0; i < 3; i++) {
+		char name[32];
+
+		synth(&rs[i], i, FOLIO_2M, 1, i);
+		/* written in reverse order: the report sorts by name */
+		snprintf(name, sizeof(name), "%c.json", 'c' - i);
+		p = path_in(dir, name);
+		ASSERT_EQ(0, result_write_json(&rs[i], p, err, sizeof(err)));
+		free(p);
+	}
+	ASSERT_EQ(0, cmd_report(3, argv));
+	p = path_in(dir, "summary.md");
+	text = slurp(p);
+	ASSERT_NE(NULL, text);
+	ASSERT_NE(NULL, strstr(text, "| 1 | block |"));
+	ASSERT_NE(NULL, strstr(text, "| 3 | full |"));
+	ASSERT_NE(NULL, strstr(text, "1. `a.json`: `rmibench run --strategy block"));
+	free(text);
+	free(p);
+
+	/* a bad file is an error, and the report is not rewritten */
+	p = path_in(dir, "b.json");
+	ASSERT_EQ(0, spit(p, "{\"schema_version\": 1", 20));
+	free(p);
+	p = path_in(dir, "runs.tsv");
+	ASSERT_EQ(0, unlink(p));
+	ASSERT_EQ(1, cmd_report(3, argv));
+	ASSERT_NE(0, access(p, F_OK));
+	free(p);
+	rm_rf(dir);
+
+	/* no result files */
+	ASSERT_EQ(0, mkdir(dir, 0755));
+	ASSERT_EQ(1, cmd_report(3, argv));
+	rmdir(dir);
+	free(dir);
+}
+
+TEST_HARNESS_MAIN
