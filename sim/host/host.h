@@ -88,6 +88,17 @@ struct host {
 	struct sched *sched;
 };
 
+/* The sim's cheap seeded generator (jitter, tie-breaks, access mix). */
+static inline uint64_t xorshift(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
 /* One call site for every RMI command: counts, costs, probes, yields. */
 uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 		       uint64_t x2, uint64_t x3, uint64_t x4, uint64_t x5,

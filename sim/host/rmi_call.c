@@ -81,16 +81,6 @@ void host_inject_cb(void *ctx, uint32_t fid, unsigned int status,
 		current_vcpu->c.injected++;
 }
 
-static inline uint64_t xorshift(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
-
 uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 		       uint64_t x2, uint64_t x3, uint64_t x4, uint64_t x5,
 		       uint64_t out[5])

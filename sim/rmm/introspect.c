@@ -9,24 +9,9 @@
  */
 #include "rmm_internal.h"
 
-static struct realm *find_realm(struct rmm *m, uint64_t rd)
-{
-	if (!gt_valid(&m->gt, rd) || gt_get(&m->gt, rd) != RMI_GRANULE_RD)
-		return NULL;
-	for (int i = 0; i < RMM_MAX_REALMS; i++) {
-		struct realm *r = __atomic_load_n(&m->realms[i],
-						  __ATOMIC_ACQUIRE);
-
-		if (r && r->rd == rd &&
-		    __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) != REALM_GONE)
-			return r;
-	}
-	return NULL;
-}
-
 enum rmm_access rmm_guest_access(struct rmm *m, uint64_t rd, uint64_t ipa)
 {
-	struct realm *r = find_realm(m, rd);
+	struct realm *r = realm_get(m, rd);
 	struct rtt *t;
 	uint64_t e;
 	int l;
@@ -86,7 +71,7 @@ static void sum_rtt(const struct rtt *t, uint64_t bytes[4], uint64_t ipa0,
 int rmm_realm_mapped_bytes(struct rmm *m, uint64_t rd, uint64_t lo,
 			   uint64_t hi, uint64_t bytes[4])
 {
-	struct realm *r = find_realm(m, rd);
+	struct realm *r = realm_get(m, rd);
 	uint64_t span;
 
 	for (int i = 0; i < 4; i++)

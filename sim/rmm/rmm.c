@@ -188,7 +188,7 @@ static bool ns_read(struct rmm *m, uint64_t pa, void *buf, size_t len)
 
 /* ---- realms, RECs -------------------------------------------------------- */
 
-static struct realm *realm_get(struct rmm *m, uint64_t rd)
+struct realm *realm_get(struct rmm *m, uint64_t rd)
 {
 	if (!gt_valid(&m->gt, rd) || gt_get(&m->gt, rd) != RMI_GRANULE_RD)
 		return NULL;
@@ -640,23 +640,43 @@ static void rtt_remove(struct rmm *m, struct rtt *t, unsigned int i,
 	__atomic_fetch_add(&m->rtts_freed, 1, __ATOMIC_RELAXED);
 }
 
+/*
+ * Walk to the RTT of @level that covers @ipa and lock it and its parent
+ * *@t (entry *@i). Returns the child; or NULL, nothing locked, with the
+ * level where the walk stopped in *@wl and the entry it found in *@e.
+ */
+static struct rtt *lock_rtt_and_parent(struct realm *r, uint64_t ipa,
+				       int level, struct rtt **t,
+				       unsigned int *i, int *wl, uint64_t *e)
+{
+	struct rtt *c;
+
+	*t = walk(r, ipa, level - 1, wl);
+	*i = idx_of(ipa, *wl);
+	*e = (*t)->e[*i];
+	if (*wl < level - 1 || E_STATE(*e) != RMI_ENTRY_TABLE) {
+		rtt_unlock(*t);
+		return NULL;
+	}
+	c = E_TABLE(*e);
+	rtt_lock(c);
+	return c;
+}
+
 static void cmd_rtt_destroy(struct rmm *m, const uint64_t *x, struct out *o)
 {
-	uint64_t ipa = x[2];
+	uint64_t ipa = x[2], e;
 	int level = (int)x[3], wl;
 	struct realm *r = rtt_args(m, x[1], ipa, x[3]);
 	struct rtt *t, *c;
 	unsigned int i;
-	uint64_t e;
 
 	if (!r) {
 		ret_status(o, RMI_ERROR_INPUT, 0);
 		return;
 	}
-	t = walk(r, ipa, level - 1, &wl);
-	i = idx_of(ipa, wl);
-	e = t->e[i];
-	if (wl < level - 1 || E_STATE(e) != RMI_ENTRY_TABLE) {
+	c = lock_rtt_and_parent(r, ipa, level, &t, &i, &wl, &e);
+	if (!c) {
 		/*
 		 * Nothing to destroy: a non-live entry is non-live up to its
 		 * end; a block is live, so the non-live region is empty.
@@ -664,11 +684,8 @@ static void cmd_rtt_destroy(struct rmm *m, const uint64_t *x, struct out *o)
 		o->x2 = E_STATE(e) == RMI_ENTRY_UNASSIGNED ?
 			align_up(ipa + 1, LSIZE(wl)) : ipa;
 		ret_status(o, RMI_ERROR_RTT, (unsigned int)wl);
-		rtt_unlock(t);
 		return;
 	}
-	c = E_TABLE(e);
-	rtt_lock(c);
 	if (rtt_is_live(c)) {
 		rtt_unlock(c);
 		rtt_unlock(t);
@@ -720,30 +737,23 @@ static bool fold_entry(const struct rtt *c, uint64_t *out)
 
 static void cmd_rtt_fold(struct rmm *m, const uint64_t *x, struct out *o)
 {
-	uint64_t ipa = x[2], fe;
+	uint64_t ipa = x[2], fe, e;
 	int level = (int)x[3], wl;
 	struct realm *r = rtt_args(m, x[1], ipa, x[3]);
 	struct rtt *t, *c;
 	unsigned int i;
-	uint64_t e;
 
 	if (!r) {
 		ret_status(o, RMI_ERROR_INPUT, 0);
 		return;
 	}
-	t = walk(r, ipa, level - 1, &wl);
-	i = idx_of(ipa, wl);
-	e = t->e[i];
-	if (wl < level - 1 || E_STATE(e) != RMI_ENTRY_TABLE) {
+	c = lock_rtt_and_parent(r, ipa, level, &t, &i, &wl, &e);
+	if (!c) {
 		ret_status(o, RMI_ERROR_RTT, (unsigned int)wl);
-		rtt_unlock(t);
 		return;
 	}
-	c = E_TABLE(e);
-	rtt_lock(c);
 	/* the block would be at level - 1, which must not be level 0 */
-	if (level - 1 < RMI_RTT_MIN_BLOCK_LEVEL ||
-	    !fold_entry(c, &fe)) {
+	if (level - 1 < RMI_RTT_MIN_BLOCK_LEVEL || !fold_entry(c, &fe)) {
 		rtt_unlock(c);
 		rtt_unlock(t);
 		ret_status(o, RMI_ERROR_RTT, (unsigned int)level);

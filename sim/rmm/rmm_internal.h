@@ -147,4 +147,7 @@ struct rmm {
 	uint64_t rtts_live, rtts_created, rtts_freed, injected;
 };
 
+/* The live realm whose RD is @rd, or NULL. */
+struct realm *realm_get(struct rmm *m, uint64_t rd);
+
 #endif /* RMIBENCH_RMM_INTERNAL_H */
