@@ -508,6 +508,11 @@ static void latency_tsv(FILE *f, const struct run_result *rs, size_t n,
 				lo = b;
 			hi = b;
 		}
+		/* an empty bucket either side, so that a line starts and ends at 0 */
+		if (lo > 0)
+			lo--;
+		if (hi >= 0 && hi < HIST_BUCKETS - 1)
+			hi++;
 		for (int b = lo; lo >= 0 && b <= hi; b++) {
 			fprintf(f, "%zu\t%s\t%d\t%zu\t%s ", i + 1, sn,
 				(int)rs[i].cfg.strategy, g->idx[i], sn);
