@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#include <json-c/printbuf.h>
 
 #include "cli.h"
 #include "result.h"
@@ -454,10 +455,40 @@ static json_object *jdouble(double d)
 	return jdouble_prec(d, 17);
 }
 
-/* derived values: six significant digits are plenty */
+/*
+ * Derived values and means: fixed point, six decimals below 1000 and
+ * three above, trailing zeros dropped ("513.014", "0.998047", "1.0").
+ */
 static json_object *jderived(double d)
 {
-	return jdouble_prec(d, 6);
+	char buf[64];
+	size_t n;
+
+	if (!isfinite(d))
+		d = 0.0;
+	if (fabs(d) >= 1e15)
+		return jdouble_prec(d, 17);
+	snprintf(buf, sizeof(buf), "%.*f", fabs(d) < 1000 ? 6 : 3, d);
+	n = strlen(buf);
+	while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
+		buf[--n] = 0;
+	return json_object_new_double_s(strtod(buf, NULL), buf);
+}
+
+/* log2_buckets on one line: "[0, 0, 474, 38]" */
+static int inline_array(struct json_object *jso, struct printbuf *pb,
+			int level, int flags)
+{
+	size_t n = json_object_array_length(jso);
+
+	(void)level;
+	(void)flags;
+	printbuf_strappend(pb, "[");
+	for (size_t i = 0; i < n; i++)
+		sprintbuf(pb, "%s%llu", i ? ", " : "", (unsigned long long)
+			  json_object_get_uint64(json_object_array_get_idx(jso, i)));
+	printbuf_strappend(pb, "]");
+	return 0;
 }
 
 static void add(json_object *o, const char *key, json_object *v)
@@ -485,6 +516,7 @@ static json_object *hist_json(const struct hist *h)
 			last = i;
 	for (int i = 0; i <= last; i++)
 		json_object_array_add(b, ju64(h->bucket[i]));
+	json_object_set_serializer(b, inline_array, NULL, NULL);
 	add(o, "log2_buckets", b);
 	return o;
 }
