@@ -1719,9 +1719,18 @@ int result_command_line(const struct run_config *c, char *buf, size_t len)
 		sb_printf(&b, " --calibration ");
 		sb_word(&b, c->calibration);
 	}
-	if (c->inject[0]) {
-		sb_printf(&b, " --inject ");
-		sb_word(&b, c->inject);
+	/* one --inject per rule; the config joins them with ';' */
+	for (const char *r = c->inject; *r;) {
+		size_t n = strcspn(r, ";");
+		char rule[sizeof(c->inject)];
+
+		memcpy(rule, r, n);
+		rule[n] = 0;
+		if (n) {
+			sb_printf(&b, " --inject ");
+			sb_word(&b, rule);
+		}
+		r += n + (r[n] == ';');
 	}
 	sb_printf(&b, " --livelock-faults %llu",
 		  (unsigned long long)c->livelock_faults);

@@ -420,6 +420,12 @@ TEST(command_line)
 			       "--passes 4 --stride 12k --scheduler threads"));
 	ASSERT_NE(NULL, strstr(buf, "--calibration 'lab/costs \"x\".json'"));
 	ASSERT_NE(NULL, strstr(buf, "--livelock-faults 12345"));
+	/* several rules: one option each */
+	fill_str(r.cfg.inject, sizeof(r.cfg.inject),
+		 "command=RTT_CREATE,times=1;command=RTT_DATA_MAP,status=ERROR_RTT");
+	n = result_command_line(&r.cfg, buf, sizeof(buf));
+	ASSERT_NE(NULL, strstr(buf, " --inject command=RTT_CREATE,times=1 "
+			       "--inject command=RTT_DATA_MAP,status=ERROR_RTT "));
 	/* a short buffer: cut, terminated, the full length returned */
 	ASSERT_EQ(n, result_command_line(&r.cfg, buf, 10));
 	ASSERT_EQ(9, (int)strlen(buf));
