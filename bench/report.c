@@ -314,30 +314,34 @@ static void summary_header(FILE *f, const struct run_result *rs, size_t n,
 		fprintf(f, "- **Cost model:** ASSUMED default costs: latencies are "
 			"illustrative, counts are exact.\n");
 	} else if (pick) {
-		fprintf(f, "- **Cost model:** counts are exact whatever the costs;");
+		bool first = true;
+
+		fprintf(f, "- **Cost model:**");
 		for (size_t i = 0; i < n; i++) {
 			const char *src = run_cost_source(&rs[i], o, i);
-			size_t j;
+			size_t j, cnt = 0;
 
 			for (j = 0; j < i; j++)
 				if (!strcmp(src, run_cost_source(&rs[j], o, j)))
 					break;
 			if (j < i)
 				continue;
-			for (j = 0; j < n; j++)
+			for (j = 0; j < n; j++) {
 				pick[j] = !strcmp(src, run_cost_source(&rs[j], o, j));
-			fprintf(f, " runs ");
-			put_run_list(f, n, pick);
-			if (rs[i].cost_model_default)
-				fprintf(f, ": ASSUMED default costs, latencies "
-					"illustrative;");
-			else {
-				fprintf(f, ": calibrated, ");
-				put_cell(f, src, true);
-				fprintf(f, ";");
+				cnt += pick[j];
 			}
+			fprintf(f, "%s %s ", first ? "" : ";", cnt > 1 ? "runs" : "run");
+			put_run_list(f, n, pick);
+			if (rs[i].cost_model_default) {
+				fprintf(f, ": ASSUMED default costs (latencies "
+					"illustrative)");
+			} else {
+				fprintf(f, ": calibrated from ");
+				put_cell(f, src, true);
+			}
+			first = false;
 		}
-		fprintf(f, "\n");
+		fprintf(f, ". Counts are exact whatever the costs.\n");
 	}
 
 	/* which case each folio mode describes */

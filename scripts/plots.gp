@@ -2,7 +2,7 @@
 #
 # rmibench plots. Run through scripts/plot, which passes the report
 # directory (ARG1) and a file of facts about its runs (ARG2: NRUNS,
-# NGROUPS, RLABEL[], GLABEL[], STRATS, BACKEND, ASSUMED, ...).
+# NGROUPS, RLABEL[], RSTRAT[], GLABEL[], STRATS, BACKEND, ASSUMED, ...).
 #
 # Inputs: ARG1/runs.tsv, ARG1/latency.tsv (columns named in their header
 # line, see results/README.md). Outputs: ARG1/*.png.
@@ -150,14 +150,14 @@ set xrange [*:*]
 set yrange [0:105]
 set xlabel 'fault latency (bucket [2^i, 2^(i+1)) ns, plotted at its geometric middle)'
 set ylabel '% of the run''s faults'
-set key outside right top vertical samplen 3 spacing 1.1 font ',8'
+set key outside right top vertical Left reverse samplen 3 spacing 1.1 width 1 font ',8'
 mid(b) = b == 0 ? 1 : sqrt(2.0**b * 2.0**(b + 1))
 dtn(r) = 1 + r % 4
 if (NRUNS <= 12) {
 	# a line per run; dash type tells the runs of one strategy apart
 	plot for [r = 1:NRUNS] lat \
-		using (column('run') == r ? mid(column('bucket')) : NaN):(100 * column('model_frac')):(srgb(column('strategy_idx'))) \
-		with linespoints lw 2 pt 7 ps 0.6 dt dtn(r) lc rgb variable title RLABEL[r]
+		using (column('run') == r ? mid(column('bucket')) : NaN):(100 * column('model_frac')) \
+		with linespoints lw 2 pt 7 ps 0.6 dt dtn(r) lc rgb scolor(RSTRAT[r]) title RLABEL[r]
 } else {
 	# too many runs to name: a line per run, colour and dash type by
 	# strategy, so that equal curves of two strategies both show
