@@ -121,6 +121,7 @@ BENCH_DIR  ?= results/latest
 BENCH_ARGS ?= --size 1G --workload random --shared-region --quiet
 bench: deps $(RMIBENCH)
 	@mkdir -p $(BENCH_DIR)
+	rm -f $(BENCH_DIR)/*.json $(BENCH_DIR)/*.png
 	$(RMIBENCH) matrix --out-dir $(BENCH_DIR) $(BENCH_ARGS)
 	RMIBENCH_SCRIPTS=scripts $(RMIBENCH) report \
 		--command "make bench: rmibench matrix $(BENCH_ARGS)" $(BENCH_DIR)

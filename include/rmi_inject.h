@@ -10,10 +10,13 @@
  *   probability  percent of eligible calls that fail, 0..100
  *   interval     only every interval-th eligible call may fail (>= 1)
  *   times        failures left; -1 = no limit
- *   space        eligible calls let through before the first failure
+ *   space        a budget, one per eligible call: calls pass while it is
+ *                above 1 (space N lets N - 1 through), as should_fail()
+ *                with size 1
  *
  * A call is eligible when it matches command. Order of the checks, as in
- * should_fail(): times, space, interval, probability.
+ * should_fail(): times, space, interval, probability. An injected failure
+ * returns the status and index with every other output register zero.
  */
 #ifndef RMIBENCH_RMI_INJECT_H
 #define RMIBENCH_RMI_INJECT_H

@@ -1223,8 +1223,9 @@ static bool inject_one(struct rmm *m, struct inject_state *s)
 
 	if (__atomic_load_n(&s->times, __ATOMIC_RELAXED) == 0)
 		return false;
+	/* as the kernel's should_fail(attr, 1): space N lets N - 1 through */
 	left = __atomic_load_n(&s->space, __ATOMIC_RELAXED);
-	while (left > 0) {
+	while (left > 1) {
 		if (__atomic_compare_exchange_n(&s->space, &left, left - 1,
 						false, __ATOMIC_RELAXED,
 						__ATOMIC_RELAXED))
@@ -1254,28 +1255,8 @@ static bool inject_one(struct rmm *m, struct inject_state *s)
 	return false;
 }
 
-/* x1 "how far" of an injected failure: the call's own base, no progress */
-static uint64_t no_progress_x1(uint32_t fid, const uint64_t *x)
-{
-	switch (fid) {
-	case RMI_GRANULE_RANGE_DELEGATE:
-	case RMI_GRANULE_RANGE_UNDELEGATE:
-		return x[1];
-	case RMI_RTT_DATA_MAP:
-	case RMI_RTT_DATA_UNMAP:
-	case RMI_RTT_UNPROT_MAP:
-	case RMI_RTT_UNPROT_UNMAP:
-	case RMI_RTT_INIT_RIPAS:
-		return x[2];
-	case RMI_RTT_SET_RIPAS:
-		return x[3];
-	default:
-		return 0;
-	}
-}
-
 static bool __attribute__((noinline))
-inject_check(struct rmm *m, uint32_t fid, const uint64_t *x, struct out *o)
+inject_check(struct rmm *m, uint32_t fid, struct out *o)
 {
 	for (unsigned int i = 0; i < m->ninject; i++) {
 		struct inject_state *s = &m->inject[i];
@@ -1284,8 +1265,8 @@ inject_check(struct rmm *m, uint32_t fid, const uint64_t *x, struct out *o)
 			continue;
 		if (!inject_one(m, s))
 			continue;
+		/* as the kernel's fail_rmi: the status, all outputs zero */
 		ret_status(o, s->rule.status, s->rule.index);
-		o->x1 = no_progress_x1(fid, x);
 		__atomic_fetch_add(&m->injected, 1, __ATOMIC_RELAXED);
 		if (m->inject_cb)
 			m->inject_cb(m->inject_ctx, fid, s->rule.status,
@@ -1303,7 +1284,7 @@ void rmm_smc(struct rmm *m, const struct rmm_regs *in, struct rmm_regs *out)
 	uint32_t fid = (uint32_t)x[0];
 	struct out o = { 0 };
 
-	if (__builtin_expect(m->ninject != 0, 0) && inject_check(m, fid, x, &o))
+	if (__builtin_expect(m->ninject != 0, 0) && inject_check(m, fid, &o))
 		goto done;
 
 	if (fid == RMI_RMM_ACTIVATE) {

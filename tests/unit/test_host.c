@@ -240,10 +240,10 @@ TEST(all_strategies_4k)
 
 /*
  * v14 and v15 after a delegate failure in the middle of a 2 MiB folio.
- * Rule: delegate calls 1..700 pass, call 701 fails. Set-up makes 4
- * delegate calls, fault 1 makes 512 + 1 (its L2 RTT), so fault 2's calls
- * are 518.. and 183 of its granules (518..700) are delegated when the
- * 701st fails.
+ * Rule: space=701, so delegate calls 1..700 pass (should_fail lets N - 1
+ * through) and call 701 fails. Set-up makes 4 delegate calls, fault 1
+ * makes 512 + 1 (its L2 RTT), so fault 2's calls are 518.. and 183 of its
+ * granules (518..700) are delegated when the 701st fails.
  *  v14: "raced", back to the guest; the 183 stay delegated. The re-fault
  *   fails on the first granule (already delegated) forever: a livelock
  *   after the limit of 1000 no-progress re-faults, and a leak of 183
@@ -261,7 +261,7 @@ TEST(delegate_failure_v14_leaks_and_livelocks)
 	char err[128];
 
 	ASSERT_EQ(0, parse_inject_rule("command=GRANULE_RANGE_DELEGATE,"
-				       "status=ERROR_INPUT,space=700,times=1",
+				       "status=ERROR_INPUT,space=701,times=1",
 				       &rule, err, sizeof(err)));
 	c.delegation = DELEG_V14;
 	r = run(&c, &rule, 1);
