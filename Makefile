@@ -11,8 +11,7 @@ SAN        ?=
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror \
               -Wno-missing-field-initializers -pthread $(SAN) \
               -Iinclude -Isim/rmm -Isim/host -Iguests -Ibench \
-              -I$(BUILD)/kselftest $(CFLAGS) \
-              -DRMIBENCH_VERSION='"$(VERSION)"'
+              -I$(BUILD)/kselftest $(CFLAGS)
 LDLIBS_ALL := -pthread $(SAN) -ljson-c -lm $(LDLIBS)
 
 LINUX_TAR  ?= /usr/src/linux-source-6.12.tar.xz
@@ -35,7 +34,7 @@ PERF_BINS  := $(PERF_SRCS:tests/perf/%.c=$(BUILD)/perf/%)
 
 KSFT_HDRS  := $(BUILD)/kselftest/kselftest_harness.h $(BUILD)/kselftest/kselftest.h
 
-.PHONY: all deps build check check-unit check-scenarios check-kernel \
+.PHONY: FORCE all deps build check check-unit check-scenarios check-kernel \
         check-sanitize bench bench-model bench-sim bench-perf help clean
 
 all: build
@@ -57,6 +56,13 @@ build: $(RMIBENCH)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+# the version is compiled into one object, rebuilt every time
+$(BUILD)/bench/version.o: bench/version.c FORCE
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -DRMIBENCH_VERSION='"$(VERSION)"' -c -o $@ $<
+
+FORCE:
 
 $(LIBSIM): $(SIM_OBJS)
 	@mkdir -p $(dir $@)

@@ -12,6 +12,9 @@
 #define RMIBENCH_VERSION "0.1"
 #endif
 
+/* `git describe` of the build (bench/version.c) */
+extern const char rmibench_version[];
+
 struct subcmd {
 	const char *name;
 	const char *help;

@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("rmibench %s\n", RMIBENCH_VERSION);
+		printf("rmibench %s\n", rmibench_version);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)

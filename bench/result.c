@@ -588,10 +588,10 @@ static json_object *host_json(void)
 	return o;
 }
 
-/* RMIBENCH_VERSION is `git describe` unless the build had no git */
+/* rmibench_version is `git describe` unless the build had no git */
 static json_object *git_json(void)
 {
-	const char *v = RMIBENCH_VERSION;
+	const char *v = rmibench_version;
 
 	if (!strcmp(v, "0.1") || !*v)
 		return NULL;	/* JSON null */
@@ -618,7 +618,7 @@ static json_object *metadata_json(const struct run_result *r)
 				       r->cfg.calibration : "calibrated"));
 	}
 
-	add(o, "version", jstr(RMIBENCH_VERSION));
+	add(o, "version", jstr(rmibench_version));
 	add(o, "git", git_json());
 	add(o, "backend", jstr("sim"));
 	add(o, "profile", jstr(r->cfg.profile));
