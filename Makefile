@@ -96,7 +96,7 @@ check: deps $(RMIBENCH) $(UNIT_BINS)
 	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests \
 		$(UNIT_BINS) -- tests/rmm/scenarios $(if $(SKIP_KERNEL),,-- kernel)
 
-check-unit: $(UNIT_BINS)
+check-unit: $(RMIBENCH) $(UNIT_BINS)
 	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests $(UNIT_BINS)
 
 check-scenarios: $(RMIBENCH)
