@@ -5,8 +5,9 @@
  * Each event is defined once here: its name and its arguments in order,
  * with a C type. The sim's USDT probes (provider "rmibench"), the kernel's
  * kvm_rmi trace events (kernel/ patches) and the BPF tools all take names
- * and argument order from this list; tests/test_kernel_schema checks the
- * kernel patches against it.
+ * and argument order from this list. `make -C kernel check` checks the
+ * kernel patches' trace events against it and tests/unit/test_probes the
+ * sim's USDT probes.
  *
  * RMI_EVENTS(E) calls E(name, fields) once per event; fields is a macro
  * taking F and calling F(type, name) once per argument.

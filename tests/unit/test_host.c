@@ -19,8 +19,10 @@
  * REALM_CREATE, delegate REC (1), REC_CREATE, RTT_INIT_RIPAS (one call:
  * [1 GiB, 2 GiB) is one whole L1 entry, fact 9.13), REALM_ACTIVATE.
  */
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 
@@ -378,6 +380,62 @@ TEST(det_reproducible)
 	free(a);
 	free(b);
 	free(d);
+}
+
+/*
+ * The same det run twice gives the same result file, apart from what
+ * measures the machine rather than the run: the timestamp, wall-clock
+ * times and the wall-clock latency distribution.
+ */
+static json_object *result_json(struct __test_metadata *_metadata,
+				const struct run_result *r, const char *path)
+{
+	static const char *const wall[][2] = {
+		{ "metadata", "timestamp" },
+		{ "timing", "wall_seconds" },
+		{ "distributions", "fault_latency_wall_ns" },
+	};
+	char err[256];
+	json_object *j, *o;
+
+	ASSERT_EQ(0, result_write_json(r, path, err, sizeof(err)));
+	j = json_object_from_file(path);
+	ASSERT_NE(NULL, j);
+	for (size_t i = 0; i < sizeof(wall) / sizeof(wall[0]); i++) {
+		ASSERT_TRUE(json_object_object_get_ex(j, wall[i][0], &o));
+		ASSERT_TRUE(json_object_object_get_ex(o, wall[i][1], NULL));
+		json_object_object_del(o, wall[i][1]);
+	}
+	unlink(path);
+	return j;
+}
+
+TEST(det_same_result_file)
+{
+	struct run_config c = base("tf-rmm", RMI_RTT_STRATEGY_FULL, FOLIO_2M);
+	struct run_result *a, *b;
+	char pa[] = "/tmp/rmibench-det-XXXXXX", pb[] = "/tmp/rmibench-det-XXXXXX";
+	json_object *ja, *jb;
+
+	c.vcpus = 4;
+	c.size = 64 * MIB;
+	c.shared_pct = 10;
+	snprintf(c.profile, sizeof(c.profile), "spec");
+	snprintf(c.workload, sizeof(c.workload), "storm");
+	ASSERT_LE(0, mkstemp(pa));
+	ASSERT_LE(0, mkstemp(pb));
+	a = run(&c, NULL, 0);
+	b = run(&c, NULL, 0);
+	ja = result_json(_metadata, a, pa);
+	jb = result_json(_metadata, b, pb);
+	ASSERT_TRUE(json_object_equal(ja, jb));
+	/* and the run did something worth comparing */
+	ASSERT_LT(0ull, a->counts.delegate_races);
+	ASSERT_LT(0ull, a->counts.faults_shared);
+	json_object_put(ja);
+	json_object_put(jb);
+	free(a);
+	free(b);
 }
 
 /* Shared (unprotected) accesses: UNPROT_MAP of 4 KiB NS pages, no
