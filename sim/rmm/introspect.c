@@ -18,21 +18,8 @@ enum rmm_access rmm_guest_access(struct rmm *m, uint64_t rd, uint64_t ipa)
 
 	if (!r || ipa >= (1ull << r->s2sz))
 		return RMM_ACCESS_ABORT;
-	l = r->start_level;
-	t = r->root[ipa >> (RMI_LEVEL_SHIFT(l) + 9)];
-	rtt_lock(t);
-	for (;;) {
-		struct rtt *c;
-
-		e = t->e[(ipa >> RMI_LEVEL_SHIFT(l)) & (RMI_RTT_ENTRIES - 1)];
-		if (E_STATE(e) != RMI_ENTRY_TABLE)
-			break;
-		c = E_TABLE(e);
-		rtt_lock(c);
-		rtt_unlock(t);
-		t = c;
-		l++;
-	}
+	t = walk(r, ipa, RMI_RTT_LAST_LEVEL, &l);
+	e = t->e[(ipa >> RMI_LEVEL_SHIFT(l)) & (RMI_RTT_ENTRIES - 1)];
 	rtt_unlock(t);
 	if (ipa >= (1ull << (r->s2sz - 1)))
 		/* unprotected: mapped or the host must map it */

@@ -234,7 +234,7 @@ static inline uint64_t align_up(uint64_t v, uint64_t a)
  * not a TABLE. Returns the locked table; *@level is the level of the entry
  * for @ipa inside it.
  */
-static struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level)
+struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level)
 {
 	int l = r->start_level;
 	struct rtt *t = r->root[ipa >> (LSHIFT(l) + 9)];

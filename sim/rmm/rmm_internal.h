@@ -147,6 +147,13 @@ struct rmm {
 	uint64_t rtts_live, rtts_created, rtts_freed, injected;
 };
 
+/*
+ * Walk from the root towards @target for @ipa (inside the IPA space),
+ * locking hand over hand; stops at the first entry that is not a TABLE.
+ * Returns the locked RTT holding the entry for @ipa at level *@level.
+ */
+struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level);
+
 /* The live realm whose RD is @rd, or NULL. */
 struct realm *realm_get(struct rmm *m, uint64_t rd);
 
