@@ -11,18 +11,13 @@
 #define _SDT_HAS_SEMAPHORES 1
 #include <sys/sdt.h>
 
+#include "rmi_events.h"
+
 #define RMIB_SEM(name)	rmibench_##name##_semaphore
 
-#define RMIB_SEM_DECLARE(name) \
-	extern volatile unsigned short RMIB_SEM(name)
-RMIB_SEM_DECLARE(rmi_call_enter);
-RMIB_SEM_DECLARE(rmi_call_exit);
-RMIB_SEM_DECLARE(realm_map_enter);
-RMIB_SEM_DECLARE(realm_map_exit);
-RMIB_SEM_DECLARE(rtt_create);
-RMIB_SEM_DECLARE(delegate);
-RMIB_SEM_DECLARE(delegate_race);
-RMIB_SEM_DECLARE(rmi_inject);
+#define RMIB_SEM_DECLARE_(name, fields) \
+	extern volatile unsigned short RMIB_SEM(name);
+RMI_EVENTS(RMIB_SEM_DECLARE_)
 
 #define RMIB_ON(name)	__builtin_expect(RMIB_SEM(name) != 0, 0)
 

@@ -13,22 +13,11 @@
 #include "host.h"
 #include "probes.h"
 
-volatile unsigned short RMIB_SEM(rmi_call_enter)
-	__attribute__((section(".probes")));
-volatile unsigned short RMIB_SEM(rmi_call_exit)
-	__attribute__((section(".probes")));
-volatile unsigned short RMIB_SEM(realm_map_enter)
-	__attribute__((section(".probes")));
-volatile unsigned short RMIB_SEM(realm_map_exit)
-	__attribute__((section(".probes")));
-volatile unsigned short RMIB_SEM(rtt_create)
-	__attribute__((section(".probes")));
-volatile unsigned short RMIB_SEM(delegate)
-	__attribute__((section(".probes")));
-volatile unsigned short RMIB_SEM(delegate_race)
-	__attribute__((section(".probes")));
-volatile unsigned short RMIB_SEM(rmi_inject)
-	__attribute__((section(".probes")));
+/* one semaphore per event of the schema */
+#define RMIB_SEM_DEFINE_(name, fields) \
+	volatile unsigned short RMIB_SEM(name) \
+		__attribute__((section(".probes")));
+RMI_EVENTS(RMIB_SEM_DEFINE_)
 
 /* short id (0x150..0x203) -> enum rmi_cmd, RMI_CMD_COUNT if none */
 static unsigned char cmd_of_short[RMI_SHORT_MAX - RMI_SHORT_MIN + 1];
