@@ -29,16 +29,6 @@ static inline uint64_t level_mapsize(int level)
 	return RMI_LEVEL_SIZE(level);
 }
 
-static inline uint64_t align_down(uint64_t v, uint64_t a)
-{
-	return v & ~(a - 1);
-}
-
-static inline uint64_t align_up(uint64_t v, uint64_t a)
-{
-	return (v + a - 1) & ~(a - 1);
-}
-
 static inline bool is_aligned(uint64_t v, uint64_t a)
 {
 	return !(v & (a - 1));
@@ -117,7 +107,7 @@ void free_delegated_granule(struct host_vcpu *v, uint64_t pa)
 
 /* ---- RTTs -------------------------------------------------------------- */
 
-static void rtt_live_add(struct host *h, int64_t n)
+void rtt_live_add(struct host *h, int64_t n)
 {
 	int64_t now = __atomic_add_fetch(&h->rtts_live, n, __ATOMIC_RELAXED);
 	uint64_t peak = __atomic_load_n(&h->rtts_peak, __ATOMIC_RELAXED);
@@ -162,7 +152,7 @@ int realm_create_rtt_levels(struct host_vcpu *v, uint64_t ipa, int level,
 		if (ret) {
 			host_warn(v, "failed to create RTT at level %d: %s %u",
 				  level,
-				  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?",
+				  status_str(ret),
 				  RMI_RETURN_INDEX(ret));
 			free_delegated_granule(v, rtt);
 			return -ENXIO;
@@ -227,7 +217,12 @@ void realm_unmap_private_range(struct host_vcpu *v, uint64_t start,
 
 			if (next > addr)
 				continue;	/* nothing mapped up to next */
-			/* part of a block: unfold it one level down */
+			/*
+			 * Part of a block: unfold it one level down. As in
+			 * the series any failure ends the unmap (a table
+			 * that exists already would mean the RMM answered
+			 * ERROR_RTT for no reason: retrying could spin).
+			 */
 			rtt = alloc_delegated_granule(v);
 			if (!rtt) {
 				host_warn(v, "no page to unfold a block");
@@ -238,7 +233,7 @@ void realm_unmap_private_range(struct host_vcpu *v, uint64_t start,
 					       rtt);
 			if (ret) {
 				host_warn(v, "unfold for unmap failed: %s",
-					  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?");
+					  status_str(ret));
 				free_delegated_granule(v, rtt);
 				return;
 			}
@@ -249,7 +244,7 @@ void realm_unmap_private_range(struct host_vcpu *v, uint64_t start,
 		}
 		if (ret) {
 			host_warn(v, "DATA_UNMAP failed: %s",
-				  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?");
+				  status_str(ret));
 			next = addr + PAGE_SIZE;	/* as the kernel: go on */
 			continue;
 		}
@@ -293,7 +288,7 @@ void realm_unmap_shared_range(struct host_vcpu *v, uint64_t start,
 		}
 		if (ret) {
 			host_warn(v, "UNPROT_UNMAP failed: %s",
-				  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?");
+				  status_str(ret));
 			return;
 		}
 	}
@@ -340,7 +335,7 @@ int realm_fold_rtt_level(struct host_vcpu *v, int level, uint64_t start,
 			break;
 		default:
 			host_warn(v, "RTT_FOLD failed: %s",
-				  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?");
+				  status_str(ret));
 			return -ENXIO;
 		}
 	}
@@ -365,32 +360,35 @@ static uint64_t addr_range_desc(uint64_t phys, uint64_t size)
 			       RMI_DESC_STATE_DELEGATED);
 }
 
+/* realm_map_protected() gives up: "probably raced with another vCPU" */
+static bool delegate_race(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
+			  uint64_t size)
+{
+	RMIB_PROBE3(delegate_race, ipa, phys, size);
+	v->c.delegate_races++;
+	return true;
+}
+
 /*
  * What a failed delegation means to the fault. Returns true if the fault
- * is over ("raced with another vCPU": back to the guest), else updates
- * *map_size to what may be mapped.
+ * is over (back to the guest), else updates *map_size to what may be
+ * mapped.
  */
 static bool delegate_failed_v14(struct host_vcpu *v, uint64_t ipa,
 				uint64_t phys, uint64_t delegated,
 				uint64_t *map_size)
 {
-	/* granules delegated before the failure stay delegated */
+	/* any failure is a race; what was delegated stays delegated */
 	(void)delegated;
-	(void)map_size;
-	RMIB_PROBE3(delegate_race, ipa, phys, *map_size);
-	v->c.delegate_races++;
-	return true;
+	return delegate_race(v, ipa, phys, *map_size);
 }
 
 static bool delegate_failed_v15(struct host_vcpu *v, uint64_t ipa,
 				uint64_t phys, uint64_t delegated,
 				uint64_t *map_size)
 {
-	if (delegated == phys) {
-		RMIB_PROBE3(delegate_race, ipa, phys, *map_size);
-		v->c.delegate_races++;
-		return true;
-	}
+	if (delegated == phys)
+		return delegate_race(v, ipa, phys, *map_size);
 	/* partly delegated: map as much as was */
 	*map_size = delegated - phys;
 	v->c.partial_delegations++;
@@ -402,7 +400,7 @@ int realm_map_protected(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
 {
 	struct host *h = v->h;
 	uint64_t base_phys = phys, base_ipa = ipa, delegated, ipa_top, out[5];
-	uint64_t ret = 0;
+	uint64_t ret;
 	int map_level, last_err_level = -1;
 	uint64_t last_err_ipa = ~0ull;
 
@@ -447,7 +445,6 @@ int realm_map_protected(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
 				 */
 				host_warn(v, "DATA_MAP: ERROR_RTT(%d) again after RTT creation: endless loop",
 					  err_level);
-				ret = RMI_RETURN(RMI_ERROR_RTT, err_level);
 				goto err_undelegate;
 			}
 			last_err_ipa = ipa;
@@ -463,7 +460,7 @@ int realm_map_protected(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
 		}
 		if (ret) {
 			host_warn(v, "DATA_MAP failed: %s %u",
-				  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?",
+				  status_str(ret),
 				  RMI_RETURN_INDEX(ret));
 			goto err_undelegate;
 		}
@@ -508,7 +505,7 @@ int realm_map_non_secure(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
 		}
 		if (ret) {
 			host_warn(v, "UNPROT_MAP failed: %s",
-				  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?");
+				  status_str(ret));
 			return -ENXIO;
 		}
 		phys += out[1] - ipa;

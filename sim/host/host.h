@@ -35,9 +35,7 @@ struct host_vcpu {
 	uint64_t last_fault_ipa, same_faults, progress_seen, stall_start_ns;
 	struct run_counts c;
 	struct hist lat_model, lat_wall, calls_per_fault;
-	struct sched *sched;		/* det: its coroutine */
-	void *sched_priv;
-	bool stop;			/* the run is over for this vCPU */
+	struct sched *sched;		/* while the workload runs */
 };
 
 /* guest_memfd-like backing: a folio per aligned block, PA = base + off. */
@@ -80,13 +78,29 @@ struct host {
 	uint64_t rtts_peak;		/* atomic max */
 	int dead;			/* atomic: the realm died */
 	char why[256];			/* why it died (first reason) */
-	pthread_mutex_t warn_lock;
 
 	unsigned int nvcpus;
 	struct host_vcpu *vcpus;
 	struct host_vcpu setup;		/* the VMM's own thread */
-	struct sched *sched;
 };
+
+static inline uint64_t align_down(uint64_t v, uint64_t a)
+{
+	return v & ~(a - 1);
+}
+
+static inline uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+/* The status of an RMI return value by name, for WARN reasons. */
+static inline const char *status_str(uint64_t x0)
+{
+	const char *n = rmi_status_name(RMI_RETURN_STATUS(x0));
+
+	return n ? n : "?";
+}
 
 /* The sim's cheap seeded generator (jitter, tie-breaks, access mix). */
 static inline uint64_t xorshift(uint64_t *s)
@@ -107,6 +121,9 @@ uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 /* WARN(): counted with its reason, as the kernel's splat would show it. */
 void host_warn(struct host_vcpu *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Add @count of the WARN @reason to @c's list (the last kind collects
+ * the overflow). */
+void warn_kind_add(struct run_counts *c, const char *reason, uint64_t count);
 /* The realm dies where the kernel would kill the VM. */
 void host_kill(struct host *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -128,6 +145,8 @@ void realm_unmap_shared_range(struct host_vcpu *v, uint64_t start,
 			      uint64_t end);
 int realm_fold_rtt_level(struct host_vcpu *v, int level, uint64_t start,
 			 uint64_t end);
+/* Live non-root RTTs += @n, keeping the peak. */
+void rtt_live_add(struct host *h, int64_t n);
 
 /*
  * A stage-2 fault at @ipa taken by vCPU @v (kvm_handle_guest_abort ->

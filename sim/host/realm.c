@@ -153,7 +153,6 @@ int host_init(struct host *h, const struct run_config *cfg,
 	h->page_next = HOST_PAGES_BASE;
 	h->page_end = HOST_PAGES_END;
 	pthread_mutex_init(&h->page_lock, NULL);
-	pthread_mutex_init(&h->warn_lock, NULL);
 	h->faulted = calloc((cfg->size / PAGE_SIZE + 63) / 64, 8);
 	h->nvcpus = cfg->vcpus;
 	h->vcpus = calloc(cfg->vcpus, sizeof(*h->vcpus));
@@ -187,7 +186,6 @@ void host_fini(struct host *h)
 	free(h->vcpus);
 	free(h->free_pages);
 	pthread_mutex_destroy(&h->page_lock);
-	pthread_mutex_destroy(&h->warn_lock);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -217,7 +215,7 @@ static int realm_init_ipa_state(struct host_vcpu *v, uint64_t ipa,
 				return -ENXIO;
 		} else {
 			host_warn(v, "INIT_RIPAS failed: %s",
-				  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?");
+				  status_str(ret));
 			return -ENXIO;
 		}
 	}
@@ -260,7 +258,7 @@ int kvm_activate_realm(struct host *h)
 	host_free_page(h, params);
 	if (ret) {
 		host_kill(h, "REALM_CREATE failed: %s",
-			  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?");
+			  status_str(ret));
 		return -ENXIO;
 	}
 
@@ -288,7 +286,7 @@ int kvm_activate_realm(struct host *h)
 	ret = host_rmi_call(v, RMI_REALM_ACTIVATE, h->rd, 0, 0, 0, 0, NULL);
 	if (ret) {
 		host_kill(h, "REALM_ACTIVATE failed: %s",
-			  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?");
+			  status_str(ret));
 		return -ENXIO;
 	}
 	return 0;
@@ -307,10 +305,8 @@ static int realm_tear_down_rtt_level(struct host_vcpu *v, int level,
 		return -EINVAL;
 	map_size = RMI_LEVEL_SIZE(level - 1);
 	for (addr = start; addr < end; addr = next) {
-		uint64_t aligned = (addr + map_size - 1) & ~(map_size - 1);
-
-		next = ((addr + 1) + map_size - 1) & ~(map_size - 1);
-		if (next > end || aligned != addr) {
+		next = align_up(addr + 1, map_size);
+		if (next > end || align_up(addr, map_size) != addr) {
 			/* smaller than this level's span: one deeper */
 			r = realm_tear_down_rtt_level(v, level + 1, addr,
 						      next < end ? next : end);
@@ -325,7 +321,7 @@ static int realm_tear_down_rtt_level(struct host_vcpu *v, int level,
 		case RMI_SUCCESS:
 			free_delegated_granule(v, out[1]);
 			v->c.rtts_destroyed++;
-			__atomic_sub_fetch(&h->rtts_live, 1, __ATOMIC_RELAXED);
+			rtt_live_add(h, -1);
 			break;
 		case RMI_ERROR_RTT:
 			if (next > addr)
@@ -337,7 +333,7 @@ static int realm_tear_down_rtt_level(struct host_vcpu *v, int level,
 				return -EBUSY;
 			}
 			/* live: tear down its children, then retry */
-			next = ((addr + 1) + map_size - 1) & ~(map_size - 1);
+			next = align_up(addr + 1, map_size);
 			r = realm_tear_down_rtt_level(v, level + 1, addr, next);
 			if (r)
 				return r;
@@ -345,7 +341,7 @@ static int realm_tear_down_rtt_level(struct host_vcpu *v, int level,
 			break;
 		default:
 			host_warn(v, "RTT_DESTROY failed: %s",
-				  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?");
+				  status_str(ret));
 			return -ENXIO;
 		}
 	}
@@ -400,7 +396,7 @@ void kvm_destroy_realm(struct host *h)
 	ret = host_rmi_call(v, RMI_REALM_DESTROY, h->rd, 0, 0, 0, 0, NULL);
 	if (ret) {
 		host_warn(v, "REALM_DESTROY failed: %s",
-			  rmi_status_name(RMI_RETURN_STATUS(ret)) ?: "?");
+			  status_str(ret));
 		goto audit;
 	}
 	free_delegated_granule(v, h->rd);
@@ -422,23 +418,8 @@ static void merge_counts(struct run_counts *d, const struct run_counts *s)
 	/* every counter before the warning list is a uint64_t to add */
 	for (size_t i = 0; i < n; i++)
 		dst[i] += src[i];
-	for (unsigned int i = 0; i < s->nwarn; i++) {
-		unsigned int j;
-
-		for (j = 0; j < d->nwarn; j++)
-			if (!strcmp(d->warn[j].reason, s->warn[i].reason))
-				break;
-		if (j == d->nwarn) {
-			if (d->nwarn == MAX_WARN_KINDS)
-				j = MAX_WARN_KINDS - 1;
-			else
-				d->warn[d->nwarn++] = (struct warn_kind){ 0 };
-			if (!d->warn[j].reason[0])
-				memcpy(d->warn[j].reason, s->warn[i].reason,
-				       sizeof(d->warn[j].reason));
-		}
-		d->warn[j].count += s->warn[i].count;
-	}
+	for (unsigned int i = 0; i < s->nwarn; i++)
+		warn_kind_add(d, s->warn[i].reason, s->warn[i].count);
 }
 
 void host_collect(struct host *h, struct run_result *r)

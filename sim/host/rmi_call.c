@@ -75,14 +75,13 @@ uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 		       uint64_t out[5])
 {
 	struct host *h = v->h;
-	struct rmm_regs r = { .x = { fid, x1, x2, x3, x4, x5, 0, 0 } };
-	uint64_t in[6] = { fid, x1, x2, x3, x4, x5 };
+	struct rmm_regs in = { .x = { fid, x1, x2, x3, x4, x5, 0, 0 } }, r;
 	unsigned int ci = cmd_index(fid), st;
 	uint64_t cost;
 
 	RMIB_PROBE4(rmi_call_enter, fid, x1, x2, x3);
 	current_vcpu = v;
-	rmm_smc(h->m, &r, &r);
+	rmm_smc(h->m, &in, &r);
 	current_vcpu = NULL;
 	st = RMI_RETURN_STATUS(r.x[0]);
 	if ((r.x[0] >> 16) || st > RMI_ERROR_GRANULE)
@@ -96,7 +95,7 @@ uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 		v->c.by_cmd[ci][st]++;
 		cost = ce->fixed_ns;
 		if (st == RMI_SUCCESS)
-			cost += ce->per_granule_ns * granules_done(fid, in, r.x);
+			cost += ce->per_granule_ns * granules_done(fid, in.x, r.x);
 	} else {
 		cost = 0;
 	}
@@ -115,17 +114,10 @@ uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 	return r.x[0];
 }
 
-void host_warn(struct host_vcpu *v, const char *fmt, ...)
+void warn_kind_add(struct run_counts *c, const char *reason, uint64_t count)
 {
-	struct run_counts *c = &v->c;
-	char reason[96];
-	va_list ap;
 	unsigned int i;
 
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	c->warnings++;
 	for (i = 0; i < c->nwarn; i++)
 		if (!strcmp(c->warn[i].reason, reason))
 			break;
@@ -136,7 +128,19 @@ void host_warn(struct host_vcpu *v, const char *fmt, ...)
 			snprintf(c->warn[c->nwarn++].reason,
 				 sizeof(c->warn[0].reason), "%s", reason);
 	}
-	c->warn[i].count++;
+	c->warn[i].count += count;
+}
+
+void host_warn(struct host_vcpu *v, const char *fmt, ...)
+{
+	char reason[sizeof(v->c.warn[0].reason)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	v->c.warnings++;
+	warn_kind_add(&v->c, reason, 1);
 }
 
 void host_kill(struct host *h, const char *fmt, ...)

@@ -68,8 +68,8 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void switch_to(struct sched *s, ucontext_t *from, ucontext_t *to,
-		      const void *stack, size_t size)
+static void switch_to(ucontext_t *from, ucontext_t *to, const void *stack,
+		      size_t size)
 {
 #ifdef RMIB_ASAN
 	void *fake = NULL;
@@ -82,7 +82,6 @@ static void switch_to(struct sched *s, ucontext_t *from, ucontext_t *to,
 	(void)size;
 	swapcontext(from, to);
 #endif
-	(void)s;
 }
 
 void sched_point(struct host_vcpu *v)
@@ -93,7 +92,7 @@ void sched_point(struct host_vcpu *v)
 	    v->clock_ns <= s->horizon)
 		return;
 	/* another vCPU's next event comes first: let it run */
-	switch_to(s, &s->co[v->id].ctx, &s->main, NULL, 0);
+	switch_to(&s->co[v->id].ctx, &s->main, NULL, 0);
 }
 
 /* ---- a vCPU: the guest's accesses and the faults they take ------------------ */
@@ -164,7 +163,7 @@ static void coro_entry(void)
 #endif
 	vcpu_body(&s->h->vcpus[id]);
 	s->co[id].done = true;
-	switch_to(s, &s->co[id].ctx, &s->main, NULL, 0);
+	switch_to(&s->co[id].ctx, &s->main, NULL, 0);
 }
 
 static void coro_free(struct sched *s)
@@ -243,7 +242,7 @@ static int run_det(struct sched *s, char *err, size_t errlen)
 		return -1;
 	}
 	while (det_pick(s)) {
-		switch_to(s, &s->main, &s->co[s->cur].ctx,
+		switch_to(&s->main, &s->co[s->cur].ctx,
 			  s->co[s->cur].stack, STACK_SIZE);
 		if (s->progress && now_s() - s->last > 1.0) {
 			progress_line(s, false);
@@ -354,14 +353,12 @@ int sched_run(struct host *h, char *err, size_t errlen)
 		snprintf(err, errlen, "workload: %s", why);
 		return -1;
 	}
-	h->sched = &s;
 	for (unsigned int i = 0; i < h->nvcpus; i++)
 		h->vcpus[i].sched = &s;
 	rc = s.kind == SCHED_THREADS ? run_threads(&s, err, errlen) :
 				       run_det(&s, err, errlen);
 	for (unsigned int i = 0; i < h->nvcpus; i++)
 		h->vcpus[i].sched = NULL;
-	h->sched = NULL;
 	if (s.progress) {
 		s.total = 0;
 		for (unsigned int i = 0; i < h->nvcpus; i++)
