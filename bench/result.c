@@ -104,16 +104,9 @@ const char *folio_case(enum folio_mode f)
 	}
 }
 
-/* enum rmi_cmd index -> function id, for rmi_cmd_name() */
-static const uint32_t cmd_fids[RMI_CMD_COUNT] = {
-#define CMD_FID_(name, id)	[RMI_CMD_##name] = RMI_FID(id),
-	RMI_COMMANDS(CMD_FID_)
-#undef CMD_FID_
-};
-
 static const char *cmd_name(unsigned int i)
 {
-	const char *n = i < RMI_CMD_COUNT ? rmi_cmd_name(cmd_fids[i]) : NULL;
+	const char *n = rmi_cmd_name_at(i);
 
 	return n ? n : "?";
 }

@@ -19,27 +19,6 @@
 		__attribute__((section(".probes")));
 RMI_EVENTS(RMIB_SEM_DEFINE_)
 
-/* short id (0x150..0x203) -> enum rmi_cmd, RMI_CMD_COUNT if none */
-static unsigned char cmd_of_short[RMI_SHORT_MAX - RMI_SHORT_MIN + 1];
-
-static void __attribute__((constructor)) init_cmd_table(void)
-{
-	memset(cmd_of_short, RMI_CMD_COUNT, sizeof(cmd_of_short));
-#define SET_(name, id)	cmd_of_short[(id) - RMI_SHORT_MIN] = RMI_CMD_##name;
-	RMI_COMMANDS(SET_)
-#undef SET_
-}
-
-static inline unsigned int cmd_index(uint32_t fid)
-{
-	uint32_t s = fid & 0x3ff;
-
-	if ((fid & ~0x3ffu) != RMI_FID_BASE || s < RMI_SHORT_MIN ||
-	    s > RMI_SHORT_MAX)
-		return RMI_CMD_COUNT;
-	return cmd_of_short[s - RMI_SHORT_MIN];
-}
-
 /* Granules a successful call worked on, for the per-granule cost. */
 static uint64_t granules_done(uint32_t fid, const uint64_t *in,
 			      const uint64_t *out)
@@ -76,7 +55,7 @@ uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 {
 	struct host *h = v->h;
 	struct rmm_regs in = { .x = { fid, x1, x2, x3, x4, x5, 0, 0 } }, r;
-	unsigned int ci = cmd_index(fid), st;
+	unsigned int ci = rmi_cmd_index(fid), st;
 	uint64_t cost;
 
 	RMIB_PROBE4(rmi_call_enter, fid, x1, x2, x3);

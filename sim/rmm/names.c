@@ -20,6 +20,35 @@ const char *rmi_cmd_name(uint32_t fid)
 	}
 }
 
+/* short id (0x150..0x203) -> enum rmi_cmd + 1; 0 where none */
+static const unsigned char cmd_of_short[RMI_SHORT_MAX - RMI_SHORT_MIN + 1] = {
+#define IDX_(name, id)	[(id) - RMI_SHORT_MIN] = RMI_CMD_##name + 1,
+	RMI_COMMANDS(IDX_)
+#undef IDX_
+};
+
+unsigned int rmi_cmd_index(uint32_t fid)
+{
+	uint32_t s = fid & 0x3ff;
+
+	if ((fid & ~0x3ffu) != RMI_FID_BASE || s < RMI_SHORT_MIN ||
+	    s > RMI_SHORT_MAX)
+		return RMI_CMD_COUNT;
+	return cmd_of_short[s - RMI_SHORT_MIN] ?
+	       cmd_of_short[s - RMI_SHORT_MIN] - 1u : RMI_CMD_COUNT;
+}
+
+const char *rmi_cmd_name_at(unsigned int index)
+{
+	static const char *const names[RMI_CMD_COUNT] = {
+#define NAME_(name, id)	[RMI_CMD_##name] = #name,
+		RMI_COMMANDS(NAME_)
+#undef NAME_
+	};
+
+	return index < RMI_CMD_COUNT ? names[index] : NULL;
+}
+
 int64_t rmi_cmd_fid(const char *name)
 {
 #define CMD_CMP_(n, id)	if (!strcmp(name, #n)) return (int64_t)RMI_FID(id);

@@ -145,6 +145,9 @@ int rmm_realm_mapped_bytes(struct rmm *m, uint64_t rd, uint64_t lo,
 			   uint64_t hi, uint64_t bytes[4]);
 
 const char *rmi_cmd_name(uint32_t fid);
+/* fid -> enum rmi_cmd (RMI_CMD_COUNT if not a command); enum -> name */
+unsigned int rmi_cmd_index(uint32_t fid);
+const char *rmi_cmd_name_at(unsigned int index);
 int64_t rmi_cmd_fid(const char *name);	/* the fid, or -1 if unknown */
 const char *rmi_status_name(unsigned int status);
 int rmi_status_from_name(const char *name);	/* -1 if unknown */

@@ -26,6 +26,14 @@ TEST(function_ids)
 	ASSERT_EQ((int64_t)0xC40001F6u, rmi_cmd_fid("RTT_DATA_UNMAP"));
 	ASSERT_EQ((int64_t)-1, rmi_cmd_fid("RTT_DATA_MAPX"));
 	ASSERT_EQ(NULL, rmi_cmd_name(0xC4000151u));
+	/* fid <-> enum index: every command, and nothing else */
+	ASSERT_EQ((unsigned int)RMI_CMD_RTT_DATA_MAP, rmi_cmd_index(0xC40001F5u));
+	ASSERT_STREQ("RTT_DATA_MAP", rmi_cmd_name_at(RMI_CMD_RTT_DATA_MAP));
+	ASSERT_EQ((unsigned int)RMI_CMD_COUNT, rmi_cmd_index(0xC4000151u));
+	ASSERT_EQ((unsigned int)RMI_CMD_COUNT, rmi_cmd_index(0x840001F5u));
+	ASSERT_EQ(NULL, rmi_cmd_name_at(RMI_CMD_COUNT));
+	for (unsigned int i = 0; i < RMI_CMD_COUNT; i++)
+		ASSERT_EQ(i, rmi_cmd_index((uint32_t)rmi_cmd_fid(rmi_cmd_name_at(i))));
 }
 
 TEST(status_packing)

@@ -60,12 +60,9 @@ static struct run_config base(const char *profile, int strategy,
 
 static uint64_t calls(const struct run_result *r, uint32_t fid, int status)
 {
-	unsigned int ci = RMI_CMD_COUNT;
+	unsigned int ci = rmi_cmd_index(fid);
 	uint64_t n = 0;
 
-#define IDX_(name, id)	if (fid == RMI_FID(id)) ci = RMI_CMD_##name;
-	RMI_COMMANDS(IDX_)
-#undef IDX_
 	if (ci == RMI_CMD_COUNT)
 		return ~0ull;
 	for (int s = 0; s < STATUS_BUCKETS; s++)
