@@ -167,15 +167,14 @@ int run_one(const struct run_config *cfg, const struct rmi_inject_rule *rules,
 		host_fini(&h);
 		return -1;
 	}
+	/* what the workload left, before teardown (0s if no realm) */
 	rmm_get_stats(h.m, &st);
-	r->model_bytes = st.model_bytes;
-	if (!rmm_realm_mapped_bytes(h.m, h.rd, cfg->ipa, cfg->ipa + cfg->size,
-				    bytes))
-		memcpy(r->counts.mapped_bytes, bytes, sizeof(bytes));
-	memcpy(bytes, r->counts.mapped_bytes, sizeof(bytes));
+	rmm_realm_mapped_bytes(h.m, h.rd, cfg->ipa, cfg->ipa + cfg->size,
+			       bytes);
 	rtts_end = (uint64_t)h.rtts_live;
 	kvm_destroy_realm(&h);
 	host_collect(&h, r);
+	r->model_bytes = st.model_bytes;
 	memcpy(r->counts.mapped_bytes, bytes, sizeof(bytes));
 	r->counts.rtt_pages_end = rtts_end;
 	r->counts.rmi_calls_setup = setup_calls;

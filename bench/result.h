@@ -135,7 +135,7 @@ struct run_result {
 	bool cost_model_default;	/* the assumed table, not calibrated */
 	double wall_seconds;		/* whole run */
 	double virtual_seconds;		/* det: virtual time at the end */
-	uint64_t model_bytes;		/* RMM model memory at the peak */
+	uint64_t model_bytes;		/* RMM model memory before teardown */
 };
 
 /*
