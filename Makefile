@@ -10,14 +10,15 @@ OPT        ?= -O2
 SAN        ?=
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror \
               -Wno-missing-field-initializers -pthread $(SAN) \
-              -Iinclude -Isim/rmm -Isim/host -Iguests -Ibench \
+              -Iinclude -Isim/rmm -Isim/inject -Isim/host -Iguests -Ibench \
               -I$(BUILD)/kselftest $(CFLAGS)
 LDLIBS_ALL := -pthread $(SAN) -ljson-c -lm $(LDLIBS)
 
 LINUX_TAR  ?= /usr/src/linux-source-6.12.tar.xz
 
 RMM_SRCS   := $(wildcard sim/rmm/*.c)
-SIM_SRCS   := $(RMM_SRCS) $(wildcard sim/host/*.c) $(wildcard guests/*.c)
+SIM_SRCS   := $(RMM_SRCS) $(wildcard sim/inject/*.c) $(wildcard sim/host/*.c) \
+              $(wildcard guests/*.c)
 BENCH_SRCS := $(wildcard bench/*.c)
 
 SIM_OBJS   := $(SIM_SRCS:%.c=$(BUILD)/%.o)

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
-#include "host.h"
+#include "rmm.h"
 #include "result.h"
 #include "run.h"
 #include "workload.h"
@@ -21,19 +21,11 @@
 
 struct run_opts {
 	struct run_config cfg;
-	struct rmi_inject_rule rules[MAX_RULES];
+	struct inj_rule rules[MAX_RULES];
 	unsigned int nrules;
 	const char *out;
 	bool quiet;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 void run_config_default(struct run_config *c)
 {
@@ -54,136 +46,6 @@ void run_config_default(struct run_config *c)
 	c->seed = 1;
 	c->s2sz = 40;
 	c->livelock_faults = 1000;
-}
-
-/*
- * An injection rule: comma-separated key=value with the keys of
- * include/rmi_inject.h. command and status take names.
- */
-int parse_inject_rule(const char *s, struct rmi_inject_rule *r, char *err,
-		      size_t errlen)
-{
-	char buf[512], *tok, *save = NULL;
-
-	*r = (struct rmi_inject_rule){ .status = RMI_ERROR_INPUT,
-				       .probability = 100, .interval = 1,
-				       .times = -1 };
-	if (strlen(s) >= sizeof(buf)) {
-		snprintf(err, errlen, "--inject: rule too long");
-		return -1;
-	}
-	strcpy(buf, s);
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '=');
-		uint64_t v;
-
-		if (!eq) {
-			snprintf(err, errlen, "--inject: '%s' is not key=value", tok);
-			return -1;
-		}
-		*eq++ = '\0';
-		if (!strcmp(tok, "command")) {
-			int64_t fid = rmi_cmd_fid(eq);
-
-			if (fid < 0 && strcmp(eq, "any")) {
-				snprintf(err, errlen, "--inject: unknown command '%s'", eq);
-				return -1;
-			}
-			r->command = fid < 0 ? 0 : (unsigned int)fid;
-		} else if (!strcmp(tok, "status")) {
-			int st = rmi_status_from_name(eq);
-
-			if (st < 0) {
-				snprintf(err, errlen, "--inject: unknown status '%s'", eq);
-				return -1;
-			}
-			r->status = (unsigned int)st;
-		} else if (!strcmp(tok, "index")) {
-			if (cli_parse_uint(eq, 0, 255, &v))
-				goto bad;
-			r->index = (unsigned int)v;
-		} else if (!strcmp(tok, "probability")) {
-			if (cli_parse_uint(eq, 0, 100, &v))
-				goto bad;
-			r->probability = (unsigned int)v;
-		} else if (!strcmp(tok, "interval")) {
-			if (cli_parse_uint(eq, 1, UINT32_MAX, &v))
-				goto bad;
-			r->interval = (unsigned long)v;
-		} else if (!strcmp(tok, "times")) {
-			if (!strcmp(eq, "-1")) {
-				r->times = -1;
-			} else if (cli_parse_uint(eq, 0, INT32_MAX, &v)) {
-				goto bad;
-			} else {
-				r->times = (long)v;
-			}
-		} else if (!strcmp(tok, "space")) {
-			if (cli_parse_uint(eq, 0, INT32_MAX, &v))
-				goto bad;
-			r->space = (long)v;
-		} else {
-			snprintf(err, errlen, "--inject: unknown key '%s' (command, status, index, probability, interval, times, space)",
-				 tok);
-			return -1;
-		}
-		continue;
-bad:
-		snprintf(err, errlen, "--inject: bad value '%s' for %s", eq, tok);
-		return -1;
-	}
-	return 0;
-}
-
-/* Run one configuration end to end into @r. 0, or -1 with @err. */
-int run_one(const struct run_config *cfg, const struct rmi_inject_rule *rules,
-	    unsigned int nrules, struct run_result *r, char *err,
-	    size_t errlen)
-{
-	struct cost_model cost;
-	struct host h;
-	struct rmm_stats st;
-	uint64_t bytes[4], setup_calls, rtts_end;
-	double t0 = now_s();
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	r->cfg = *cfg;
-	cost_model_default(&cost);
-	if (cfg->calibration[0] &&
-	    cost_model_load(&cost, cfg->calibration, err, errlen))
-		return -1;
-	if (host_init(&h, cfg, &cost, err, errlen))
-		return -1;
-	if (nrules && host_set_inject(&h, rules, nrules)) {
-		snprintf(err, errlen, "the model refused the injection rules");
-		host_fini(&h);
-		return -1;
-	}
-	rc = kvm_activate_realm(&h);
-	setup_calls = h.setup.c.rmi_calls;
-	if (!rc && sched_run(&h, err, errlen)) {
-		host_fini(&h);
-		return -1;
-	}
-	/* what the workload left, before teardown (0s if no realm) */
-	rmm_get_stats(h.m, &st);
-	rmm_realm_mapped_bytes(h.m, h.rd, cfg->ipa, cfg->ipa + cfg->size,
-			       bytes);
-	rtts_end = (uint64_t)h.rtts_live;
-	kvm_destroy_realm(&h);
-	host_collect(&h, r);
-	r->model_bytes = st.model_bytes;
-	memcpy(r->counts.mapped_bytes, bytes, sizeof(bytes));
-	r->counts.rtt_pages_end = rtts_end;
-	r->counts.rmi_calls_setup = setup_calls;
-	r->counts.rmi_calls_teardown = h.setup.c.rmi_calls - setup_calls;
-	r->counts.rmi_calls_fault = r->counts.rmi_calls - h.setup.c.rmi_calls;
-	r->cost_model_default = cost.is_default;
-	r->wall_seconds = now_s() - t0;
-	host_fini(&h);
-	return 0;
 }
 
 static void print_summary(FILE *f, const struct run_result *r)

@@ -33,6 +33,38 @@
 #define COST_MAX_NS		1000000000ull	/* 1 s: anything more is absurd */
 #define JSON_FILE_MAX		(16u << 20)
 
+/* ---- counts ----------------------------------------------------------------- */
+
+void run_counts_add_warn(struct run_counts *c, const char *reason,
+			 uint64_t count)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nwarn; i++)
+		if (!strcmp(c->warn[i].reason, reason))
+			break;
+	if (i == c->nwarn) {
+		if (c->nwarn == MAX_WARN_KINDS)
+			i = MAX_WARN_KINDS - 1;	/* the last one collects */
+		else
+			snprintf(c->warn[c->nwarn++].reason,
+				 sizeof(c->warn[0].reason), "%s", reason);
+	}
+	c->warn[i].count += count;
+}
+
+void run_counts_merge(struct run_counts *d, const struct run_counts *s)
+{
+	const uint64_t *src = (const uint64_t *)s;
+	uint64_t *dst = (uint64_t *)d;
+	size_t n = offsetof(struct run_counts, warn) / sizeof(uint64_t);
+
+	for (size_t i = 0; i < n; i++)
+		dst[i] += src[i];
+	for (unsigned int i = 0; i < s->nwarn; i++)
+		run_counts_add_warn(d, s->warn[i].reason, s->warn[i].count);
+}
+
 /* ---- names ---------------------------------------------------------------- */
 
 static const char *const deleg_names[DELEG_COUNT] = { "v14", "v15" };
@@ -613,7 +645,7 @@ static json_object *metadata_json(const struct run_result *r)
 
 	add(o, "version", jstr(rmibench_version));
 	add(o, "git", git_json());
-	add(o, "backend", jstr("sim"));
+	add(o, "backend", jstr(r->backend[0] ? r->backend : "sim"));
 	add(o, "profile", jstr(r->cfg.profile));
 	add(o, "host", host_json());
 	add(o, "timestamp", jstr(ts));

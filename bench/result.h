@@ -14,29 +14,11 @@
 #include <stdint.h>
 
 #include "rmi_abi.h"
+#include "rmi_cost.h"
+#include "rmib_config.h"
 #include "rtt_strategy.h"
 
 #define RESULT_SCHEMA_VERSION	1
-
-enum deleg_variant {
-	DELEG_V14,	/* any delegate failure: "raced", back to the guest */
-	DELEG_V15,	/* progress-reporting delegate, map what was done */
-	DELEG_COUNT,
-};
-
-enum folio_mode {
-	FOLIO_4K,
-	FOLIO_2M,
-	FOLIO_1G,
-	FOLIO_MIXED,	/* per 1 GiB: 1G, 2M, 4K folios in turn, seeded */
-	FOLIO_COUNT,
-};
-
-enum sched_kind {
-	SCHED_DET,	/* discrete-event, seeded, virtual time */
-	SCHED_THREADS,	/* one pthread per vCPU */
-	SCHED_COUNT,
-};
 
 const char *deleg_name(enum deleg_variant d);
 const char *folio_name(enum folio_mode f);
@@ -115,7 +97,7 @@ struct run_counts {
 					 * delegate: "raced with another vCPU" */
 	uint64_t partial_delegations;	/* v15: mapped only what delegated */
 	uint64_t leaked_granules;	/* not undelegated after teardown */
-	uint64_t leaked_by_state[7];	/* the same by granule state */
+	uint64_t leaked_by_state[RMI_GRANULE_STATE_COUNT];	/* the same by granule state */
 	uint64_t warnings;
 	uint64_t guest_errors;		/* errors returned to the guest */
 	uint64_t injected;		/* injected RMI failures */
@@ -136,7 +118,14 @@ struct run_result {
 	double wall_seconds;		/* whole run */
 	double virtual_seconds;		/* det: virtual time at the end */
 	uint64_t model_bytes;		/* RMM model memory before teardown */
+	char backend[16];		/* which backend made it: "sim" */
 };
+
+/* Add @n counts of every counter of @s to @d; WARNs merged by reason. */
+void run_counts_merge(struct run_counts *d, const struct run_counts *s);
+/* Add @count of the WARN @reason (the last kind collects the overflow). */
+void run_counts_add_warn(struct run_counts *c, const char *reason,
+			 uint64_t count);
 
 /*
  * Write @r as JSON to @path atomically (temporary file in the same
@@ -145,20 +134,6 @@ struct run_result {
  */
 int result_write_json(const struct run_result *r, const char *path,
 		      char *err, size_t errlen);
-
-/* Cost model: fixed + per-granule nanoseconds per command. */
-struct cost_entry {
-	uint64_t fixed_ns;
-	uint64_t per_granule_ns;
-};
-
-struct cost_model {
-	struct cost_entry cmd[RMI_CMD_COUNT];
-	uint64_t fault_overhead_ns;	/* exit, KVM fault handling, re-entry */
-	uint64_t access_ns;		/* a guest access that does not fault */
-	bool is_default;
-	char source[256];
-};
 
 void cost_model_default(struct cost_model *c);
 /*

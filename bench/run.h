@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * rmibench: running one configuration on the sim (bench/cmd_run.c).
+ * rmibench: running one configuration (bench/run.c).
  */
 #ifndef RMIBENCH_RUN_H
 #define RMIBENCH_RUN_H
@@ -8,16 +8,16 @@
 #include <stddef.h>
 
 #include "result.h"
-#include "rmi_inject.h"
+#include "inject.h"
 
 /* The defaults of `rmibench run`. */
 void run_config_default(struct run_config *c);
 
 /*
- * Parse an --inject rule ("command=NAME,status=NAME,index=N,
- * probability=P,interval=N,times=N,space=N"). 0, or -1 with @err.
+ * Parse an --inject rule in the grammar of sim/inject/inject.h. 0, or -1
+ * with "--inject: REASON" in @err.
  */
-int parse_inject_rule(const char *s, struct rmi_inject_rule *r, char *err,
+int parse_inject_rule(const char *s, struct inj_rule *r, char *err,
 		      size_t errlen);
 
 /*
@@ -25,7 +25,7 @@ int parse_inject_rule(const char *s, struct rmi_inject_rule *r, char *err,
  * Returns 0 (the realm may still have died: see r->outcome), or -1 with
  * a one-line reason in @err when the run could not be made.
  */
-int run_one(const struct run_config *cfg, const struct rmi_inject_rule *rules,
+int run_one(const struct run_config *cfg, const struct inj_rule *rules,
 	    unsigned int nrules, struct run_result *r, char *err,
 	    size_t errlen);
 

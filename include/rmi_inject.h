@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * rmibench: RMI error-injection rules, shared by the sim's injection point
- * and the kernel's fail_rmi fault attribute (kernel/ patch 4). The field
+ * rmibench: RMI error-injection rules, shared by the sim's host call site
+ * (sim/inject) and the kernel's fail_rmi fault attribute (kernel/ patch 4). The field
  * names and meanings are the same in both, after the kernel's fault_attr:
  *
  *   command      RMI function id the rule applies to; 0 = any command
@@ -14,7 +14,8 @@
  *                above 1 (space N lets N - 1 through), as should_fail()
  *                with size 1
  *
- * A call is eligible when it matches command. Order of the checks, as in
+ * A call is eligible when it matches command (the sim adds filters by
+ * IPA, PA and vCPU: sim/inject/inject.h). Order of the checks, as in
  * should_fail(): times, space, interval, probability. An injected failure
  * returns the status and index with every other output register zero.
  */

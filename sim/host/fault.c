@@ -59,9 +59,7 @@ int rmi_delegate_range(struct host_vcpu *v, uint64_t phys, uint64_t size,
 			break;
 		addr = out[1];
 	}
-	v->c.granules_delegated += (addr - phys) >> RMI_GRANULE_SHIFT;
-	RMIB_PROBE4(delegate, phys, size, addr - phys,
-		    RMI_RETURN_STATUS(ret));
+	host_ev_delegate(v, phys, size, addr - phys, RMI_RETURN_STATUS(ret));
 	if (delegated_phys)
 		*delegated_phys = addr;
 	return addr < top ? -ENXIO : 0;
@@ -107,25 +105,18 @@ void free_delegated_granule(struct host_vcpu *v, uint64_t pa)
 
 /* ---- RTTs -------------------------------------------------------------- */
 
-void rtt_live_add(struct host *h, int64_t n)
-{
-	int64_t now = __atomic_add_fetch(&h->rtts_live, n, __ATOMIC_RELAXED);
-	uint64_t peak = __atomic_load_n(&h->rtts_peak, __ATOMIC_RELAXED);
-
-	while (now > 0 && (uint64_t)now > peak &&
-	       !__atomic_compare_exchange_n(&h->rtts_peak, &peak,
-					    (uint64_t)now, false,
-					    __ATOMIC_RELAXED,
-					    __ATOMIC_RELAXED))
-		;
-}
-
+/* RTT_CREATE of the table of @level covering @ipa, traced as rtt_create
+ * with the table-aligned IPA the call carries (as the kernel patch) */
 static uint64_t realm_rtt_create(struct host_vcpu *v, uint64_t ipa, int level,
 				 uint64_t rtt)
 {
+	uint64_t ret;
+
 	ipa = align_down(ipa, level_mapsize(level - 1));
-	return host_rmi_call(v, RMI_RTT_CREATE, v->h->rd, rtt, ipa,
-			     (uint64_t)level, 0, NULL);
+	ret = host_rmi_call(v, RMI_RTT_CREATE, v->h->rd, rtt, ipa,
+			    (uint64_t)level, 0, NULL);
+	host_ev_rtt_create(v, ipa, (uint64_t)level, RMI_RETURN_STATUS(ret));
+	return ret;
 }
 
 /*
@@ -142,7 +133,6 @@ int realm_create_rtt_levels(struct host_vcpu *v, uint64_t ipa, int level,
 		if (!rtt)
 			return -ENOMEM;
 		ret = realm_rtt_create(v, ipa, level, rtt);
-		RMIB_PROBE3(rtt_create, ipa, level, RMI_RETURN_STATUS(ret));
 		if (RMI_RETURN_STATUS(ret) == RMI_ERROR_RTT &&
 		    (int)RMI_RETURN_INDEX(ret) == level - 1) {
 			/* the table exists already */
@@ -157,9 +147,7 @@ int realm_create_rtt_levels(struct host_vcpu *v, uint64_t ipa, int level,
 			free_delegated_granule(v, rtt);
 			return -ENXIO;
 		}
-		v->c.rtts_created++;
 		v->fault_rtts++;
-		rtt_live_add(v->h, 1);
 	}
 	return 0;
 }
@@ -237,8 +225,6 @@ void realm_unmap_private_range(struct host_vcpu *v, uint64_t start,
 				free_delegated_granule(v, rtt);
 				return;
 			}
-			v->c.rtts_created++;
-			rtt_live_add(h, 1);
 			next = addr;
 			continue;
 		}
@@ -318,8 +304,6 @@ int realm_fold_rtt_level(struct host_vcpu *v, int level, uint64_t start,
 		switch (RMI_RETURN_STATUS(ret)) {
 		case RMI_SUCCESS:
 			free_delegated_granule(v, out[1]);
-			v->c.rtts_destroyed++;
-			rtt_live_add(h, -1);
 			break;
 		case RMI_ERROR_RTT:
 			if (level == LAST_LEVEL ||
@@ -364,8 +348,7 @@ static uint64_t addr_range_desc(uint64_t phys, uint64_t size)
 static bool delegate_race(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
 			  uint64_t size)
 {
-	RMIB_PROBE3(delegate_race, ipa, phys, size);
-	v->c.delegate_races++;
+	host_ev_delegate_race(v, ipa, phys, size);
 	return true;
 }
 
@@ -391,7 +374,6 @@ static bool delegate_failed_v15(struct host_vcpu *v, uint64_t ipa,
 		return delegate_race(v, ipa, phys, *map_size);
 	/* partly delegated: map as much as was */
 	*map_size = delegated - phys;
-	v->c.partial_delegations++;
 	return false;
 }
 
@@ -516,24 +498,6 @@ int realm_map_non_secure(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
 
 /* ---- the fault ----------------------------------------------------------------- */
 
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static bool test_and_set_faulted(struct host *h, uint64_t ipa)
-{
-	uint64_t page = (ipa - h->gmem.ipa_base) >> RMI_GRANULE_SHIFT;
-	uint64_t bit = 1ull << (page & 63);
-	uint64_t old = __atomic_fetch_or(&h->faulted[page >> 6], bit,
-					 __ATOMIC_RELAXED);
-
-	return old & bit;
-}
-
 int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 {
 	struct host *h = v->h;
@@ -545,7 +509,7 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 		if (ipa < h->gmem.ipa_base ||
 		    ipa >= h->gmem.ipa_base + h->gmem.size) {
 			/* no memslot: KVM hands the access to the VMM */
-			v->c.guest_errors++;
+			v->guest_errors++;
 			return -EFAULT;
 		}
 		size = gmem_folio_size(&h->gmem, ipa);
@@ -558,29 +522,21 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 		       (base & ((1ull << (h->ia_bits - 1)) - 1));
 	}
 
-	v->c.faults++;
-	if (private) {
-		v->c.faults_private++;
-		if (test_and_set_faulted(h, base))
-			v->c.refaults++;
-	} else {
-		v->c.faults_shared++;
-	}
 	v->fault_calls = 0;
 	v->fault_rtts = 0;
-	v->fault_cost_ns = h->cost->fault_overhead_ns;
+	t0 = rmib_now_ns();
+	/* the fault's modelled latency starts with the exit, before the map */
+	v->hdr.wall_ns = t0;
+	host_ev_realm_map_enter(v, v->id, base, size, private);
 	v->clock_ns += h->cost->fault_overhead_ns;
-	t0 = wall_ns();
 
-	RMIB_PROBE4(realm_map_enter, v->id, base, size, private);
 	ret = private ? realm_map_protected(v, base, phys, size) :
 			realm_map_non_secure(v, base, phys, size);
-	RMIB_PROBE6(realm_map_exit, v->id, base, size, ret, v->fault_calls,
-		    v->fault_rtts);
 
-	hist_add(&v->lat_wall, wall_ns() - t0);
-	hist_add(&v->lat_model, v->fault_cost_ns);
-	hist_add(&v->calls_per_fault, v->fault_calls);
+	v->hdr.wall_ns = rmib_now_ns();
+	host_ev_realm_map_exit(v, v->id, base, size, (uint64_t)(int64_t)ret,
+			       v->fault_calls, v->fault_rtts);
+	v->hdr.wall_ns = 0;
 
 	/*
 	 * Livelock watch: the same IPA again and no RMI call anywhere has
@@ -599,7 +555,6 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 	}
 	v->progress_seen = now;
 	if (ret) {
-		v->c.guest_errors++;
 		host_kill(h, "vcpu %u: %s returned %d at IPA %#llx: KVM_RUN fails, the VMM kills the realm",
 			  v->id, private ? "realm_map_protected" :
 					   "realm_map_non_secure",
@@ -607,7 +562,7 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 	} else if (h->cfg.livelock_faults &&
 		   v->same_faults >= h->cfg.livelock_faults &&
 		   (h->cfg.scheduler == SCHED_DET ||
-		    wall_ns() - v->stall_start_ns >= 2000000000ull)) {
+		    rmib_now_ns() - v->stall_start_ns >= 2000000000ull)) {
 		/* threads: also two seconds of wall time without progress */
 		host_kill(h, "livelock: vcpu %u faulted on IPA %#llx %llu times with no progress anywhere",
 			  v->id, (unsigned long long)base,

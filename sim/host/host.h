@@ -15,12 +15,70 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "result.h"
+#include "inject.h"
+#include "rmi_cost.h"
+#include "rmi_sink.h"
+#include "rmib_config.h"
+#include "rmib_util.h"
 #include "rmm.h"
 #include "rtt_strategy.h"
 
 struct host;
 struct sched;
+
+/* What a run of the sim is: the host's and the workload's settings. */
+struct host_config {
+	enum rmi_rtt_strategy strategy;
+	enum deleg_variant delegation;
+	const char *profile;		/* RMM profile name */
+	unsigned int delegate_granules;	/* granules per delegate call */
+	enum folio_mode folio;
+	uint64_t ipa, size;		/* the memslot */
+	unsigned int vcpus;
+	const char *workload;		/* pattern name (guests/) */
+	bool shared_region;
+	unsigned int write_pct;
+	unsigned int shared_pct;	/* accesses through the shared alias */
+	unsigned int passes;
+	uint64_t stride;
+	enum sched_kind scheduler;
+	uint64_t seed;
+	unsigned int s2sz;
+	uint64_t livelock_faults;	/* consecutive no-progress re-faults */
+};
+
+/* WARN()s by reason, as the kernel's splats would show them. */
+#define HOST_WARN_KINDS	16
+#define HOST_WARN_LEN	96
+struct host_warns {
+	struct {
+		char reason[HOST_WARN_LEN];
+		uint64_t count;
+	} kind[HOST_WARN_KINDS];
+	unsigned int n;
+	uint64_t total;
+};
+
+/* Add @count of the WARN @reason (the last kind collects the overflow). */
+void host_warns_add(struct host_warns *w, const char *reason,
+		    uint64_t count);
+
+/*
+ * What the sim knows that its events do not tell: the backend's own
+ * report, next to what the metrics sink makes of the events.
+ */
+struct host_report {
+	uint64_t accesses;		/* guest accesses made */
+	uint64_t guest_errors;		/* errors to the guest with no event:
+					 * no memslot, external abort */
+	uint64_t leaked_granules;	/* not undelegated after teardown */
+	uint64_t leaked_by_state[RMI_GRANULE_STATE_COUNT];
+	uint64_t mapped_bytes[4];	/* by level, before teardown */
+	uint64_t model_bytes;		/* model memory before teardown */
+	double virtual_seconds;		/* det: the latest vCPU clock */
+	struct host_warns warns;
+	char outcome[256];		/* "ok", or why the realm died */
+};
 
 /* A vCPU: its counters are its own, merged when the run ends. */
 struct host_vcpu {
@@ -30,11 +88,13 @@ struct host_vcpu {
 	uint64_t clock_ns;		/* virtual time (modelled costs) */
 	uint64_t rng;			/* seeded, for cost jitter */
 	/* the fault being handled */
-	uint64_t fault_calls, fault_rtts, fault_cost_ns;
+	uint64_t fault_calls, fault_rtts;
 	/* livelock watch: consecutive no-progress faults on one IPA */
 	uint64_t last_fault_ipa, same_faults, progress_seen, stall_start_ns;
-	struct run_counts c;
-	struct hist lat_model, lat_wall, calls_per_fault;
+	uint64_t accesses, guest_errors;
+	struct host_warns warns;
+	struct rmi_sink sink;		/* where its events go */
+	struct rmi_ev_hdr hdr;		/* their stream and stamps */
 	struct sched *sched;		/* while the workload runs */
 };
 
@@ -51,8 +111,9 @@ uint64_t gmem_pa(const struct gmem *g, uint64_t ipa);
 
 struct host {
 	struct rmm *m;
-	struct run_config cfg;
+	struct host_config cfg;
 	const struct cost_model *cost;
+	struct injector inj;		/* fail_rmi at the call site */
 	enum rmi_rtt_strategy strategy;
 	bool v15_delegate;		/* delegation handling */
 
@@ -71,11 +132,8 @@ struct host {
 	uint64_t *free_pages;
 	size_t nfree, capfree;
 
-	/* folios already faulted on: one bit per 4 KiB page of the slot */
-	uint64_t *faulted;
 	uint64_t global_progress;	/* atomic: RMI state changes */
-	int64_t rtts_live;		/* atomic: non-root RTTs */
-	uint64_t rtts_peak;		/* atomic max */
+	uint64_t leaked, leaked_by_state[RMI_GRANULE_STATE_COUNT];
 	int dead;			/* atomic: the realm died */
 	char why[256];			/* why it died (first reason) */
 
@@ -102,17 +160,6 @@ static inline const char *status_str(uint64_t x0)
 	return n ? n : "?";
 }
 
-/* The sim's cheap seeded generator (jitter, tie-breaks, access mix). */
-static inline uint64_t xorshift(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
-
 /* One call site for every RMI command: counts, costs, probes, yields. */
 uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 		       uint64_t x2, uint64_t x3, uint64_t x4, uint64_t x5,
@@ -121,9 +168,6 @@ uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 /* WARN(): counted with its reason, as the kernel's splat would show it. */
 void host_warn(struct host_vcpu *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Add @count of the WARN @reason to @c's list (the last kind collects
- * the overflow). */
-void warn_kind_add(struct run_counts *c, const char *reason, uint64_t count);
 /* The realm dies where the kernel would kill the VM. */
 void host_kill(struct host *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -145,8 +189,6 @@ void realm_unmap_shared_range(struct host_vcpu *v, uint64_t start,
 			      uint64_t end);
 int realm_fold_rtt_level(struct host_vcpu *v, int level, uint64_t start,
 			 uint64_t end);
-/* Live non-root RTTs += @n, keeping the peak. */
-void rtt_live_add(struct host *h, int64_t n);
 
 /*
  * A stage-2 fault at @ipa taken by vCPU @v (kvm_handle_guest_abort ->
@@ -157,18 +199,29 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa);
 
 /* ---- life cycle (realm.c) --------------------------------------------------- */
 
-int host_init(struct host *h, const struct run_config *cfg,
-	      const struct cost_model *cost, char *err, size_t errlen);
+/*
+ * Set up the host for @cfg. @sink_for gives the sink of each event stream
+ * (0 .. vcpus - 1: the vCPUs; vcpus: the VMM's own thread). Returns 0, or
+ * -1 with one line in @err.
+ */
+int host_init(struct host *h, const struct host_config *cfg,
+	      const struct cost_model *cost,
+	      struct rmi_sink (*sink_for)(void *ctx, unsigned int stream),
+	      void *sink_ctx, char *err, size_t errlen);
 /* RD, root RTTs, RECs, RIPAS of the memslot, activation. */
 int kvm_activate_realm(struct host *h);
 /* Unmap all, terminate, tear down RTTs, destroy, undelegate, audit. */
 void kvm_destroy_realm(struct host *h);
 void host_fini(struct host *h);
-/* Install RMI error-injection rules in the model (0, or -1 if refused). */
-int host_set_inject(struct host *h, const struct rmi_inject_rule *rules,
+/* Install RMI error-injection rules at the call site (0, or -1 if
+ * refused). */
+int host_set_inject(struct host *h, const struct inj_rule *rules,
 		    unsigned int n);
-/* Merge the vCPUs' counters into @r (after the run). */
-void host_collect(struct host *h, struct run_result *r);
+/* What the workload left mapped, and the model's memory: call after
+ * sched_run(), before kvm_destroy_realm(). */
+void host_report_before_teardown(struct host *h, struct host_report *r);
+/* The rest of the report (after kvm_destroy_realm()). */
+void host_report(struct host *h, struct host_report *r);
 
 /* host pages (already delegated by the caller as needed) */
 uint64_t host_alloc_page(struct host *h);

@@ -21,18 +21,7 @@
 #define GMEM_PA_BASE	(1ull << 40)
 #define SHARED_PA_BASE	(1ull << 47)
 
-extern void host_inject_cb(void *ctx, uint32_t fid, unsigned int status,
-			   unsigned int index);
-
 /* ---- backing memory ---------------------------------------------------------- */
-
-static uint64_t mix64(uint64_t z)
-{
-	z += 0x9e3779b97f4a7c15ull;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
 
 uint64_t gmem_folio_size(const struct gmem *g, uint64_t ipa)
 {
@@ -45,7 +34,7 @@ uint64_t gmem_folio_size(const struct gmem *g, uint64_t ipa)
 		return GIB;
 	case FOLIO_MIXED:
 		/* each 1 GiB of the slot gets one folio size, seeded */
-		return mixed[mix64(g->seed ^ ((ipa - g->ipa_base) >> 30)) % 3];
+		return mixed[rmib_mix64(g->seed ^ ((ipa - g->ipa_base) >> 30)) % 3];
 	default:
 		return PAGE_SIZE;
 	}
@@ -109,8 +98,25 @@ static int fail(char *err, size_t len, const char *msg)
 	return -1;
 }
 
-int host_init(struct host *h, const struct run_config *cfg,
-	      const struct cost_model *cost, char *err, size_t errlen)
+static const struct rmi_sink_ops no_events;
+
+static struct rmi_sink sink_of(struct rmi_sink (*sink_for)(void *, unsigned int),
+			       void *ctx, unsigned int stream)
+{
+	struct rmi_sink s = { &no_events, NULL };
+
+	if (sink_for) {
+		s = sink_for(ctx, stream);
+		if (!s.ops)
+			s.ops = &no_events;
+	}
+	return s;
+}
+
+int host_init(struct host *h, const struct host_config *cfg,
+	      const struct cost_model *cost,
+	      struct rmi_sink (*sink_for)(void *ctx, unsigned int stream),
+	      void *sink_ctx, char *err, size_t errlen)
 {
 	struct rmm_config mc = {
 		.profile = rmm_profile_find(cfg->profile),
@@ -136,8 +142,8 @@ int host_init(struct host *h, const struct run_config *cfg,
 		return fail(err, errlen, "the memory (--ipa, --size) must lie in the protected half of the IPA space (below 2^(s2sz-1))");
 	if (cfg->size > (256ull << 30))
 		return fail(err, errlen, "--size larger than 256 GiB is not supported");
-	if (!cfg->vcpus || cfg->vcpus > 512)
-		return fail(err, errlen, "--vcpus must be 1..512");
+	if (!cfg->vcpus || cfg->vcpus > RMIB_MAX_VCPUS)
+		return fail(err, errlen, "--vcpus out of range");
 
 	h->cfg = *cfg;
 	h->cost = cost;
@@ -153,36 +159,40 @@ int host_init(struct host *h, const struct run_config *cfg,
 	h->page_next = HOST_PAGES_BASE;
 	h->page_end = HOST_PAGES_END;
 	pthread_mutex_init(&h->page_lock, NULL);
-	h->faulted = calloc((cfg->size / PAGE_SIZE + 63) / 64, 8);
 	h->nvcpus = cfg->vcpus;
 	h->vcpus = calloc(cfg->vcpus, sizeof(*h->vcpus));
 	h->m = rmm_create(&mc);
-	if (!h->faulted || !h->vcpus || !h->m)
+	if (!h->vcpus || !h->m)
 		return fail(err, errlen, "out of memory");
 	for (unsigned int i = 0; i < cfg->vcpus; i++) {
 		struct host_vcpu *v = &h->vcpus[i];
 
 		v->h = h;
 		v->id = i;
-		v->rng = mix64(cfg->seed * 0x100000001b3ull + i) | 1;
+		v->rng = rmib_mix64(cfg->seed * 0x100000001b3ull + i) | 1;
 		v->last_fault_ipa = ~0ull;
+		v->sink = sink_of(sink_for, sink_ctx, i);
+		v->hdr.stream = i;
 	}
 	h->setup.h = h;
 	h->setup.id = cfg->vcpus;	/* the VMM thread */
 	h->setup.rng = 1;
+	h->setup.sink = sink_of(sink_for, sink_ctx, cfg->vcpus);
+	h->setup.hdr.stream = cfg->vcpus;
 	return 0;
 }
 
-int host_set_inject(struct host *h, const struct rmi_inject_rule *rules,
+int host_set_inject(struct host *h, const struct inj_rule *rules,
 		    unsigned int n)
 {
-	return rmm_set_inject(h->m, rules, n, h->cfg.seed, host_inject_cb, h);
+	injector_fini(&h->inj);
+	return injector_init(&h->inj, rules, n, h->cfg.seed);
 }
 
 void host_fini(struct host *h)
 {
+	injector_fini(&h->inj);
 	rmm_destroy(h->m);
-	free(h->faulted);
 	free(h->vcpus);
 	free(h->free_pages);
 	pthread_mutex_destroy(&h->page_lock);
@@ -320,8 +330,6 @@ static int realm_tear_down_rtt_level(struct host_vcpu *v, int level,
 		switch (RMI_RETURN_STATUS(ret)) {
 		case RMI_SUCCESS:
 			free_delegated_granule(v, out[1]);
-			v->c.rtts_destroyed++;
-			rtt_live_add(h, -1);
 			break;
 		case RMI_ERROR_RTT:
 			if (next > addr)
@@ -350,12 +358,12 @@ static int realm_tear_down_rtt_level(struct host_vcpu *v, int level,
 
 static void audit_one(void *ctx, uint64_t pa, enum rmi_granule_state st)
 {
-	struct run_counts *c = ctx;
+	struct host *h = ctx;
 
 	(void)pa;
-	c->leaked_granules++;
-	if ((unsigned int)st < 7)
-		c->leaked_by_state[st]++;
+	h->leaked++;
+	if ((unsigned int)st < RMI_GRANULE_STATE_COUNT)
+		h->leaked_by_state[st]++;
 }
 
 void kvm_destroy_realm(struct host *h)
@@ -404,39 +412,41 @@ void kvm_destroy_realm(struct host *h)
 		host_warn(v, "undelegate of the root RTTs failed");
 audit:
 	/* everything the host delegated must be back in the normal world */
-	rmm_for_each_granule(h->m, audit_one, &v->c);
+	rmm_for_each_granule(h->m, audit_one, h);
 }
 
-/* ---- results ------------------------------------------------------------------------ */
+/* ---- the backend's own report ----------------------------------------------- */
 
-static void merge_counts(struct run_counts *d, const struct run_counts *s)
+void host_report_before_teardown(struct host *h, struct host_report *r)
 {
-	const uint64_t *src = (const uint64_t *)s;
-	uint64_t *dst = (uint64_t *)d;
-	size_t n = offsetof(struct run_counts, warn) / sizeof(uint64_t);
+	struct rmm_stats st;
 
-	/* every counter before the warning list is a uint64_t to add */
-	for (size_t i = 0; i < n; i++)
-		dst[i] += src[i];
-	for (unsigned int i = 0; i < s->nwarn; i++)
-		warn_kind_add(d, s->warn[i].reason, s->warn[i].count);
+	rmm_get_stats(h->m, &st);
+	r->model_bytes = st.model_bytes;
+	rmm_realm_mapped_bytes(h->m, h->rd, h->gmem.ipa_base,
+			       h->gmem.ipa_base + h->gmem.size,
+			       r->mapped_bytes);
 }
 
-void host_collect(struct host *h, struct run_result *r)
+static void report_vcpu(struct host_report *r, const struct host_vcpu *v)
 {
-	memset(&r->counts, 0, sizeof(r->counts));
-	for (unsigned int i = 0; i < h->nvcpus; i++) {
-		struct host_vcpu *v = &h->vcpus[i];
+	r->accesses += v->accesses;
+	r->guest_errors += v->guest_errors;
+	for (unsigned int i = 0; i < v->warns.n; i++)
+		host_warns_add(&r->warns, v->warns.kind[i].reason,
+			       v->warns.kind[i].count);
+	if ((double)v->clock_ns / 1e9 > r->virtual_seconds)
+		r->virtual_seconds = (double)v->clock_ns / 1e9;
+}
 
-		merge_counts(&r->counts, &v->c);
-		hist_merge(&r->lat_model, &v->lat_model);
-		hist_merge(&r->lat_wall, &v->lat_wall);
-		hist_merge(&r->calls_per_fault, &v->calls_per_fault);
-		if (v->clock_ns / 1e9 > r->virtual_seconds)
-			r->virtual_seconds = (double)v->clock_ns / 1e9;
-	}
-	merge_counts(&r->counts, &h->setup.c);
-	r->counts.rtt_pages_peak = h->rtts_peak;
+void host_report(struct host *h, struct host_report *r)
+{
+	for (unsigned int i = 0; i < h->nvcpus; i++)
+		report_vcpu(r, &h->vcpus[i]);
+	report_vcpu(r, &h->setup);
+	r->leaked_granules = h->leaked;
+	memcpy(r->leaked_by_state, h->leaked_by_state,
+	       sizeof(r->leaked_by_state));
 	snprintf(r->outcome, sizeof(r->outcome), "%s",
 		 h->dead ? h->why : "ok");
 }

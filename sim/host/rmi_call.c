@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * rmibench sim: the one call site of RMI commands, as kernel/ patch 1 adds
- * to the host. Every call is counted (by command and status, per vCPU),
- * costed by the cost model into the vCPU's virtual clock, traced by the
- * rmi_call_enter/exit probes, and is a point where the deterministic
- * scheduler may switch vCPUs.
+ * to the host. Every call is traced (rmi_call_enter/exit, to the USDT
+ * probes and the vCPU's event sink), may fail by an injection rule before
+ * it reaches the RMM (rmi_inject, as the kernel's fail_rmi), is costed by
+ * the cost model into the vCPU's virtual clock, and is a point where the
+ * deterministic scheduler may switch vCPUs.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,18 +38,6 @@ static uint64_t granules_done(uint32_t fid, const uint64_t *in,
 	}
 }
 
-static __thread struct host_vcpu *current_vcpu;
-
-/* The model's injection point reports here (kvm_rmi:rmi_inject). */
-void host_inject_cb(void *ctx, uint32_t fid, unsigned int status,
-		    unsigned int index)
-{
-	(void)ctx;
-	RMIB_PROBE3(rmi_inject, fid, status, index);
-	if (current_vcpu)
-		current_vcpu->c.injected++;
-}
-
 uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 		       uint64_t x2, uint64_t x3, uint64_t x4, uint64_t x5,
 		       uint64_t out[5])
@@ -56,70 +45,70 @@ uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 	struct host *h = v->h;
 	struct rmm_regs in = { .x = { fid, x1, x2, x3, x4, x5, 0, 0 } }, r;
 	unsigned int ci = rmi_cmd_index(fid), st;
-	uint64_t cost;
+	uint64_t cost = 0;
+	bool ok;
 
-	RMIB_PROBE4(rmi_call_enter, fid, x1, x2, x3);
-	current_vcpu = v;
-	rmm_smc(h->m, &in, &r);
-	current_vcpu = NULL;
+	host_ev_rmi_call_enter(v, fid, x1, x2, x3);
+	if (injector_check(&h->inj, fid, in.x,
+			   v == &h->setup ? INJ_NO_VCPU : v->id, &r.x[0])) {
+		/* as fail_rmi: the status, every other output zero */
+		memset(&r.x[1], 0, sizeof(r.x) - sizeof(r.x[0]));
+		host_ev_rmi_inject(v, fid, RMI_RETURN_STATUS(r.x[0]),
+				   RMI_RETURN_INDEX(r.x[0]));
+	} else {
+		rmm_smc(h->m, &in, &r);
+	}
 	st = RMI_RETURN_STATUS(r.x[0]);
-	if ((r.x[0] >> 16) || st > RMI_ERROR_GRANULE)
-		st = STATUS_OTHER;
+	ok = st == RMI_SUCCESS && !(r.x[0] >> 16);
 
-	v->c.rmi_calls++;
 	v->fault_calls++;
 	if (ci < RMI_CMD_COUNT) {
 		const struct cost_entry *ce = &h->cost->cmd[ci];
 
-		v->c.by_cmd[ci][st]++;
 		cost = ce->fixed_ns;
-		if (st == RMI_SUCCESS)
+		if (ok)
 			cost += ce->per_granule_ns * granules_done(fid, in.x, r.x);
-	} else {
-		cost = 0;
 	}
 	/* several vCPUs: +-12.5% seeded jitter varies the interleavings */
 	if (h->nvcpus > 1 && cost)
-		cost += (xorshift(&v->rng) % (cost / 4 + 1)) - cost / 8;
+		cost += (rmib_xorshift(&v->rng) % (cost / 4 + 1)) - cost / 8;
 	v->clock_ns += cost;
-	v->fault_cost_ns += cost;
-	if (st == RMI_SUCCESS)
+	if (ok)
 		__atomic_fetch_add(&h->global_progress, 1, __ATOMIC_RELAXED);
-	RMIB_PROBE4(rmi_call_exit, fid, RMI_RETURN_STATUS(r.x[0]),
-		    RMI_RETURN_INDEX(r.x[0]), r.x[1]);
+	host_ev_rmi_call_exit(v, fid, st, RMI_RETURN_INDEX(r.x[0]), r.x[1]);
 	if (out)
 		memcpy(out, r.x, 5 * sizeof(uint64_t));
 	sched_point(v);
 	return r.x[0];
 }
 
-void warn_kind_add(struct run_counts *c, const char *reason, uint64_t count)
+void host_warns_add(struct host_warns *w, const char *reason, uint64_t count)
 {
 	unsigned int i;
 
-	for (i = 0; i < c->nwarn; i++)
-		if (!strcmp(c->warn[i].reason, reason))
+	for (i = 0; i < w->n; i++)
+		if (!strcmp(w->kind[i].reason, reason))
 			break;
-	if (i == c->nwarn) {
-		if (c->nwarn == MAX_WARN_KINDS)
-			i = MAX_WARN_KINDS - 1;	/* the last one collects */
+	if (i == w->n) {
+		if (w->n == HOST_WARN_KINDS)
+			i = HOST_WARN_KINDS - 1;	/* the last one collects */
 		else
-			snprintf(c->warn[c->nwarn++].reason,
-				 sizeof(c->warn[0].reason), "%s", reason);
+			snprintf(w->kind[w->n++].reason, HOST_WARN_LEN, "%s",
+				 reason);
 	}
-	c->warn[i].count += count;
+	w->kind[i].count += count;
+	w->total += count;
 }
 
 void host_warn(struct host_vcpu *v, const char *fmt, ...)
 {
-	char reason[sizeof(v->c.warn[0].reason)];
+	char reason[HOST_WARN_LEN];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	v->c.warnings++;
-	warn_kind_add(&v->c, reason, 1);
+	host_warns_add(&v->warns, reason, 1);
 }
 
 void host_kill(struct host *h, const char *fmt, ...)

@@ -60,13 +60,6 @@ struct sched {
 	double t0, last;
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void switch_to(ucontext_t *from, ucontext_t *to, const void *stack,
 		      size_t size)
@@ -109,9 +102,9 @@ static void vcpu_body(struct host_vcpu *v)
 	wl_iter_init(&it, &s->wl, v->id);
 	while (!__atomic_load_n(&h->dead, __ATOMIC_RELAXED) &&
 	       wl_next(&it, &ipa, &write)) {
-		v->c.accesses++;
+		v->accesses++;
 		v->clock_ns += h->cost->access_ns;
-		if (shared_pct && xorshift(&v->rng) % 100 < shared_pct)
+		if (shared_pct && rmib_xorshift(&v->rng) % 100 < shared_pct)
 			ipa |= shared;	/* the same page, through its alias */
 		for (;;) {
 			enum rmm_access a = rmm_guest_access(h->m, h->rd, ipa);
@@ -119,7 +112,7 @@ static void vcpu_body(struct host_vcpu *v)
 			if (a == RMM_ACCESS_OK)
 				break;
 			if (a == RMM_ACCESS_ABORT) {
-				v->c.guest_errors++;
+				v->guest_errors++;
 				host_kill(h, "vcpu %u: external abort at IPA %#llx: RIPAS is not RAM",
 					  v->id, (unsigned long long)ipa);
 				return;
@@ -128,7 +121,7 @@ static void vcpu_body(struct host_vcpu *v)
 			    __atomic_load_n(&h->dead, __ATOMIC_RELAXED))
 				return;
 		}
-		if (!(v->c.accesses & 4095))
+		if (!(v->accesses & 4095))
 			__atomic_fetch_add(&s->total, 4096, __ATOMIC_RELAXED);
 		sched_point(v);
 	}
@@ -146,7 +139,7 @@ static void progress_line(struct sched *s, bool last)
 		all ? 100.0 * (double)__atomic_load_n(&s->total,
 						      __ATOMIC_RELAXED) /
 			      (double)all : 0.0,
-		(unsigned long long)all, now_s() - s->t0, last ? "\n" : "");
+		(unsigned long long)all, rmib_now_s() - s->t0, last ? "\n" : "");
 }
 
 /* ---- det ------------------------------------------------------------------ */
@@ -216,7 +209,7 @@ static bool det_pick(struct sched *s)
 			min = c;
 			best = i;
 			ties = 1;
-		} else if (c == min && xorshift(&s->tie) % ++ties == 0) {
+		} else if (c == min && rmib_xorshift(&s->tie) % ++ties == 0) {
 			best = i;
 		}
 	}
@@ -244,9 +237,9 @@ static int run_det(struct sched *s, char *err, size_t errlen)
 	while (det_pick(s)) {
 		switch_to(&s->main, &s->co[s->cur].ctx,
 			  s->co[s->cur].stack, STACK_SIZE);
-		if (s->progress && now_s() - s->last > 1.0) {
+		if (s->progress && rmib_now_s() - s->last > 1.0) {
 			progress_line(s, false);
-			s->last = now_s();
+			s->last = rmib_now_s();
 		}
 	}
 	coro_free(s);
@@ -325,9 +318,9 @@ int sched_run(struct host *h, char *err, size_t errlen)
 	struct sched s = {
 		.h = h,
 		.kind = h->cfg.scheduler,
-		.tie = (h->cfg.seed * 0x9e3779b97f4a7c15ull) | 1,
+		.tie = (h->cfg.seed * RMIB_GOLDEN) | 1,
 		.progress = isatty(STDERR_FILENO),
-		.t0 = now_s(),
+		.t0 = rmib_now_s(),
 	};
 	const char *why;
 	int wp, rc;
@@ -362,7 +355,7 @@ int sched_run(struct host *h, char *err, size_t errlen)
 	if (s.progress) {
 		s.total = 0;
 		for (unsigned int i = 0; i < h->nvcpus; i++)
-			s.total += h->vcpus[i].c.accesses;
+			s.total += h->vcpus[i].accesses;
 		progress_line(&s, true);
 	}
 	return rc;

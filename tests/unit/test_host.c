@@ -33,7 +33,7 @@
 #define MIB	(1ull << 20)
 
 static struct run_result *run(struct run_config *c,
-			      const struct rmi_inject_rule *rules,
+			      const struct inj_rule *rules,
 			      unsigned int n)
 {
 	struct run_result *r = calloc(1, sizeof(*r));
@@ -255,7 +255,7 @@ TEST(delegate_failure_v14_leaks_and_livelocks)
 {
 	struct run_config c = base("tf-rmm", RMI_RTT_STRATEGY_ONE_LEVEL,
 				   FOLIO_2M);
-	struct rmi_inject_rule rule;
+	struct inj_rule rule;
 	struct run_result *r;
 	char err[128];
 
@@ -291,7 +291,7 @@ TEST(injected_rtt_create_failure)
 {
 	struct run_config c = base("tf-rmm", RMI_RTT_STRATEGY_ONE_LEVEL,
 				   FOLIO_4K);
-	struct rmi_inject_rule rule;
+	struct inj_rule rule;
 	struct run_result *r;
 	char err[128];
 

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rmibench: a backend runs a configuration and sends its events to a
+ * metrics sink; what events cannot tell (the leak audit, model memory,
+ * mapped bytes by level, WARNs, the outcome) it reports itself into the
+ * result. The sim is one backend; a real CCA host (kernel/ series, bpf/
+ * tools) is another. metadata.backend names the one that ran.
+ */
+#ifndef RMIBENCH_BACKEND_H
+#define RMIBENCH_BACKEND_H
+
+#include <stddef.h>
+
+#include "inject.h"
+#include "metrics.h"
+#include "result.h"
+
+struct backend {
+	const char *name;
+	/* Whether @cfg can run here: 0, or -1 with one line in @err. */
+	int (*prepare)(const struct run_config *cfg, char *err,
+		       size_t errlen);
+	/*
+	 * Run @cfg with @nrules injection rules: events into @m, the
+	 * backend's own report into @r (counts the events cannot make,
+	 * outcome, timings). 0, or -1 with one line in @err when the run
+	 * could not be made (a realm that died is a run that was made).
+	 */
+	int (*run)(const struct run_config *cfg, const struct inj_rule *rules,
+		   unsigned int nrules, struct metrics *m,
+		   struct run_result *r, char *err, size_t errlen);
+	/* Event streams the run needs (vCPUs, the VMM's thread, CPUs). */
+	unsigned int (*streams)(const struct run_config *cfg);
+};
+
+extern const struct backend backend_sim;
+
+/* A backend by name; NULL if there is none. */
+const struct backend *backend_find(const char *name);
+
+#endif /* RMIBENCH_BACKEND_H */

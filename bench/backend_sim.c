@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rmibench: the sim backend. The host path (sim/host) on the RMM model
+ * (sim/rmm), its events into the metrics sink, its own report (leak
+ * audit, mapped bytes, model memory, WARNs, outcome) into the result.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "backend.h"
+#include "host.h"
+
+static int sim_prepare(const struct run_config *cfg, char *err,
+		       size_t errlen)
+{
+	if (!rmm_profile_find(cfg->profile)) {
+		snprintf(err, errlen, "unknown RMM profile '%s'", cfg->profile);
+		return -1;
+	}
+	return 0;
+}
+
+static unsigned int sim_streams(const struct run_config *cfg)
+{
+	return cfg->vcpus + 1;	/* the vCPUs and the VMM's thread */
+}
+
+static void host_config_of(const struct run_config *c, struct host_config *h)
+{
+	*h = (struct host_config){
+		.strategy = c->strategy,
+		.delegation = c->delegation,
+		.profile = c->profile,
+		.delegate_granules = c->delegate_granules,
+		.folio = c->folio,
+		.ipa = c->ipa,
+		.size = c->size,
+		.vcpus = c->vcpus,
+		.workload = c->workload,
+		.shared_region = c->shared_region,
+		.write_pct = c->write_pct,
+		.shared_pct = c->shared_pct,
+		.passes = c->passes,
+		.stride = c->stride,
+		.scheduler = c->scheduler,
+		.seed = c->seed,
+		.s2sz = c->s2sz,
+		.livelock_faults = c->livelock_faults,
+	};
+}
+
+static int sim_run(const struct run_config *cfg, const struct inj_rule *rules,
+		   unsigned int nrules, struct metrics *m,
+		   struct run_result *r, char *err, size_t errlen)
+{
+	struct host_report rep = { 0 };
+	struct host_config hc;
+	struct cost_model cost;
+	struct run_counts *k = &r->counts;
+	struct host h;
+	int rc;
+
+	cost_model_default(&cost);
+	if (cfg->calibration[0] &&
+	    cost_model_load(&cost, cfg->calibration, err, errlen))
+		return -1;
+	host_config_of(cfg, &hc);
+	if (host_init(&h, &hc, &cost, metrics_sink_for, m, err, errlen))
+		return -1;
+	if (nrules && host_set_inject(&h, rules, nrules)) {
+		snprintf(err, errlen, "the injection rules were refused");
+		host_fini(&h);
+		return -1;
+	}
+	metrics_phase(m, METRICS_SETUP);
+	rc = kvm_activate_realm(&h);
+	metrics_phase(m, METRICS_FAULT);
+	if (!rc && sched_run(&h, err, errlen)) {
+		host_fini(&h);
+		return -1;
+	}
+	host_report_before_teardown(&h, &rep);
+	metrics_phase(m, METRICS_TEARDOWN);
+	kvm_destroy_realm(&h);
+	host_report(&h, &rep);
+	host_fini(&h);
+
+	k->accesses += rep.accesses;
+	k->guest_errors += rep.guest_errors;
+	k->leaked_granules += rep.leaked_granules;
+	for (unsigned int i = 0; i < RMI_GRANULE_STATE_COUNT; i++)
+		k->leaked_by_state[i] += rep.leaked_by_state[i];
+	memcpy(k->mapped_bytes, rep.mapped_bytes, sizeof(k->mapped_bytes));
+	k->warnings += rep.warns.total;
+	for (unsigned int i = 0; i < rep.warns.n; i++)
+		run_counts_add_warn(k, rep.warns.kind[i].reason,
+				    rep.warns.kind[i].count);
+	r->model_bytes = rep.model_bytes;
+	r->virtual_seconds = rep.virtual_seconds;
+	snprintf(r->outcome, sizeof(r->outcome), "%s", rep.outcome);
+	r->cost_model_default = cost.is_default;
+	return 0;
+}
+
+const struct backend backend_sim = {
+	.name = "sim",
+	.prepare = sim_prepare,
+	.run = sim_run,
+	.streams = sim_streams,
+};

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rmibench: the metrics sink (bench/metrics.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "rmib_util.h"
+#include "rmm.h"
+
+/* ---- which folios were faulted on: sparse bitmaps of 4 KiB pages --------- */
+
+#define CHUNK_SHIFT	30			/* a bitmap per 1 GiB */
+#define CHUNK_BITS	(1u << (CHUNK_SHIFT - RMI_GRANULE_SHIFT))
+#define CHUNK_WORDS	(CHUNK_BITS / 64)
+
+struct chunk {
+	uint64_t key;				/* ipa >> CHUNK_SHIFT */
+	uint64_t *bits;
+};
+
+struct pageset {
+	struct chunk *tab;			/* open addressing */
+	size_t cap, n;
+	struct chunk *last;			/* the chunk used last */
+};
+
+static struct chunk *pageset_find(struct pageset *s, uint64_t key,
+				  bool create)
+{
+	size_t i;
+
+	if (s->last && s->last->key == key)
+		return s->last;
+	if (s->cap) {
+		for (i = rmib_mix64(key) & (s->cap - 1); s->tab[i].bits;
+		     i = (i + 1) & (s->cap - 1))
+			if (s->tab[i].key == key)
+				return s->last = &s->tab[i];
+	}
+	if (!create)
+		return NULL;
+	if (2 * (s->n + 1) > s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		struct chunk *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			abort();
+		for (size_t j = 0; j < s->cap; j++) {
+			if (!s->tab[j].bits)
+				continue;
+			for (i = rmib_mix64(s->tab[j].key) & (cap - 1);
+			     t[i].bits; i = (i + 1) & (cap - 1))
+				;
+			t[i] = s->tab[j];
+		}
+		free(s->tab);
+		s->tab = t;
+		s->cap = cap;
+	}
+	for (i = rmib_mix64(key) & (s->cap - 1); s->tab[i].bits;
+	     i = (i + 1) & (s->cap - 1))
+		;
+	s->tab[i].key = key;
+	s->tab[i].bits = calloc(CHUNK_WORDS, sizeof(uint64_t));
+	if (!s->tab[i].bits)
+		abort();
+	s->n++;
+	return s->last = &s->tab[i];
+}
+
+static inline void pageset_add(struct pageset *s, uint64_t ipa)
+{
+	struct chunk *c = pageset_find(s, ipa >> CHUNK_SHIFT, true);
+	uint64_t page = (ipa >> RMI_GRANULE_SHIFT) & (CHUNK_BITS - 1);
+
+	c->bits[page / 64] |= 1ull << (page % 64);
+}
+
+static void pageset_free(struct pageset *s)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->tab[i].bits);
+	free(s->tab);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- streams -------------------------------------------------------------- */
+
+struct stream {
+	struct metrics *m;
+	struct run_counts c;
+	struct hist lat_model, lat_wall, calls_per_fault;
+	struct pageset faulted;			/* private folios, by base */
+	uint64_t map_wall, map_model;		/* the fault in progress */
+	bool partial;				/* it delegated only part */
+} __attribute__((aligned(64)));
+
+struct metrics {
+	struct stream *s;
+	unsigned int n;
+	enum metrics_phase phase;
+	int64_t live;				/* atomic: non-root RTTs */
+	uint64_t peak;				/* atomic max of live */
+	uint64_t live_at_teardown;
+};
+
+static void live_add(struct metrics *m, int64_t d)
+{
+	int64_t now = __atomic_add_fetch(&m->live, d, __ATOMIC_RELAXED);
+	uint64_t peak = __atomic_load_n(&m->peak, __ATOMIC_RELAXED);
+
+	while (now > 0 && (uint64_t)now > peak &&
+	       !__atomic_compare_exchange_n(&m->peak, &peak, (uint64_t)now,
+					    false, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED))
+		;
+}
+
+static void ev_rmi_call_exit(void *ctx, const struct rmi_ev_hdr *h,
+			     uint64_t fid, uint64_t status, uint64_t index,
+			     uint64_t x1)
+{
+	struct stream *s = ctx;
+	unsigned int ci = rmi_cmd_index((uint32_t)fid);
+
+	(void)h;
+	(void)index;
+	(void)x1;
+	s->c.rmi_calls++;
+	switch (s->m->phase) {
+	case METRICS_SETUP:
+		s->c.rmi_calls_setup++;
+		break;
+	case METRICS_FAULT:
+		s->c.rmi_calls_fault++;
+		break;
+	case METRICS_TEARDOWN:
+		s->c.rmi_calls_teardown++;
+		break;
+	}
+	if (ci >= RMI_CMD_COUNT)
+		return;
+	s->c.by_cmd[ci][status > RMI_ERROR_GRANULE ? STATUS_OTHER : status]++;
+	if (status == RMI_SUCCESS &&
+	    (fid == RMI_RTT_DESTROY || fid == RMI_RTT_FOLD)) {
+		s->c.rtts_destroyed++;
+		live_add(s->m, -1);
+	}
+}
+
+static void ev_realm_map_enter(void *ctx, const struct rmi_ev_hdr *h,
+			       uint64_t vcpu, uint64_t ipa, uint64_t size,
+			       uint64_t private)
+{
+	struct stream *s = ctx;
+
+	(void)vcpu;
+	(void)size;
+	s->c.faults++;
+	if (private) {
+		s->c.faults_private++;
+		pageset_add(&s->faulted, ipa);
+	} else {
+		s->c.faults_shared++;
+	}
+	s->map_wall = h->wall_ns;
+	s->map_model = h->model_ns;
+	s->partial = false;
+}
+
+static void ev_realm_map_exit(void *ctx, const struct rmi_ev_hdr *h,
+			      uint64_t vcpu, uint64_t ipa, uint64_t size,
+			      uint64_t ret, uint64_t rmi_calls,
+			      uint64_t rtts_created)
+{
+	struct stream *s = ctx;
+
+	(void)vcpu;
+	(void)ipa;
+	(void)size;
+	(void)rtts_created;
+	if (ret)
+		s->c.guest_errors++;
+	if (s->partial)
+		s->c.partial_delegations++;
+	s->partial = false;
+	hist_add(&s->lat_wall, h->wall_ns - s->map_wall);
+	hist_add(&s->lat_model, h->model_ns - s->map_model);
+	hist_add(&s->calls_per_fault, rmi_calls);
+}
+
+static void ev_rtt_create(void *ctx, const struct rmi_ev_hdr *h, uint64_t ipa,
+			  uint64_t level, uint64_t status)
+{
+	struct stream *s = ctx;
+
+	(void)h;
+	(void)ipa;
+	(void)level;
+	if (status == RMI_SUCCESS) {
+		s->c.rtts_created++;
+		live_add(s->m, 1);
+	}
+}
+
+static void ev_delegate(void *ctx, const struct rmi_ev_hdr *h, uint64_t phys,
+			uint64_t size, uint64_t done, uint64_t status)
+{
+	struct stream *s = ctx;
+
+	(void)h;
+	(void)phys;
+	(void)status;
+	s->c.granules_delegated += done >> RMI_GRANULE_SHIFT;
+	/* a partial delegation the fault goes on with (no race follows) */
+	if (done && done < size)
+		s->partial = true;
+}
+
+static void ev_delegate_race(void *ctx, const struct rmi_ev_hdr *h,
+			     uint64_t ipa, uint64_t phys, uint64_t size)
+{
+	struct stream *s = ctx;
+
+	(void)h;
+	(void)ipa;
+	(void)phys;
+	(void)size;
+	s->c.delegate_races++;
+	s->partial = false;
+}
+
+static void ev_rmi_inject(void *ctx, const struct rmi_ev_hdr *h, uint64_t fid,
+			  uint64_t status, uint64_t index)
+{
+	struct stream *s = ctx;
+
+	(void)h;
+	(void)fid;
+	(void)status;
+	(void)index;
+	s->c.injected++;
+}
+
+static const struct rmi_sink_ops metrics_ops = {
+	.rmi_call_exit = ev_rmi_call_exit,
+	.realm_map_enter = ev_realm_map_enter,
+	.realm_map_exit = ev_realm_map_exit,
+	.rtt_create = ev_rtt_create,
+	.delegate = ev_delegate,
+	.delegate_race = ev_delegate_race,
+	.rmi_inject = ev_rmi_inject,
+};
+
+struct metrics *metrics_create(unsigned int nstreams)
+{
+	struct metrics *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	if (nstreams) {
+		m->s = aligned_alloc(64, nstreams * sizeof(*m->s));
+		if (!m->s) {
+			free(m);
+			return NULL;
+		}
+		memset(m->s, 0, nstreams * sizeof(*m->s));
+	}
+	m->n = nstreams;
+	for (unsigned int i = 0; i < nstreams; i++)
+		m->s[i].m = m;
+	return m;
+}
+
+void metrics_destroy(struct metrics *m)
+{
+	if (!m)
+		return;
+	for (unsigned int i = 0; i < m->n; i++)
+		pageset_free(&m->s[i].faulted);
+	free(m->s);
+	free(m);
+}
+
+struct rmi_sink metrics_sink(struct metrics *m, unsigned int stream)
+{
+	if (stream >= m->n)
+		return (struct rmi_sink){ NULL, NULL };
+	return (struct rmi_sink){ &metrics_ops, &m->s[stream] };
+}
+
+struct rmi_sink metrics_sink_for(void *m, unsigned int stream)
+{
+	return metrics_sink(m, stream);
+}
+
+void metrics_phase(struct metrics *m, enum metrics_phase p)
+{
+	if (p == METRICS_TEARDOWN && m->phase != METRICS_TEARDOWN)
+		m->live_at_teardown = (uint64_t)(m->live > 0 ? m->live : 0);
+	m->phase = p;
+}
+
+/* Private folios faulted on by any stream: the union of the streams' sets. */
+static uint64_t distinct_folios(struct metrics *m)
+{
+	struct pageset all = { 0 };
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; i < m->n; i++) {
+		struct pageset *s = &m->s[i].faulted;
+
+		for (size_t j = 0; j < s->cap; j++) {
+			struct chunk *c;
+
+			if (!s->tab[j].bits)
+				continue;
+			c = pageset_find(&all, s->tab[j].key, true);
+			for (size_t w = 0; w < CHUNK_WORDS; w++)
+				c->bits[w] |= s->tab[j].bits[w];
+		}
+	}
+	for (size_t j = 0; j < all.cap; j++)
+		for (size_t w = 0; all.tab[j].bits && w < CHUNK_WORDS; w++)
+			n += (uint64_t)__builtin_popcountll(all.tab[j].bits[w]);
+	pageset_free(&all);
+	return n;
+}
+
+void metrics_collect(struct metrics *m, struct run_result *r)
+{
+	struct run_counts *k = &r->counts;
+
+	for (unsigned int i = 0; i < m->n; i++) {
+		struct stream *s = &m->s[i];
+
+		run_counts_merge(k, &s->c);
+		hist_merge(&r->lat_model, &s->lat_model);
+		hist_merge(&r->lat_wall, &s->lat_wall);
+		hist_merge(&r->calls_per_fault, &s->calls_per_fault);
+	}
+	/* a re-fault: a fault on a folio some stream had faulted on */
+	k->refaults += k->faults_private - distinct_folios(m);
+	k->rtt_pages_peak = m->peak;
+	k->rtt_pages_end = m->phase == METRICS_TEARDOWN ?
+			   m->live_at_teardown :
+			   (uint64_t)(m->live > 0 ? m->live : 0);
+}
