@@ -94,7 +94,8 @@ $(BUILD)/perf/%: tests/perf/%.c $(BENCH_LIB_OBJS) $(LIBSIM)
 
 check: deps $(RMIBENCH) $(UNIT_BINS)
 	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests \
-		$(UNIT_BINS) -- tests/rmm/scenarios $(if $(SKIP_KERNEL),,-- kernel)
+		$(UNIT_BINS) tests/check-tap -- tests/rmm/scenarios \
+		$(if $(SKIP_KERNEL),,-- kernel)
 
 check-unit: $(RMIBENCH) $(UNIT_BINS)
 	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests $(UNIT_BINS)
