@@ -34,8 +34,9 @@ PERF_BINS  := $(PERF_SRCS:tests/perf/%.c=$(BUILD)/perf/%)
 
 KSFT_HDRS  := $(BUILD)/kselftest/kselftest_harness.h $(BUILD)/kselftest/kselftest.h
 
-.PHONY: FORCE all deps build check check-unit check-scenarios check-kernel \
-        check-sanitize bench bench-model bench-sim bench-perf help clean
+.PHONY: FORCE all deps build libsim check check-unit check-scenarios \
+        check-kernel check-sanitize bench bench-model bench-sim bench-perf \
+        help clean
 
 all: build
 
@@ -47,11 +48,14 @@ help:
 	@echo "make bench-perf     both benchmarks"
 	@echo "make deps           install missing Debian packages (scripts/deps)"
 	@echo "make build          build $(RMIBENCH)"
+	@echo "make libsim         build $(LIBSIM) (sim/rmm, sim/host, guests)"
 
 deps:
 	@scripts/deps
 
 build: $(RMIBENCH)
+
+libsim: $(LIBSIM)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
