@@ -35,8 +35,9 @@ PERF_BINS  := $(PERF_SRCS:tests/perf/%.c=$(BUILD)/perf/%)
 
 KSFT_HDRS  := $(BUILD)/kselftest/kselftest_harness.h $(BUILD)/kselftest/kselftest.h
 
-.PHONY: FORCE all deps build check check-unit check-scenarios check-kernel \
-        check-sanitize bench bench-model bench-sim bench-perf help clean
+.PHONY: FORCE all deps build libsim check check-unit check-scenarios \
+        check-kernel check-sanitize bench bench-model bench-sim bench-perf \
+        help clean
 
 all: build
 
@@ -48,11 +49,14 @@ help:
 	@echo "make bench-perf     both benchmarks"
 	@echo "make deps           install missing Debian packages (scripts/deps)"
 	@echo "make build          build $(RMIBENCH)"
+	@echo "make libsim         build $(LIBSIM) (sim/rmm, sim/host, guests)"
 
 deps:
 	@scripts/deps
 
 build: $(RMIBENCH)
+
+libsim: $(LIBSIM)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -95,7 +99,8 @@ $(BUILD)/perf/%: tests/perf/%.c $(BENCH_LIB_OBJS) $(LIBSIM)
 
 check: deps $(RMIBENCH) $(UNIT_BINS)
 	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests \
-		$(UNIT_BINS) -- tests/rmm/scenarios $(if $(SKIP_KERNEL),,-- kernel)
+		$(UNIT_BINS) tests/check-tap -- tests/rmm/scenarios \
+		$(if $(SKIP_KERNEL),,-- kernel)
 
 check-unit: $(RMIBENCH) $(UNIT_BINS)
 	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests $(UNIT_BINS)
