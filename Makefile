@@ -77,7 +77,7 @@ $(RMIBENCH): $(BENCH_OBJS) $(LIBSIM)
 	$(CC) -o $@ $(BENCH_OBJS) $(LIBSIM) $(LDLIBS_ALL)
 
 # kselftest headers come from Debian's linux-source package, never the tree
-$(KSFT_HDRS): $(LINUX_TAR)
+$(KSFT_HDRS) &: $(LINUX_TAR)
 	@mkdir -p $(BUILD)/kselftest
 	tar -xJf $(LINUX_TAR) -O --wildcards '*/tools/testing/selftests/kselftest_harness.h' \
 		> $(BUILD)/kselftest/kselftest_harness.h.tmp
