@@ -29,7 +29,8 @@ LIBSIM     := $(BUILD)/libsim.a
 RMIBENCH   := $(BUILD)/rmibench
 
 UNIT_SRCS  := $(wildcard tests/unit/*.c)
-UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%) \
+              $(BUILD)/tests/test_libsim
 PERF_SRCS  := $(wildcard tests/perf/*.c)
 PERF_BINS  := $(PERF_SRCS:tests/perf/%.c=$(BUILD)/perf/%)
 
@@ -92,6 +93,11 @@ $(LINUX_TAR):
 $(BUILD)/tests/%: tests/unit/%.c $(BENCH_LIB_OBJS) $(LIBSIM) $(KSFT_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter -Wno-sign-compare -o $@ $< $(BENCH_LIB_OBJS) $(LIBSIM) $(LDLIBS_ALL)
+
+# the sim alone: no bench object may be needed to link it
+$(BUILD)/tests/test_libsim: tests/libsim/test_libsim.c $(LIBSIM) $(KSFT_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter -o $@ $< $(LIBSIM) -pthread $(SAN) -lm
 
 $(BUILD)/perf/%: tests/perf/%.c $(BENCH_LIB_OBJS) $(LIBSIM)
 	@mkdir -p $(dir $@)
