@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * rmibench RMM model: the model's life, its profiles, the NS memory the RMM
- * reads, and the entry point, rmm_smc(), which calls the commands' handlers
- * (cmd_*.c).
+ * reads, and the entry point, rmm_smc(), which dispatches to the commands'
+ * handlers (cmd_*.c) by a table indexed by enum rmi_cmd.
  *
  * Behaviour follows rmi-facts.md; comments cite its sections as [fN.M].
  * Locking follows an RMM: a granule's state changes by compare-and-swap,
@@ -161,97 +161,68 @@ bool ns_read(struct rmm *m, uint64_t pa, void *buf, size_t len)
 
 /* ---- the entry point ------------------------------------------------------- */
 
+/*
+ * The commands by enum rmi_cmd: each one's handler and how many argument
+ * registers it defines. Registers past x[nargs] are ignored, as the SMC
+ * calling convention allows; a handler reads none of them.
+ */
+#define CMD_(name, fn, nargs)	[RMI_CMD_##name] = { fn, nargs }
+
+static const struct rmm_cmd cmd_table[RMI_CMD_COUNT] = {
+	CMD_(VERSION, cmd_version, 1),
+	CMD_(DATA_MAP_INIT, cmd_data_map_init, 5),
+	CMD_(REALM_ACTIVATE, cmd_realm_activate, 1),
+	CMD_(REALM_CREATE, cmd_realm_create, 2),
+	CMD_(REALM_DESTROY, cmd_realm_destroy, 1),
+	CMD_(REC_CREATE, cmd_rec_create, 3),
+	CMD_(REC_DESTROY, cmd_rec_destroy, 1),
+	CMD_(RTT_CREATE, cmd_rtt_create, 4),
+	CMD_(RTT_DESTROY, cmd_rtt_destroy, 3),
+	CMD_(RTT_READ_ENTRY, cmd_rtt_read_entry, 3),
+	CMD_(FEATURES, cmd_features, 1),
+	CMD_(RTT_FOLD, cmd_rtt_fold, 3),
+	CMD_(RTT_INIT_RIPAS, cmd_rtt_init_ripas, 3),
+	CMD_(RTT_SET_RIPAS, cmd_rtt_set_ripas, 4),
+	CMD_(GRANULE_RANGE_DELEGATE, cmd_granule_range_delegate, 2),
+	CMD_(GRANULE_RANGE_UNDELEGATE, cmd_granule_range_undelegate, 2),
+	CMD_(RTT_DATA_MAP, cmd_rtt_data_map, 5),
+	CMD_(RTT_DATA_UNMAP, cmd_rtt_data_unmap, 5),
+	CMD_(RTT_UNPROT_MAP, cmd_rtt_unprot_map, 5),
+	CMD_(RTT_UNPROT_UNMAP, cmd_rtt_unprot_unmap, 5),
+	CMD_(REALM_TERMINATE, cmd_realm_terminate, 1),
+	CMD_(RMM_ACTIVATE, cmd_rmm_activate, 0),
+};
+
+#undef CMD_
+
 void rmm_smc(struct rmm *m, const struct rmm_regs *in, struct rmm_regs *out)
 {
 	const uint64_t *x = in->x;
 	uint32_t fid = (uint32_t)x[0];
 	struct rmm_out o = { 0 };
+	unsigned int c;
 
 	if (__builtin_expect(m->ninject != 0, 0) && inject_check(m, fid, &o))
 		goto done;
 
-	if (fid == RMI_RMM_ACTIVATE) {
-		cmd_rmm_activate(m, x, &o);
-		goto done;
-	}
 	if (!RMI_FID_IS_RMI(fid)) {
 		o.x0 = SMCCC_RET_NOT_SUPPORTED;
 		goto done;
 	}
+	/* until RMM_ACTIVATE, every other RMI id answers ERROR_GLOBAL */
 	if (__builtin_expect(!__atomic_load_n(&m->activated,
-					      __ATOMIC_ACQUIRE), 0)) {
+					      __ATOMIC_ACQUIRE), 0) &&
+	    fid != RMI_RMM_ACTIVATE) {
 		ret_status(&o, RMI_ERROR_GLOBAL, 0);
 		goto done;
 	}
-
-	switch (fid) {
-	case RMI_GRANULE_RANGE_DELEGATE:
-		cmd_granule_range_delegate(m, x, &o);
-		break;
-	case RMI_GRANULE_RANGE_UNDELEGATE:
-		cmd_granule_range_undelegate(m, x, &o);
-		break;
-	case RMI_RTT_DATA_MAP:
-		cmd_rtt_data_map(m, x, &o);
-		break;
-	case RMI_RTT_UNPROT_MAP:
-		cmd_rtt_unprot_map(m, x, &o);
-		break;
-	case RMI_RTT_DATA_UNMAP:
-		cmd_rtt_data_unmap(m, x, &o);
-		break;
-	case RMI_RTT_UNPROT_UNMAP:
-		cmd_rtt_unprot_unmap(m, x, &o);
-		break;
-	case RMI_RTT_CREATE:
-		cmd_rtt_create(m, x, &o);
-		break;
-	case RMI_RTT_DESTROY:
-		cmd_rtt_destroy(m, x, &o);
-		break;
-	case RMI_RTT_FOLD:
-		cmd_rtt_fold(m, x, &o);
-		break;
-	case RMI_RTT_READ_ENTRY:
-		cmd_rtt_read_entry(m, x, &o);
-		break;
-	case RMI_RTT_INIT_RIPAS:
-		cmd_rtt_init_ripas(m, x, &o);
-		break;
-	case RMI_RTT_SET_RIPAS:
-		cmd_rtt_set_ripas(m, x, &o);
-		break;
-	case RMI_DATA_MAP_INIT:
-		cmd_data_map_init(m, x, &o);
-		break;
-	case RMI_REALM_CREATE:
-		cmd_realm_create(m, x, &o);
-		break;
-	case RMI_REALM_ACTIVATE:
-		cmd_realm_activate(m, x, &o);
-		break;
-	case RMI_REALM_TERMINATE:
-		cmd_realm_terminate(m, x, &o);
-		break;
-	case RMI_REALM_DESTROY:
-		cmd_realm_destroy(m, x, &o);
-		break;
-	case RMI_REC_CREATE:
-		cmd_rec_create(m, x, &o);
-		break;
-	case RMI_REC_DESTROY:
-		cmd_rec_destroy(m, x, &o);
-		break;
-	case RMI_VERSION:
-		cmd_version(m, x, &o);
-		break;
-	case RMI_FEATURES:
-		cmd_features(m, x, &o);
-		break;
-	default:
+	c = rmi_cmd_of_short[(fid & 0x3ff) - RMI_SHORT_MIN];
+	if (!c) {
+		/* an id in the RMI range that is no command */
 		o.x0 = SMCCC_RET_NOT_SUPPORTED;
-		break;
+		goto done;
 	}
+	cmd_table[c - 1].fn(m, x, &o);
 done:
 	out->x[0] = o.x0;
 	out->x[1] = o.x1;

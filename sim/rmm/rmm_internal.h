@@ -147,7 +147,7 @@ struct rmm {
 	uint64_t rtts_live, rtts_created, rtts_freed, injected;
 };
 
-/* ---- commands --------------------------------------------------------------- */
+/* ---- commands ------------------------------------------------------------ */
 
 #define LSIZE(l)	RMI_LEVEL_SIZE(l)
 #define LSHIFT(l)	RMI_LEVEL_SHIFT(l)
@@ -165,9 +165,14 @@ static inline void ret_status(struct rmm_out *o, unsigned int st,
 
 /*
  * A command's handler: @x is the caller's x[0..7], @o the outputs. One
- * per command, named after it.
+ * per enum rmi_cmd, named after the command; rmm.c holds the table.
  */
 typedef void rmm_cmd_fn(struct rmm *m, const uint64_t *x, struct rmm_out *o);
+
+struct rmm_cmd {
+	rmm_cmd_fn *fn;
+	unsigned int nargs;	/* input registers it defines: x1..x[nargs] */
+};
 
 /* cmd_realm.c */
 rmm_cmd_fn cmd_version, cmd_features, cmd_rmm_activate;
@@ -184,7 +189,14 @@ rmm_cmd_fn cmd_rtt_init_ripas, cmd_rtt_set_ripas;
 rmm_cmd_fn cmd_data_map_init, cmd_rtt_data_map, cmd_rtt_data_unmap;
 rmm_cmd_fn cmd_rtt_unprot_map, cmd_rtt_unprot_unmap;
 
-/* ---- helpers the commands share ------------------------------------------------ */
+/*
+ * short id - RMI_SHORT_MIN -> enum rmi_cmd + 1, 0 where no command
+ * (names.c). rmi_cmd_index() and rmm_smc() both read it.
+ */
+extern const unsigned char
+	rmi_cmd_of_short[RMI_SHORT_MAX - RMI_SHORT_MIN + 1];
+
+/* ---- helpers the commands share ------------------------------------------ */
 
 static inline int realm_state(struct realm *r)
 {
