@@ -236,6 +236,13 @@ enum rmi_ripas { RMI_RIPAS_VALUES(RMI_RIPAS_ENUM_) };
 enum rmi_granule_state { RMI_GRANULE_STATES(RMI_GRANULE_ENUM_) };
 #undef RMI_GRANULE_ENUM_
 
+/*
+ * Granule states are numbered from 0 without gaps: arrays indexed by
+ * enum rmi_granule_state have RMI_GRANULE_STATE_COUNT entries.
+ */
+#define RMI_GRANULE_COUNT_(name, v)	+ 1
+#define RMI_GRANULE_STATE_COUNT	(0 RMI_GRANULE_STATES(RMI_GRANULE_COUNT_))
+
 /* ---- realm parameters ----------------------------------------------------- */
 
 /* FEATURES register 0 */

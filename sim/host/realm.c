@@ -354,7 +354,7 @@ static void audit_one(void *ctx, uint64_t pa, enum rmi_granule_state st)
 
 	(void)pa;
 	c->leaked_granules++;
-	if ((unsigned int)st < 7)
+	if ((unsigned int)st < RMI_GRANULE_STATE_COUNT)
 		c->leaked_by_state[st]++;
 }
 
