@@ -97,7 +97,8 @@ struct run_counts {
 					 * delegate: "raced with another vCPU" */
 	uint64_t partial_delegations;	/* v15: mapped only what delegated */
 	uint64_t leaked_granules;	/* not undelegated after teardown */
-	uint64_t leaked_by_state[RMI_GRANULE_STATE_COUNT];	/* the same by granule state */
+	uint64_t leaked_by_state[RMI_GRANULE_STATE_COUNT];
+					/* the same by granule state */
 	uint64_t warnings;
 	uint64_t guest_errors;		/* errors returned to the guest */
 	uint64_t injected;		/* injected RMI failures */

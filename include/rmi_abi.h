@@ -235,8 +235,11 @@ enum rmi_ripas { RMI_RIPAS_VALUES(RMI_RIPAS_ENUM_) };
 #define RMI_GRANULE_ENUM_(name, v)	RMI_GRANULE_##name = (v),
 enum rmi_granule_state { RMI_GRANULE_STATES(RMI_GRANULE_ENUM_) };
 #undef RMI_GRANULE_ENUM_
+/*
+ * Granule states are numbered from 0 without gaps: arrays indexed by
+ * enum rmi_granule_state have RMI_GRANULE_STATE_COUNT entries.
+ */
 #define RMI_GRANULE_COUNT_(name, v)	+ 1
-/* the number of granule states (their values are 0 .. count - 1) */
 #define RMI_GRANULE_STATE_COUNT	(0 RMI_GRANULE_STATES(RMI_GRANULE_COUNT_))
 
 /* ---- realm parameters ----------------------------------------------------- */

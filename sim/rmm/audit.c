@@ -55,7 +55,7 @@ void rmm_get_stats(struct rmm *m, struct rmm_stats *st)
 		if (!b)
 			continue;
 		for (uint64_t g = 0; g < GT_CHUNK_GRANULES; g++)
-			if (b[g] && b[g] < 7)
+			if (b[g] && b[g] < RMI_GRANULE_STATE_COUNT)
 				st->granules[b[g]]++;
 	}
 	for (int i = 0; i < RMM_MAX_REALMS; i++)

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "rmm.h"
+#include "rmm_internal.h"
 
 #define NAME_CASE_(name, v)	case (v): return #name;
 
@@ -21,7 +21,7 @@ const char *rmi_cmd_name(uint32_t fid)
 }
 
 /* short id (0x150..0x203) -> enum rmi_cmd + 1; 0 where none */
-static const unsigned char cmd_of_short[RMI_SHORT_MAX - RMI_SHORT_MIN + 1] = {
+const unsigned char rmi_cmd_of_short[RMI_SHORT_MAX - RMI_SHORT_MIN + 1] = {
 #define IDX_(name, id)	[(id) - RMI_SHORT_MIN] = RMI_CMD_##name + 1,
 	RMI_COMMANDS(IDX_)
 #undef IDX_
@@ -34,8 +34,8 @@ unsigned int rmi_cmd_index(uint32_t fid)
 	if ((fid & ~0x3ffu) != RMI_FID_BASE || s < RMI_SHORT_MIN ||
 	    s > RMI_SHORT_MAX)
 		return RMI_CMD_COUNT;
-	return cmd_of_short[s - RMI_SHORT_MIN] ?
-	       cmd_of_short[s - RMI_SHORT_MIN] - 1u : RMI_CMD_COUNT;
+	return rmi_cmd_of_short[s - RMI_SHORT_MIN] ?
+	       rmi_cmd_of_short[s - RMI_SHORT_MIN] - 1u : RMI_CMD_COUNT;
 }
 
 const char *rmi_cmd_name_at(unsigned int index)

@@ -97,7 +97,8 @@ int rmm_set_inject(struct rmm *m, const struct rmi_inject_rule *rules,
 enum rmi_granule_state rmm_granule_state(struct rmm *m, uint64_t pa);
 
 struct rmm_stats {
-	uint64_t granules[7];		/* count by enum rmi_granule_state,
+	uint64_t granules[RMI_GRANULE_STATE_COUNT];
+					/* count by enum rmi_granule_state,
 					 * UNDELEGATED excepted (always 0) */
 	uint64_t rtts_live;		/* non-root RTTs */
 	uint64_t rtts_created;		/* RTT_CREATE successes */

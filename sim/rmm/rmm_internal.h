@@ -147,6 +147,90 @@ struct rmm {
 	uint64_t rtts_live, rtts_created, rtts_freed, injected;
 };
 
+/* ---- commands ------------------------------------------------------------ */
+
+#define LSIZE(l)	RMI_LEVEL_SIZE(l)
+#define LSHIFT(l)	RMI_LEVEL_SHIFT(l)
+
+/* A command's outputs, x0..x4; rmm_smc() zeroes them before the call. */
+struct rmm_out {
+	uint64_t x0, x1, x2, x3, x4;
+};
+
+static inline void ret_status(struct rmm_out *o, unsigned int st,
+			      unsigned int idx)
+{
+	o->x0 = RMI_RETURN(st, idx);
+}
+
+/*
+ * A command's handler: @x is the caller's x[0..7], @o the outputs. One
+ * per enum rmi_cmd, named after the command; rmm.c holds the table.
+ */
+typedef void rmm_cmd_fn(struct rmm *m, const uint64_t *x, struct rmm_out *o);
+
+struct rmm_cmd {
+	rmm_cmd_fn *fn;
+	unsigned int nargs;	/* input registers it defines: x1..x[nargs] */
+};
+
+/* cmd_realm.c */
+rmm_cmd_fn cmd_version, cmd_features, cmd_rmm_activate;
+rmm_cmd_fn cmd_realm_create, cmd_realm_activate, cmd_realm_terminate;
+rmm_cmd_fn cmd_realm_destroy, cmd_rec_create, cmd_rec_destroy;
+/* cmd_granule.c */
+rmm_cmd_fn cmd_granule_range_delegate, cmd_granule_range_undelegate;
+/* cmd_rtt.c */
+rmm_cmd_fn cmd_rtt_create, cmd_rtt_destroy, cmd_rtt_fold;
+rmm_cmd_fn cmd_rtt_read_entry;
+/* cmd_ripas.c */
+rmm_cmd_fn cmd_rtt_init_ripas, cmd_rtt_set_ripas;
+/* cmd_map.c */
+rmm_cmd_fn cmd_data_map_init, cmd_rtt_data_map, cmd_rtt_data_unmap;
+rmm_cmd_fn cmd_rtt_unprot_map, cmd_rtt_unprot_unmap;
+
+/*
+ * short id - RMI_SHORT_MIN -> enum rmi_cmd + 1, 0 where no command
+ * (names.c). rmi_cmd_index() and rmm_smc() both read it.
+ */
+extern const unsigned char
+	rmi_cmd_of_short[RMI_SHORT_MAX - RMI_SHORT_MIN + 1];
+
+/* ---- helpers the commands share ------------------------------------------ */
+
+static inline int realm_state(struct realm *r)
+{
+	return __atomic_load_n(&r->state, __ATOMIC_ACQUIRE);
+}
+
+static inline uint64_t ipa_space(const struct realm *r)
+{
+	return 1ull << r->s2sz;
+}
+
+static inline uint64_t prot_top(const struct realm *r)
+{
+	return 1ull << (r->s2sz - 1);
+}
+
+static inline unsigned int idx_of(uint64_t ipa, int level)
+{
+	return (unsigned int)(ipa >> LSHIFT(level)) & (RMI_RTT_ENTRIES - 1);
+}
+
+/* [@base, @top) is granule aligned, not empty and inside [@lo, @hi). */
+static inline bool range_ok(uint64_t base, uint64_t top, uint64_t lo,
+			    uint64_t hi)
+{
+	return !(base & 0xfff) && !(top & 0xfff) && base < top &&
+	       base >= lo && top <= hi;
+}
+
+/* walk.c */
+
+/* A new RTT of @level at @pa, unlocked, entries not set. */
+struct rtt *rtt_new(int level, uint64_t pa);
+
 /*
  * Walk from the root towards @target for @ipa (inside the IPA space),
  * locking hand over hand; stops at the first entry that is not a TABLE.
@@ -156,5 +240,24 @@ struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level);
 
 /* The live realm whose RD is @rd, or NULL. */
 struct realm *realm_get(struct rmm *m, uint64_t rd);
+
+/* The REC whose granule is @pa, or NULL. */
+struct rec *rec_get(struct rmm *m, uint64_t pa);
+
+/* rmm.c */
+
+/*
+ * Read @len bytes the host left in NS memory at @pa. The granule must be
+ * NS (UNDELEGATED) and hold a block written by rmm_ns_write().
+ */
+bool ns_read(struct rmm *m, uint64_t pa, void *buf, size_t len);
+
+/* inject.c */
+
+/*
+ * Whether a rule injects a failure into this call of @fid; if so, @o holds
+ * the rule's status and index. Called only when m->ninject != 0.
+ */
+bool inject_check(struct rmm *m, uint32_t fid, struct rmm_out *o);
 
 #endif /* RMIBENCH_RMM_INTERNAL_H */

@@ -662,7 +662,7 @@ static int run_call(struct run_ctx *rc, const struct call *c, char *err,
 
 		rmm_get_stats(m, &st);
 		fprintf(rc->out, "STATS");
-		for (int i = 1; i < 7; i++)
+		for (int i = 1; i < RMI_GRANULE_STATE_COUNT; i++)
 			fprintf(rc->out, " %s=%" PRIu64,
 				rmi_granule_state_name(i), st.granules[i]);
 		fprintf(rc->out, " rtts_live=%" PRIu64 " realms=%" PRIu64 "\n",
