@@ -65,7 +65,6 @@ void rmm_get_stats(struct rmm *m, struct rmm_stats *st)
 	st->rtts_created = m->rtts_created;
 	st->rtts_freed = m->rtts_freed;
 	st->realms = live_realms(m);
-	st->injected = m->injected;
 	st->model_bytes = sizeof(*m) + m->gt.nchunks * sizeof(uint8_t *) +
 			  m->gt.allocated * GT_CHUNK_GRANULES +
 			  (m->rtts_live + roots) * sizeof(struct rtt) +

@@ -94,7 +94,6 @@ void rmm_destroy(struct rmm *m)
 	for (size_t i = 0; i < m->nns; i++)
 		free(m->ns[i]);
 	free(m->ns);
-	free(m->inject);
 	gt_fini(&m->gt);
 	pthread_mutex_destroy(&m->meta);
 	free(m);
@@ -201,9 +200,6 @@ void rmm_smc(struct rmm *m, const struct rmm_regs *in, struct rmm_regs *out)
 	uint32_t fid = (uint32_t)x[0];
 	struct rmm_out o = { 0 };
 	unsigned int c;
-
-	if (__builtin_expect(m->ninject != 0, 0) && inject_check(m, fid, &o))
-		goto done;
 
 	if (!RMI_FID_IS_RMI(fid)) {
 		o.x0 = SMCCC_RET_NOT_SUPPORTED;

@@ -5,7 +5,7 @@
  * Everything talks to the model through rmm_smc(), shaped like an SMC:
  * function id and x1..x7 in, x0..x4 out. The other functions here are the
  * model's "hardware" side: creating it, the NS memory the RMM reads
- * parameter blocks from, injection rules, and the introspection that tests
+ * parameter blocks from, and the introspection that tests
  * and the leak audit use. None of them changes RMM state.
  */
 #ifndef RMIBENCH_RMM_H
@@ -16,7 +16,6 @@
 #include <stdint.h>
 
 #include "rmi_abi.h"
-#include "rmi_inject.h"
 
 struct rmm;
 
@@ -82,16 +81,6 @@ int rmm_ns_write(struct rmm *m, uint64_t pa, const void *buf, size_t len);
 int rmm_rec_request_ripas(struct rmm *m, uint64_t rec, uint64_t base,
 			  uint64_t top, unsigned int ripas);
 
-/*
- * Injection rules, consulted by rmm_smc() before a command runs. The table
- * is copied; @n == 0 clears it. Not to be changed while calls are in
- * flight. @on_inject, if set, is called for each injected failure.
- */
-typedef void (*rmm_inject_cb)(void *ctx, uint32_t fid, unsigned int status,
-			      unsigned int index);
-int rmm_set_inject(struct rmm *m, const struct rmi_inject_rule *rules,
-		   unsigned int n, uint64_t seed, rmm_inject_cb cb, void *ctx);
-
 /* ---- introspection (tests, audit, benchmarks) ---------------------------- */
 
 enum rmi_granule_state rmm_granule_state(struct rmm *m, uint64_t pa);
@@ -106,7 +95,6 @@ struct rmm_stats {
 	uint64_t realms;		/* live realms */
 	uint64_t model_bytes;		/* memory the model holds */
 	uint64_t calls;			/* rmm_smc() calls */
-	uint64_t injected;		/* injected failures */
 };
 void rmm_get_stats(struct rmm *m, struct rmm_stats *st);
 

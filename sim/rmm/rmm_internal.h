@@ -116,13 +116,6 @@ struct ns_block {
 #define RMM_MAX_REALMS	64
 #define RMM_MAX_RECS	1024
 
-struct inject_state {
-	struct rmi_inject_rule rule;
-	long times;		/* atomic */
-	long space;		/* atomic */
-	unsigned long seen;	/* atomic: eligible calls after space */
-};
-
 struct rmm {
 	struct rmm_profile prof;
 	unsigned int delegate_granules;
@@ -136,15 +129,8 @@ struct rmm {
 	struct ns_block **ns;
 	size_t nns, cap_ns;
 
-	unsigned int ninject;
-	struct inject_state *inject;
-	uint64_t inject_seed;
-	uint64_t inject_draws;	/* atomic */
-	rmm_inject_cb inject_cb;
-	void *inject_ctx;
-
 	/* statistics, atomic */
-	uint64_t rtts_live, rtts_created, rtts_freed, injected;
+	uint64_t rtts_live, rtts_created, rtts_freed;
 };
 
 /* ---- commands ------------------------------------------------------------ */
@@ -252,12 +238,5 @@ struct rec *rec_get(struct rmm *m, uint64_t pa);
  */
 bool ns_read(struct rmm *m, uint64_t pa, void *buf, size_t len);
 
-/* inject.c */
-
-/*
- * Whether a rule injects a failure into this call of @fid; if so, @o holds
- * the rule's status and index. Called only when m->ninject != 0.
- */
-bool inject_check(struct rmm *m, uint32_t fid, struct rmm_out *o);
 
 #endif /* RMIBENCH_RMM_INTERNAL_H */

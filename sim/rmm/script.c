@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inject.h"
 #include "script.h"
 
 enum out_kind { O_NUM, O_PA, O_LEVEL, O_STATE, O_RIPAS, O_DESC };
@@ -76,8 +77,7 @@ static const struct cmd_spec specs[] = {
 	{ "STATS", P_STATS, { 0 }, 0, { 0 } },
 	{ "RSI_IPA_STATE_SET", P_RSI_RIPAS, { "rec", "base", "top", "ripas" },
 	  4, { 0 } },
-	{ "INJECT", P_INJECT, { "command", "status", "index", "probability",
-				"interval", "times" }, 0, { 0 } },
+	{ "INJECT", P_INJECT, { 0 }, 0, { 0 } },
 	{ "DELEGATE", P_DELEGATE, { "base", "top" }, 2, { O_PA, O_LEVEL } },
 	{ "UNDELEGATE", P_UNDELEGATE, { "base", "top" }, 2,
 	  { O_PA, O_LEVEL } },
@@ -97,8 +97,7 @@ struct call {
 	/* a descriptor list for DATA_MAP / UNPROT_MAP */
 	uint64_t list[64];
 	unsigned int nlist;
-	struct rmi_inject_rule rule;
-	long space;
+	struct inj_rule rule;
 };
 
 struct parser {
@@ -404,19 +403,6 @@ static int set_param(struct parser *p, struct call *c, const char *key,
 	return 0;
 }
 
-static int parse_inject_kv(struct parser *p, struct call *c, const char *key,
-			   const char *val)
-{
-	uint64_t v = 0;
-
-	if (strcmp(key, "space"))
-		return -1;
-	if (parse_num(val, &v) || v > (uint64_t)INT32_MAX)
-		return perr(p, "bad value '%s' for 'space'", val);
-	c->space = (long)v;
-	return 0;
-}
-
 static int parse_line(struct parser *p, char *line, struct call *c)
 {
 	char *tok, *save = NULL;
@@ -432,9 +418,21 @@ static int parse_line(struct parser *p, char *line, struct call *c)
 	if (!c->spec)
 		return perr(p, "unknown command '%s'", tok);
 	if (c->spec->fid == P_INJECT) {
-		c->rule.interval = 1;
-		c->rule.times = -1;
-		c->rule.probability = 100;
+		/* the rule grammar of sim/inject; spaces may part the keys */
+		char rule[512] = "", why[256];
+		size_t len = 0;
+
+		while ((tok = strtok_r(NULL, " \t\r\n", &save))) {
+			int n = snprintf(rule + len, sizeof(rule) - len, "%s%s",
+					 len ? "," : "", tok);
+
+			if (n < 0 || (size_t)n >= sizeof(rule) - len)
+				return perr(p, "INJECT: rule too long");
+			len += (size_t)n;
+		}
+		if (inj_rule_parse(rule, &c->rule, why, sizeof(why)))
+			return perr(p, "INJECT: %s", why);
+		return 0;
 	}
 
 	while ((tok = strtok_r(NULL, " \t\r\n", &save))) {
@@ -453,14 +451,6 @@ static int parse_line(struct parser *p, char *line, struct call *c)
 			}
 			if (c->spec->fid == RMI_REALM_CREATE) {
 				int r = set_param(p, c, tok, eq + 1, pgiven);
-
-				if (r == 0)
-					continue;
-				if (p->err[0])
-					return -1;
-			}
-			if (c->spec->fid == P_INJECT) {
-				int r = parse_inject_kv(p, c, tok, eq + 1);
 
 				if (r == 0)
 					continue;
@@ -500,27 +490,6 @@ static int parse_line(struct parser *p, char *line, struct call *c)
 		/* a list as oaddr: LIST type with its count in the flags */
 		c->a[3] = (c->a[3] & ~0xffffull) |
 			  rmi_flags_encode(RMI_ADDR_TYPE_LIST, c->nlist, 0, 0);
-	}
-	if (c->spec->fid == P_INJECT) {
-		if (c->have[3] && c->a[3] > 100)
-			return perr(p, "probability must be 0..100");
-		if (c->have[4] && !c->a[4])
-			return perr(p, "interval must be at least 1");
-		if (c->have[1] && c->a[1] > 0xff)
-			return perr(p, "status must be 0..255");
-		if (c->have[2] && c->a[2] > 0xff)
-			return perr(p, "index must be 0..255");
-		c->rule.command = (unsigned int)c->a[0];
-		c->rule.status = c->have[1] ? (unsigned int)c->a[1] :
-					      RMI_ERROR_INPUT;
-		c->rule.index = (unsigned int)c->a[2];
-		if (c->have[3])
-			c->rule.probability = (unsigned int)c->a[3];
-		if (c->have[4])
-			c->rule.interval = (unsigned long)c->a[4];
-		if (c->have[5])
-			c->rule.times = (long)c->a[5];
-		c->rule.space = c->space;
 	}
 	return 0;
 }
@@ -608,8 +577,9 @@ static void put_result(FILE *out, const char *name, uint64_t x0,
 struct run_ctx {
 	struct rmm *m;
 	uint64_t scratch;	/* next NS granule for parameter blocks */
-	struct rmi_inject_rule rules[32];
+	struct inj_rule rules[32];
 	unsigned int nrules;
+	struct injector inj;	/* the runner is the call site */
 	FILE *out;
 };
 
@@ -621,14 +591,24 @@ static uint64_t scratch_granule(struct run_ctx *rc)
 	return pa;
 }
 
-static void inject_cb(void *ctx, uint32_t fid, unsigned int status,
-		      unsigned int index)
+/* One RMI call: an injection rule may fail it before the RMM sees it. */
+static void sc_call(struct run_ctx *rc, const struct rmm_regs *in,
+		    struct rmm_regs *out)
 {
-	struct run_ctx *rc = ctx;
+	uint32_t fid = (uint32_t)in->x[0];
+	uint64_t x0;
 
-	fprintf(rc->out, "# injected %s %s %u\n", rmi_cmd_name(fid) ?
-		rmi_cmd_name(fid) : "?", rmi_status_name(status) ?
-		rmi_status_name(status) : "?", index);
+	if (injector_check(&rc->inj, fid, in->x, INJ_NO_VCPU, &x0)) {
+		memset(out, 0, sizeof(*out));
+		out->x[0] = x0;
+		fprintf(rc->out, "# injected %s %s %u\n", rmi_cmd_name(fid) ?
+			rmi_cmd_name(fid) : "?",
+			rmi_status_name(RMI_RETURN_STATUS(x0)) ?
+			rmi_status_name(RMI_RETURN_STATUS(x0)) : "?",
+			RMI_RETURN_INDEX(x0));
+		return;
+	}
+	rmm_smc(rc->m, in, out);
 }
 
 static int run_call(struct run_ctx *rc, const struct call *c, char *err,
@@ -682,7 +662,11 @@ static int run_call(struct run_ctx *rc, const struct call *c, char *err,
 			return -1;
 		}
 		rc->rules[rc->nrules++] = c->rule;
-		rmm_set_inject(m, rc->rules, rc->nrules, 1, inject_cb, rc);
+		injector_fini(&rc->inj);
+		if (injector_init(&rc->inj, rc->rules, rc->nrules, 1)) {
+			snprintf(err, errlen, "INJECT: out of memory");
+			return -1;
+		}
 		fprintf(rc->out, "INJECT ok\n");
 		return 0;
 	case P_DELEGATE:
@@ -694,7 +678,10 @@ static int run_call(struct run_ctx *rc, const struct call *c, char *err,
 		uint64_t base = c->a[0], x0, calls = 0;
 
 		do {
-			x0 = rmm_call(m, fid, base, c->a[1], 0, 0, 0, r.x);
+			struct rmm_regs in = { .x = { fid, base, c->a[1] } };
+
+			sc_call(rc, &in, &r);
+			x0 = r.x[0];
 			calls++;
 			base = r.x[1];
 		} while (RMI_RETURN_STATUS(x0) == RMI_SUCCESS &&
@@ -725,7 +712,7 @@ static int run_call(struct run_ctx *rc, const struct call *c, char *err,
 		r.x[5] = scratch_granule(rc);
 		rmm_ns_write(m, r.x[5], c->list, c->nlist * sizeof(c->list[0]));
 	}
-	rmm_smc(m, &r, &r);
+	sc_call(rc, &r, &r);
 	put_result(rc->out, name, r.x[0], r.x, kinds);
 	return 0;
 }
@@ -797,6 +784,7 @@ int rmm_script_run(FILE *in, const char *fname, const struct rmm_config *cfg,
 			ret = 3;	/* an invariant failed */
 	}
 	rmm_destroy(rc.m);
+	injector_fini(&rc.inj);
 out:
 	free(line);
 	free(calls);

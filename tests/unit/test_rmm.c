@@ -427,44 +427,4 @@ TEST(parallel_disjoint_regions)
 	rmm_destroy(m);
 }
 
-TEST(injection_rules)
-{
-	struct rmm *m = model("tf-rmm", 1);
-	struct rmi_inject_rule r = {
-		.command = RMI_GRANULE_RANGE_DELEGATE, .status = RMI_BUSY,
-		.index = 0, .probability = 100, .interval = 3, .times = 2,
-		.space = 2,
-	};
-	uint64_t out[5];
-	int failed[10];
-
-	ASSERT_EQ(0, rmm_set_inject(m, &r, 1, 1, NULL, NULL));
-	/* space 2 (as should_fail: N - 1 pass): call 0 passes; then every
-	 * 3rd eligible call fails (calls 3 and 6), twice at most (times 2) */
-	for (int i = 0; i < 10; i++) {
-		uint64_t x0 = rmm_call(m, RMI_GRANULE_RANGE_DELEGATE, G(10 + i),
-				       G(11 + i), 0, 0, 0, out);
-
-		failed[i] = x0 != 0;
-		if (failed[i]) {
-			ASSERT_EQ(RMI_RETURN(RMI_BUSY, 0), x0);
-			ASSERT_EQ(0ull, out[1]);
-			ASSERT_EQ(RMI_GRANULE_UNDELEGATED,
-				  rmm_granule_state(m, G(10 + i)));
-		}
-	}
-	for (int i = 0; i < 10; i++)
-		ASSERT_EQ(i == 3 || i == 6, failed[i]);
-	/* other commands are not eligible */
-	ASSERT_EQ(0ull, rmm_call(m, RMI_VERSION, 0x20000, 0, 0, 0, 0, NULL));
-	/* bad rules are refused */
-	r.probability = 101;
-	ASSERT_EQ(-1, rmm_set_inject(m, &r, 1, 1, NULL, NULL));
-	r.probability = 50;
-	r.interval = 0;
-	ASSERT_EQ(-1, rmm_set_inject(m, &r, 1, 1, NULL, NULL));
-	ASSERT_EQ(0, rmm_set_inject(m, NULL, 0, 0, NULL, NULL));
-	rmm_destroy(m);
-}
-
 TEST_HARNESS_MAIN
