@@ -27,17 +27,6 @@ const unsigned char rmi_cmd_of_short[RMI_SHORT_MAX - RMI_SHORT_MIN + 1] = {
 #undef IDX_
 };
 
-unsigned int rmi_cmd_index(uint32_t fid)
-{
-	uint32_t s = fid & 0x3ff;
-
-	if ((fid & ~0x3ffu) != RMI_FID_BASE || s < RMI_SHORT_MIN ||
-	    s > RMI_SHORT_MAX)
-		return RMI_CMD_COUNT;
-	return rmi_cmd_of_short[s - RMI_SHORT_MIN] ?
-	       rmi_cmd_of_short[s - RMI_SHORT_MIN] - 1u : RMI_CMD_COUNT;
-}
-
 const char *rmi_cmd_name_at(unsigned int index)
 {
 	static const char *const names[RMI_CMD_COUNT] = {

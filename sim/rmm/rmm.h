@@ -134,8 +134,23 @@ int rmm_realm_mapped_bytes(struct rmm *m, uint64_t rd, uint64_t lo,
 			   uint64_t hi, uint64_t bytes[4]);
 
 const char *rmi_cmd_name(uint32_t fid);
-/* fid -> enum rmi_cmd (RMI_CMD_COUNT if not a command); enum -> name */
-unsigned int rmi_cmd_index(uint32_t fid);
+/* short id - RMI_SHORT_MIN -> enum rmi_cmd + 1, 0 where no command */
+extern const unsigned char
+	rmi_cmd_of_short[RMI_SHORT_MAX - RMI_SHORT_MIN + 1];
+
+/* fid -> enum rmi_cmd (RMI_CMD_COUNT if not a command): on every call's
+ * path, so inline */
+static inline unsigned int rmi_cmd_index(uint32_t fid)
+{
+	uint32_t s = fid & 0x3ff;
+
+	if ((fid & ~0x3ffu) != RMI_FID_BASE || s < RMI_SHORT_MIN ||
+	    s > RMI_SHORT_MAX || !rmi_cmd_of_short[s - RMI_SHORT_MIN])
+		return RMI_CMD_COUNT;
+	return rmi_cmd_of_short[s - RMI_SHORT_MIN] - 1u;
+}
+
+/* enum rmi_cmd -> name */
 const char *rmi_cmd_name_at(unsigned int index);
 int64_t rmi_cmd_fid(const char *name);	/* the fid, or -1 if unknown */
 const char *rmi_status_name(unsigned int status);

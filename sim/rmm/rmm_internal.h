@@ -175,13 +175,6 @@ rmm_cmd_fn cmd_rtt_init_ripas, cmd_rtt_set_ripas;
 rmm_cmd_fn cmd_data_map_init, cmd_rtt_data_map, cmd_rtt_data_unmap;
 rmm_cmd_fn cmd_rtt_unprot_map, cmd_rtt_unprot_unmap;
 
-/*
- * short id - RMI_SHORT_MIN -> enum rmi_cmd + 1, 0 where no command
- * (names.c). rmi_cmd_index() and rmm_smc() both read it.
- */
-extern const unsigned char
-	rmi_cmd_of_short[RMI_SHORT_MAX - RMI_SHORT_MIN + 1];
-
 /* ---- helpers the commands share ------------------------------------------ */
 
 static inline int realm_state(struct realm *r)
