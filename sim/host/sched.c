@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <setjmp.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -27,6 +28,22 @@
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define RMIB_ASAN 1
+#endif
+#endif
+
+/*
+ * Switching coroutines: swapcontext() saves and restores the signal mask,
+ * two system calls per switch, which dominated det runs with many vCPUs.
+ * After a coroutine's first entry (makecontext + swapcontext) the switches
+ * are _setjmp/_longjmp between live frames, which touch no signal mask.
+ * Under the sanitizers, which must be told of every stack switch, every
+ * switch stays a swapcontext with the fiber annotations.
+ */
+#if defined(RMIB_ASAN) || defined(__SANITIZE_THREAD__)
+#define RMIB_SLOW_SWITCH 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define RMIB_SLOW_SWITCH 1
 #endif
 #endif
 
@@ -42,8 +59,9 @@ void __sanitizer_finish_switch_fiber(void *fake_stack_save,
 
 struct coro {
 	ucontext_t ctx;
+	jmp_buf jb;		/* where it waits, once started */
 	void *stack;
-	bool done;
+	bool started, done;
 };
 
 struct sched {
@@ -51,7 +69,10 @@ struct sched {
 	enum sched_kind kind;
 	struct wl_config wl;
 	ucontext_t main;
+	jmp_buf main_jb;	/* where the scheduler waits */
 	struct coro *co;
+	unsigned int *heap;	/* det: runnable vCPUs by (clock, id) */
+	unsigned int nheap;
 	unsigned int cur;
 	uint64_t horizon;	/* earliest clock among the others */
 	uint64_t tie;		/* seeded tie-breaks */
@@ -77,6 +98,34 @@ static void switch_to(ucontext_t *from, ucontext_t *to, const void *stack,
 #endif
 }
 
+/* the scheduler runs coroutine @id until it yields */
+static void resume(struct sched *s, unsigned int id)
+{
+	struct coro *co = &s->co[id];
+
+#ifdef RMIB_SLOW_SWITCH
+	switch_to(&s->main, &co->ctx, co->stack, STACK_SIZE);
+#else
+	if (!_setjmp(s->main_jb)) {
+		if (co->started)
+			_longjmp(co->jb, 1);
+		co->started = true;
+		switch_to(&s->main, &co->ctx, co->stack, STACK_SIZE);
+	}
+#endif
+}
+
+/* coroutine @id gives the CPU back to the scheduler */
+static void yield(struct sched *s, unsigned int id)
+{
+#ifdef RMIB_SLOW_SWITCH
+	switch_to(&s->co[id].ctx, &s->main, NULL, 0);
+#else
+	if (!_setjmp(s->co[id].jb))
+		_longjmp(s->main_jb, 1);
+#endif
+}
+
 void sched_point(struct host_vcpu *v)
 {
 	struct sched *s = v->sched;
@@ -85,7 +134,7 @@ void sched_point(struct host_vcpu *v)
 	    v->clock_ns <= s->horizon)
 		return;
 	/* another vCPU's next event comes first: let it run */
-	switch_to(&s->co[v->id].ctx, &s->main, NULL, 0);
+	yield(s, v->id);
 }
 
 /* ---- a vCPU: the guest's accesses and the faults they take ------------------ */
@@ -156,7 +205,7 @@ static void coro_entry(void)
 #endif
 	vcpu_body(&s->h->vcpus[id]);
 	s->co[id].done = true;
-	switch_to(&s->co[id].ctx, &s->main, NULL, 0);
+	yield(s, id);
 }
 
 static void coro_free(struct sched *s)
@@ -189,36 +238,75 @@ static int coro_setup(struct sched *s)
 	return 0;
 }
 
+/* ---- det: a binary heap of the runnable vCPUs, by (clock, id) ---------- */
+
+static bool heap_less(const struct sched *s, unsigned int a, unsigned int b)
+{
+	uint64_t ca = s->h->vcpus[a].clock_ns, cb = s->h->vcpus[b].clock_ns;
+
+	return ca < cb || (ca == cb && a < b);
+}
+
+static void heap_push(struct sched *s, unsigned int id)
+{
+	unsigned int i = s->nheap++;
+
+	while (i && heap_less(s, id, s->heap[(i - 1) / 2])) {
+		s->heap[i] = s->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	s->heap[i] = id;
+}
+
+static unsigned int heap_pop(struct sched *s)
+{
+	unsigned int top = s->heap[0], last = s->heap[--s->nheap], i = 0;
+
+	for (;;) {
+		unsigned int c = 2 * i + 1;
+
+		if (c >= s->nheap)
+			break;
+		if (c + 1 < s->nheap && heap_less(s, s->heap[c + 1], s->heap[c]))
+			c++;
+		if (!heap_less(s, s->heap[c], last))
+			break;
+		s->heap[i] = s->heap[c];
+		i = c;
+	}
+	if (s->nheap)
+		s->heap[i] = last;
+	return top;
+}
+
 /*
- * The next vCPU to run: the earliest clock, equal clocks by a seeded
- * pick. Sets s->cur and s->horizon (the earliest clock of the others);
- * false when every vCPU is done.
+ * The next vCPU to run: the earliest clock; among equal clocks (taken in
+ * id order) a seeded pick. Sets s->cur and s->horizon (the earliest clock
+ * of the others); false when every vCPU is done. O(k log n) for k equal
+ * clocks.
  */
 static bool det_pick(struct sched *s)
 {
 	struct host *h = s->h;
-	unsigned int n = h->nvcpus, best = n, ties = 0;
-	uint64_t min = UINT64_MAX, next = UINT64_MAX;
+	unsigned int tied[64], k = 0, best;
+	uint64_t min;
 
-	for (unsigned int i = 0; i < n; i++) {
-		uint64_t c = h->vcpus[i].clock_ns;
-
-		if (s->co[i].done)
-			continue;
-		if (c < min) {
-			min = c;
-			best = i;
-			ties = 1;
-		} else if (c == min && rmib_xorshift(&s->tie) % ++ties == 0) {
-			best = i;
-		}
-	}
-	if (best == n)
+	if (!s->nheap)
 		return false;
-	for (unsigned int i = 0; i < n; i++)
-		if (i != best && !s->co[i].done && h->vcpus[i].clock_ns < next)
-			next = h->vcpus[i].clock_ns;
-	s->horizon = next;
+	min = h->vcpus[s->heap[0]].clock_ns;
+	best = heap_pop(s);
+	tied[k++] = best;
+	while (s->nheap && k < 64 && h->vcpus[s->heap[0]].clock_ns == min) {
+		unsigned int id = heap_pop(s);
+
+		tied[k++] = id;
+		if (rmib_xorshift(&s->tie) % k == 0)
+			best = id;
+	}
+	for (unsigned int i = 0; i < k; i++)
+		if (tied[i] != best)
+			heap_push(s, tied[i]);
+	s->horizon = s->nheap ? h->vcpus[s->heap[0]].clock_ns : UINT64_MAX;
 	s->cur = best;
 	return true;
 }
@@ -229,20 +317,26 @@ static int run_det(struct sched *s, char *err, size_t errlen)
 		vcpu_body(&s->h->vcpus[0]);
 		return 0;
 	}
-	if (coro_setup(s)) {
+	s->heap = malloc(s->h->nvcpus * sizeof(*s->heap));
+	if (!s->heap || coro_setup(s)) {
 		coro_free(s);
+		free(s->heap);
 		snprintf(err, errlen, "out of memory for vCPU stacks");
 		return -1;
 	}
+	for (unsigned int i = 0; i < s->h->nvcpus; i++)
+		heap_push(s, i);
 	while (det_pick(s)) {
-		switch_to(&s->main, &s->co[s->cur].ctx,
-			  s->co[s->cur].stack, STACK_SIZE);
+		resume(s, s->cur);
+		if (!s->co[s->cur].done)
+			heap_push(s, s->cur);
 		if (s->progress && rmib_now_s() - s->last > 1.0) {
 			progress_line(s, false);
 			s->last = rmib_now_s();
 		}
 	}
 	coro_free(s);
+	free(s->heap);
 	return 0;
 }
 
