@@ -83,10 +83,27 @@ void hist_merge(struct hist *dst, const struct hist *src);
 /* The value under which @pct percent of samples fall (bucket upper
  * bound, clamped to max); 0 if empty. */
 uint64_t hist_percentile(const struct hist *h, double pct);
+/* sum / count; 0 if empty */
+double hist_mean(const struct hist *h);
+
+/* a + b, or UINT64_MAX if that overflows */
+static inline uint64_t u64_sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
 
 /* Statuses get their own bucket up to ERROR_GRANULE; the rest share one. */
 #define STATUS_BUCKETS	(RMI_ERROR_GRANULE + 2)
 #define STATUS_OTHER	(RMI_ERROR_GRANULE + 1)
+
+/* The names result files give RMI commands (by enum rmi_cmd index),
+ * status buckets ("OTHER" for STATUS_OTHER) and granule states. */
+#define GRANULE_STATES	7
+const char *result_cmd_name(unsigned int i);		/* "?" if unknown */
+int result_cmd_index(const char *name);			/* -1 if unknown */
+const char *result_status_name(unsigned int bucket);
+int result_status_index(const char *name);		/* -1 if unknown */
+const char *result_granule_state_name(unsigned int st);	/* "?" if unknown */
 
 #define MAX_WARN_KINDS	16
 
@@ -151,6 +168,9 @@ struct cost_entry {
 	uint64_t fixed_ns;
 	uint64_t per_granule_ns;
 };
+
+#define COST_DEFAULT_SOURCE	"default (assumed, not measured)"
+#define COST_DEFAULT_NOTE	"assumed costs; counts never depend on them"
 
 struct cost_model {
 	struct cost_entry cmd[RMI_CMD_COUNT];
