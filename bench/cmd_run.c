@@ -35,27 +35,6 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-void run_config_default(struct run_config *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->strategy = RMI_RTT_STRATEGY_ONE_LEVEL;
-	c->delegation = DELEG_V15;
-	snprintf(c->profile, sizeof(c->profile), "tf-rmm");
-	c->delegate_granules = 1;
-	c->folio = FOLIO_4K;
-	c->ipa = 1ull << 30;
-	c->size = 1ull << 30;
-	c->vcpus = 1;
-	snprintf(c->workload, sizeof(c->workload), "sequential");
-	c->passes = 1;
-	c->stride = 2ull << 20;
-	c->write_pct = 50;
-	c->scheduler = SCHED_DET;
-	c->seed = 1;
-	c->s2sz = 40;
-	c->livelock_faults = 1000;
-}
-
 /*
  * An injection rule: comma-separated key=value with the keys of
  * include/rmi_inject.h. command and status take names.

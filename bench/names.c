@@ -114,3 +114,10 @@ const char *result_granule_state_name(unsigned int st)
 
 	return n ? n : "?";
 }
+
+const char *result_level_name(unsigned int level)
+{
+	static const char *const names[] = { "l0", "l1", "l2", "l3" };
+
+	return level < 4 ? names[level] : "?";
+}

@@ -2,9 +2,10 @@
 /*
  * rmibench: what one run measured, and the result file it becomes.
  *
- * struct run_result is filled by the sim (sim/host, bench/run.c) or, on a
- * real host, from the BPF tools' records; result_write_json() turns it
- * into the versioned JSON file documented in results/README.md.
+ * struct run_result is filled by the sim (sim/host, bench/cmd_run.c) or,
+ * on a real host, from the BPF tools' records; result_write_json() turns
+ * it into the versioned JSON file documented in results/README.md. The
+ * settings and the counts are defined once, in schema.h.
  */
 #ifndef RMIBENCH_RESULT_H
 #define RMIBENCH_RESULT_H
@@ -15,6 +16,7 @@
 
 #include "rmi_abi.h"
 #include "rtt_strategy.h"
+#include "schema.h"
 
 #define RESULT_SCHEMA_VERSION	1
 
@@ -46,28 +48,12 @@ int folio_from_name(const char *s);
 int sched_from_name(const char *s);
 int strategy_from_name(const char *s);
 
-/* The settings of one run: the names are the result file's and the CLI's. */
+/*
+ * The settings of one run: the result file's "config" and the options of
+ * `rmibench run`, one member per row of RUN_CONFIG_FIELDS (schema.h).
+ */
 struct run_config {
-	enum rmi_rtt_strategy strategy;
-	enum deleg_variant delegation;
-	char profile[16];		/* RMM profile name */
-	unsigned int delegate_granules;	/* granules per delegate call */
-	enum folio_mode folio;
-	uint64_t ipa;			/* --ipa BASE */
-	uint64_t size;			/* --size BYTES */
-	unsigned int vcpus;
-	char workload[16];		/* pattern name */
-	bool shared_region;
-	unsigned int write_pct;
-	unsigned int shared_pct;	/* accesses through the shared alias */
-	unsigned int passes;
-	uint64_t stride;
-	enum sched_kind scheduler;
-	uint64_t seed;
-	unsigned int s2sz;
-	char calibration[256];		/* cost table file, "" = default */
-	char inject[512];		/* injection rules as given, "" = none */
-	uint64_t livelock_faults;	/* consecutive no-progress re-faults */
+	RUN_CONFIG_FIELDS(RUN_CONFIG_MEMBER_)
 };
 
 /* A log2 histogram of nanoseconds with a percentile summary. */
@@ -104,6 +90,7 @@ int result_cmd_index(const char *name);			/* -1 if unknown */
 const char *result_status_name(unsigned int bucket);
 int result_status_index(const char *name);		/* -1 if unknown */
 const char *result_granule_state_name(unsigned int st);	/* "?" if unknown */
+const char *result_level_name(unsigned int level);	/* "l0".."l3" */
 
 #define MAX_WARN_KINDS	16
 
@@ -112,35 +99,25 @@ struct warn_kind {
 	uint64_t count;
 };
 
+/*
+ * What a run counted: the result file's "counts", one member per row of
+ * RUN_COUNTS_FIELDS (schema.h), then the WARN reasons. Every member
+ * before warn[] is a uint64_t or an array of them.
+ */
 struct run_counts {
-	uint64_t faults;		/* stage-2 faults the host handled */
-	uint64_t faults_private, faults_shared;
-	uint64_t refaults;		/* faults on a page whose folio had
-					 * already been faulted on */
-	uint64_t rmi_calls;
-	uint64_t rmi_calls_setup;	/* realm creation and activation */
-	uint64_t rmi_calls_fault;	/* while the workload ran */
-	uint64_t rmi_calls_teardown;	/* destruction and audit */
-	uint64_t by_cmd[RMI_CMD_COUNT][STATUS_BUCKETS];
-	uint64_t rtts_created;		/* RTT_CREATE successes */
-	uint64_t rtts_destroyed;	/* RTT_DESTROY and RTT_FOLD successes */
-	uint64_t rtt_pages_peak;	/* peak live non-root RTTs */
-	uint64_t rtt_pages_end;		/* live non-root RTTs before teardown */
-	uint64_t mapped_bytes[4];	/* by level, before teardown: [1] 1G
-					 * blocks, [2] 2M blocks, [3] pages */
-	uint64_t delegate_races;	/* map returned 0 after a failed
-					 * delegate: "raced with another vCPU" */
-	uint64_t partial_delegations;	/* v15: mapped only what delegated */
-	uint64_t leaked_granules;	/* not undelegated after teardown */
-	uint64_t leaked_by_state[7];	/* the same by granule state */
-	uint64_t warnings;
-	uint64_t guest_errors;		/* errors returned to the guest */
-	uint64_t injected;		/* injected RMI failures */
-	uint64_t accesses;		/* guest accesses made */
-	uint64_t granules_delegated;	/* host's own count */
-	struct warn_kind warn[MAX_WARN_KINDS];
+	RUN_COUNTS_FIELDS(RUN_COUNTS_MEMBER_)
+	struct warn_kind warn[MAX_WARN_KINDS];	/* by reason */
 	unsigned int nwarn;
 };
+
+/* Add @src's counts to @dst's, the WARN reasons by reason. */
+void run_counts_merge(struct run_counts *dst, const struct run_counts *src);
+/*
+ * Count @n more of the WARN @reason in @c: its entry, or a new one; when
+ * all MAX_WARN_KINDS are taken the last one collects the rest.
+ */
+void run_counts_add_warn(struct run_counts *c, const char *reason,
+			 uint64_t n);
 
 struct run_result {
 	struct run_config cfg;

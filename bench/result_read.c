@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
+#include "counts.h"
 #include "json_read.h"
 #include "result.h"
 
@@ -74,69 +76,72 @@ static int rd_hist(struct rd *c, json_object *dist, const char *key,
 
 static int rd_config(struct rd *c, json_object *root, struct run_config *cfg)
 {
-	const char *p = "config";
 	json_object *o;
-	int v;
 
 	if (rd_obj(c, root, NULL, "config", &o))
 		return -1;
-	if (rd_name(c, o, p, "strategy", strategy_from_name,
-		    "full, one-level, block", &v))
-		return -1;
-	cfg->strategy = v;
-	if (rd_name(c, o, p, "delegation", deleg_from_name, "v14, v15", &v))
-		return -1;
-	cfg->delegation = v;
-	if (rd_name(c, o, p, "folio", folio_from_name,
-		    "4k, 2m, 1g, mixed", &v))
-		return -1;
-	cfg->folio = v;
-	if (rd_name(c, o, p, "scheduler", sched_from_name, "det, threads", &v))
-		return -1;
-	cfg->scheduler = v;
-	if (rd_str(c, o, p, "profile", cfg->profile, sizeof(cfg->profile),
-		   false) ||
-	    rd_uint(c, o, p, "delegate_granules", 0, UINT_MAX,
-		    &cfg->delegate_granules) ||
-	    rd_u64(c, o, p, "ipa", UINT64_MAX, &cfg->ipa) ||
-	    rd_u64(c, o, p, "size", UINT64_MAX, &cfg->size) ||
-	    rd_uint(c, o, p, "vcpus", 0, UINT_MAX, &cfg->vcpus) ||
-	    rd_str(c, o, p, "workload", cfg->workload, sizeof(cfg->workload),
-		   false) ||
-	    rd_bool(c, o, p, "shared_region", &cfg->shared_region) ||
-	    rd_uint(c, o, p, "write_pct", 0, 100, &cfg->write_pct) ||
-	    rd_uint(c, o, p, "shared_pct", 0, 100, &cfg->shared_pct) ||
-	    rd_uint(c, o, p, "passes", 0, UINT_MAX, &cfg->passes) ||
-	    rd_u64(c, o, p, "stride", UINT64_MAX, &cfg->stride) ||
-	    rd_u64(c, o, p, "seed", UINT64_MAX, &cfg->seed) ||
-	    rd_uint(c, o, p, "s2sz", 0, RMI_S2SZ_MAX_LPA2, &cfg->s2sz) ||
-	    rd_str(c, o, p, "calibration", cfg->calibration,
-		   sizeof(cfg->calibration), false) ||
-	    rd_str(c, o, p, "inject", cfg->inject, sizeof(cfg->inject),
-		   false) ||
-	    rd_u64(c, o, p, "livelock_faults", UINT64_MAX,
-		   &cfg->livelock_faults))
-		return -1;
+	for (unsigned int i = 0; i < CFG_NFIELDS; i++) {
+		const struct cfg_field *f = &run_config_fields[i];
+		char choices[160];
+		uint64_t u;
+		bool b;
+		int v;
+
+		switch (f->kind) {
+		case CFG_KIND_NAME:
+			cfg_choices(f, NULL, choices, sizeof(choices));
+			if (rd_name(c, o, "config", f->name, f->from_name,
+				    choices, &v))
+				return -1;
+			f->set(cfg, (uint64_t)v);
+			break;
+		case CFG_KIND_UINT:
+		case CFG_KIND_SIZE:
+			if (rd_u64(c, o, "config", f->name, f->fmax, &u))
+				return -1;
+			f->set(cfg, u);
+			break;
+		case CFG_KIND_BOOL:
+			if (rd_bool(c, o, "config", f->name, &b))
+				return -1;
+			f->set(cfg, b);
+			break;
+		default:
+			if (rd_str(c, o, "config", f->name, cfg_str_mut(cfg, f),
+				   f->size, false))
+				return -1;
+			break;
+		}
+	}
 	return 0;
 }
 
-static int rd_rmi_calls(struct rd *c, json_object *counts,
-			struct run_counts *k)
+/*
+ * By command and status: @cf->path's {COMMAND: calls} and status_path's
+ * {COMMAND: {STATUS: calls}} in "counts"; each command's calls add up.
+ */
+static int rd_by_cmd(struct rd *c, json_object *counts,
+		     const struct count_field *cf, struct run_counts *k)
 {
-	const char *p = "counts.rmi_calls";
-	json_object *o, *bc, *bs;
-	struct json_object_iterator it, end;
+	uint64_t (*by)[STATUS_BUCKETS] = (void *)count_at_mut(k, cf);
 	uint64_t total[RMI_CMD_COUNT] = { 0 };
-	char f[FIELD_MAX], g[FIELD_MAX];
+	struct json_object_iterator it, end;
+	char obj[64], sobj[64], p[FIELD_MAX], sp[FIELD_MAX];
+	char bcp[FIELD_MAX], bsp[FIELD_MAX], f[FIELD_MAX], g[FIELD_MAX];
+	const char *key, *skey;
+	json_object *in, *sin, *bc, *bs;
 
-	if (rd_obj(c, counts, "counts", "rmi_calls", &o) ||
-	    rd_u64(c, o, p, "total", UINT64_MAX, &k->rmi_calls) ||
-	    rd_u64(c, o, p, "setup", UINT64_MAX, &k->rmi_calls_setup) ||
-	    rd_u64(c, o, p, "fault", UINT64_MAX, &k->rmi_calls_fault) ||
-	    rd_u64(c, o, p, "teardown", UINT64_MAX, &k->rmi_calls_teardown) ||
-	    rd_obj(c, o, p, "by_command", &bc) ||
-	    rd_obj(c, o, p, "by_status", &bs))
+	key = count_path_split(cf->path, obj, sizeof(obj));
+	skey = count_path_split(cf->status_path, sobj, sizeof(sobj));
+	field_name(p, "counts", obj);
+	field_name(sp, "counts", sobj);
+	if (rd_obj(c, counts, "counts", obj, &in) ||
+	    rd_obj(c, in, p, key, &bc) ||
+	    rd_obj(c, counts, "counts", sobj, &sin) ||
+	    rd_obj(c, sin, sp, skey, &bs))
 		return -1;
+	field_name(bcp, p, key);
+	field_name(bsp, sp, skey);
 
 	it = json_object_iter_begin(bs);
 	end = json_object_iter_end(bs);
@@ -146,7 +151,7 @@ static int rd_rmi_calls(struct rd *c, json_object *counts,
 		struct json_object_iterator si, se;
 		int ci = result_cmd_index(cmd);
 
-		field_name(f, "counts.rmi_calls.by_status", cmd);
+		field_name(f, bsp, cmd);
 		if (ci < 0)
 			return rd_fail(c, f, "unknown RMI command");
 		if (rd_type(c, f, st, json_type_object, "an object"))
@@ -165,7 +170,7 @@ static int rd_rmi_calls(struct rd *c, json_object *counts,
 			if (rd_u64_val(c, g, json_object_iter_peek_value(&si),
 				       UINT64_MAX, &n))
 				return -1;
-			k->by_cmd[ci][sb] = n;
+			by[ci][sb] = n;
 			total[ci] = u64_sat_add(total[ci], n);
 		}
 	}
@@ -177,95 +182,149 @@ static int rd_rmi_calls(struct rd *c, json_object *counts,
 		int ci = result_cmd_index(cmd);
 		uint64_t n;
 
-		field_name(f, "counts.rmi_calls.by_command", cmd);
+		field_name(f, bcp, cmd);
 		if (ci < 0)
 			return rd_fail(c, f, "unknown RMI command");
 		if (rd_u64_val(c, f, json_object_iter_peek_value(&it),
 			       UINT64_MAX, &n))
 			return -1;
 		if (n != total[ci])
-			return rd_fail(c, f, "%llu, but by_status adds up to %llu",
-				       (unsigned long long)n,
+			return rd_fail(c, f, "%llu, but %s adds up to %llu",
+				       (unsigned long long)n, skey,
 				       (unsigned long long)total[ci]);
 	}
 	for (unsigned int i = 0; i < RMI_CMD_COUNT; i++) {
-		if (total[i] && !json_object_object_get_ex(bc, result_cmd_name(i), NULL)) {
-			field_name(f, "counts.rmi_calls.by_command", result_cmd_name(i));
-			return rd_fail(c, f, "missing (by_status has %llu calls)",
+		if (total[i] &&
+		    !json_object_object_get_ex(bc, result_cmd_name(i), NULL)) {
+			field_name(f, bcp, result_cmd_name(i));
+			return rd_fail(c, f, "missing (%s has %llu calls)", skey,
 				       (unsigned long long)total[i]);
 		}
 	}
 	return 0;
 }
 
-static int rd_counts(struct rd *c, json_object *root, struct run_counts *k)
+static int rd_warns(struct rd *c, json_object *o, const char *opath,
+		    const char *key, struct run_counts *k)
 {
-	static const char *const lv[] = { "l0", "l1", "l2", "l3" };
-	const char *p = "counts";
-	json_object *o, *mb, *lk, *wr;
-	char f[FIELD_MAX];
+	char f[FIELD_MAX], fi[FIELD_MAX + 24];
+	json_object *wr;
 	size_t n;
 
-	if (rd_obj(c, root, NULL, "counts", &o))
+	if (rd_get(c, o, opath, key, json_type_array, "an array", &wr))
 		return -1;
-	if (rd_u64(c, o, p, "faults", UINT64_MAX, &k->faults) ||
-	    rd_u64(c, o, p, "faults_private", UINT64_MAX, &k->faults_private) ||
-	    rd_u64(c, o, p, "faults_shared", UINT64_MAX, &k->faults_shared) ||
-	    rd_u64(c, o, p, "refaults", UINT64_MAX, &k->refaults) ||
-	    rd_rmi_calls(c, o, k) ||
-	    rd_u64(c, o, p, "rtts_created", UINT64_MAX, &k->rtts_created) ||
-	    rd_u64(c, o, p, "rtts_destroyed", UINT64_MAX, &k->rtts_destroyed) ||
-	    rd_u64(c, o, p, "rtt_pages_peak", UINT64_MAX, &k->rtt_pages_peak) ||
-	    rd_u64(c, o, p, "rtt_pages_end", UINT64_MAX, &k->rtt_pages_end))
-		return -1;
-
-	if (rd_obj(c, o, p, "mapped_bytes", &mb))
-		return -1;
-	for (int l = 0; l < 4; l++) {
-		/* l0 only appears when something was (wrongly) mapped there */
-		if (!l && !json_object_object_get_ex(mb, "l0", NULL))
-			continue;
-		if (rd_u64(c, mb, "counts.mapped_bytes", lv[l], UINT64_MAX,
-			   &k->mapped_bytes[l]))
-			return -1;
-	}
-
-	if (rd_u64(c, o, p, "delegate_races", UINT64_MAX, &k->delegate_races) ||
-	    rd_u64(c, o, p, "partial_delegations", UINT64_MAX,
-		   &k->partial_delegations) ||
-	    rd_u64(c, o, p, "leaked_granules", UINT64_MAX, &k->leaked_granules) ||
-	    rd_obj(c, o, p, "leaked_by_state", &lk))
-		return -1;
-	for (unsigned int s = 0; s < GRANULE_STATES; s++)
-		if (rd_u64(c, lk, "counts.leaked_by_state", result_granule_state_name(s),
-			   UINT64_MAX, &k->leaked_by_state[s]))
-			return -1;
-
-	if (rd_u64(c, o, p, "warnings", UINT64_MAX, &k->warnings) ||
-	    rd_get(c, o, p, "warning_reasons", json_type_array, "an array", &wr))
-		return -1;
+	field_name(f, opath, key);
 	n = json_object_array_length(wr);
 	if (n > MAX_WARN_KINDS)
-		return rd_fail(c, "counts.warning_reasons", "%zu entries, at most %d",
-			       n, MAX_WARN_KINDS);
+		return rd_fail(c, f, "%zu entries, at most %d", n,
+			       MAX_WARN_KINDS);
 	for (size_t i = 0; i < n; i++) {
 		json_object *w = json_object_array_get_idx(wr, i);
 
-		snprintf(f, sizeof(f), "counts.warning_reasons[%zu]", i);
-		if (rd_type(c, f, w, json_type_object, "an object") ||
-		    rd_str(c, w, f, "reason", k->warn[i].reason,
+		snprintf(fi, sizeof(fi), "%s[%zu]", f, i);
+		if (rd_type(c, fi, w, json_type_object, "an object") ||
+		    rd_str(c, w, fi, "reason", k->warn[i].reason,
 			   sizeof(k->warn[i].reason), false) ||
-		    rd_u64(c, w, f, "count", UINT64_MAX, &k->warn[i].count))
+		    rd_u64(c, w, fi, "count", UINT64_MAX, &k->warn[i].count))
 			return -1;
 	}
 	k->nwarn = (unsigned int)n;
+	return 0;
+}
 
-	if (rd_u64(c, o, p, "guest_errors", UINT64_MAX, &k->guest_errors) ||
-	    rd_u64(c, o, p, "injected", UINT64_MAX, &k->injected) ||
-	    rd_u64(c, o, p, "accesses", UINT64_MAX, &k->accesses) ||
-	    rd_u64(c, o, p, "granules_delegated", UINT64_MAX,
-		   &k->granules_delegated))
+/* counters keyed by name; sparse keys may be absent (0) */
+static int rd_array(struct rd *c, json_object *o, const char *opath,
+		    const char *key, const struct count_field *cf,
+		    struct run_counts *k)
+{
+	uint64_t *v = count_at_mut(k, cf);
+	char f[FIELD_MAX];
+	json_object *a;
+
+	if (rd_obj(c, o, opath, key, &a))
 		return -1;
+	field_name(f, opath, key);
+	for (unsigned int j = 0; j < cf->n; j++) {
+		const char *name = cf->key_name(j);
+
+		if ((cf->sparse & (1u << j)) &&
+		    !json_object_object_get_ex(a, name, NULL))
+			continue;
+		if (rd_u64(c, a, f, name, UINT64_MAX, &v[j]))
+			return -1;
+	}
+	return 0;
+}
+
+static int rd_counts(struct rd *c, json_object *root, struct run_counts *k)
+{
+	json_object *o;
+
+	if (rd_obj(c, root, NULL, "counts", &o))
+		return -1;
+	for (unsigned int i = 0; i < run_counts_nfields; i++) {
+		const struct count_field *f = &run_counts_fields[i];
+		char obj[64], op[FIELD_MAX];
+		const char *key;
+		json_object *in = o;
+		int ret = 0;
+
+		if (f->kind == COUNT_KIND_DERIVED)
+			continue;	/* rd_derived() */
+		if (f->kind == COUNT_KIND_BY_CMD) {
+			if (rd_by_cmd(c, o, f, k))
+				return -1;
+			continue;
+		}
+		key = count_path_split(f->path, obj, sizeof(obj));
+		if (obj[0]) {
+			field_name(op, "counts", obj);
+			if (rd_obj(c, o, "counts", obj, &in))
+				return -1;
+		} else {
+			snprintf(op, sizeof(op), "counts");
+		}
+		switch (f->kind) {
+		case COUNT_KIND_U64:
+			ret = rd_u64(c, in, op, key, UINT64_MAX,
+				     count_at_mut(k, f));
+			break;
+		case COUNT_KIND_ARRAY:
+			ret = rd_array(c, in, op, key, f, k);
+			break;
+		case COUNT_KIND_WARNS:
+			ret = rd_warns(c, in, op, key, k);
+			break;
+		default:
+			break;
+		}
+		if (ret)
+			return -1;
+	}
+	return 0;
+}
+
+/* the values derived from the counts: numbers, none above its maximum */
+static int rd_derived(struct rd *c, json_object *root)
+{
+	json_object *d;
+
+	if (rd_obj(c, root, NULL, "derived", &d))
+		return -1;
+	for (unsigned int i = 0; i < run_counts_nfields; i++) {
+		const struct count_field *f = &run_counts_fields[i];
+		char fn[FIELD_MAX];
+		double x;
+
+		if (f->kind != COUNT_KIND_DERIVED)
+			continue;
+		if (rd_num(c, d, "derived", f->name, &x))
+			return -1;
+		if (x > f->max) {
+			field_name(fn, "derived", f->name);
+			return rd_fail(c, fn, "%g is above %g", x, f->max);
+		}
+	}
 	return 0;
 }
 
@@ -318,9 +377,8 @@ int result_read_json_meta(const char *path, struct run_result *r,
 {
 	struct rd c = { .path = path, .err = err, .errlen = errlen };
 	struct result_meta mbuf;
-	json_object *root, *dist, *t, *d;
+	json_object *root, *dist, *t;
 	uint64_t ver;
-	double x;
 	int ret = -1;
 
 	root = load_json_file(path, err, errlen);
@@ -340,15 +398,8 @@ int result_read_json_meta(const char *path, struct run_result *r,
 	    rd_config(&c, root, &r->cfg) ||
 	    rd_counts(&c, root, &r->counts))
 		goto out;
-	if (rd_obj(&c, root, NULL, "derived", &d) ||
-	    rd_num(&c, d, "derived", "rmi_calls_per_fault", &x) ||
-	    rd_num(&c, d, "derived", "rtt_pages_per_gib_mapped", &x) ||
-	    rd_num(&c, d, "derived", "block_coverage", &x))
+	if (rd_derived(&c, root))
 		goto out;
-	if (x > 1.0) {
-		rd_fail(&c, "derived.block_coverage", "%g is above 1", x);
-		goto out;
-	}
 	if (rd_obj(&c, root, NULL, "distributions", &dist) ||
 	    rd_hist(&c, dist, "fault_latency_modelled_ns", &r->lat_model) ||
 	    rd_hist(&c, dist, "fault_latency_wall_ns", &r->lat_wall) ||

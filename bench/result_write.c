@@ -14,6 +14,8 @@
 #include <json-c/printbuf.h>
 
 #include "cli.h"
+#include "config.h"
+#include "counts.h"
 #include "errmsg.h"
 #include "hostinfo.h"
 #include "result.h"
@@ -177,107 +179,143 @@ static json_object *config_json(const struct run_config *c)
 {
 	json_object *o = json_object_new_object();
 
-	add(o, "strategy", jstr(rmi_rtt_strategy_name(c->strategy)));
-	add(o, "delegation", jstr(deleg_name(c->delegation)));
-	add(o, "profile", jstr(c->profile));
-	add(o, "delegate_granules", ju64(c->delegate_granules));
-	add(o, "folio", jstr(folio_name(c->folio)));
-	add(o, "ipa", ju64(c->ipa));
-	add(o, "size", ju64(c->size));
-	add(o, "vcpus", ju64(c->vcpus));
-	add(o, "workload", jstr(c->workload));
-	add(o, "shared_region", json_object_new_boolean(c->shared_region));
-	add(o, "write_pct", ju64(c->write_pct));
-	add(o, "shared_pct", ju64(c->shared_pct));
-	add(o, "passes", ju64(c->passes));
-	add(o, "stride", ju64(c->stride));
-	add(o, "scheduler", jstr(sched_name(c->scheduler)));
-	add(o, "seed", ju64(c->seed));
-	add(o, "s2sz", ju64(c->s2sz));
-	add(o, "calibration", jstr(c->calibration));
-	add(o, "inject", jstr(c->inject));
-	add(o, "livelock_faults", ju64(c->livelock_faults));
+	for (unsigned int i = 0; i < CFG_NFIELDS; i++) {
+		const struct cfg_field *f = &run_config_fields[i];
+		json_object *v;
+
+		switch (f->kind) {
+		case CFG_KIND_NAME:
+			v = jstr(f->to_name((unsigned int)f->get(c)));
+			break;
+		case CFG_KIND_UINT:
+		case CFG_KIND_SIZE:
+			v = ju64(f->get(c));
+			break;
+		case CFG_KIND_BOOL:
+			v = json_object_new_boolean(f->get(c) != 0);
+			break;
+		default:
+			v = jstr(cfg_str(c, f));
+			break;
+		}
+		add(o, f->name, v);
+	}
 	return o;
 }
 
-static json_object *rmi_calls_json(const struct run_counts *k)
+/* The object @name of @o, made (as its last member) if it is not there. */
+static json_object *member_object(json_object *o, const char *name)
 {
-	json_object *o = json_object_new_object();
-	json_object *bc = json_object_new_object();
-	json_object *bs = json_object_new_object();
+	json_object *v;
+
+	if (!*name)
+		return o;
+	if (json_object_object_get_ex(o, name, &v))
+		return v;
+	v = json_object_new_object();
+	add(o, name, v);
+	return v;
+}
+
+/* {COMMAND: calls} into @bc, {COMMAND: {STATUS: calls}} into @bs */
+static void by_cmd_json(const struct run_counts *k, const struct count_field *f,
+			json_object *bc, json_object *bs)
+{
+	const uint64_t (*by)[STATUS_BUCKETS] = (const void *)count_at(k, f);
 
 	for (unsigned int i = 0; i < RMI_CMD_COUNT; i++) {
 		json_object *st = NULL;
 		uint64_t total = 0;
 
 		for (unsigned int s = 0; s < STATUS_BUCKETS; s++) {
-			if (!k->by_cmd[i][s])
+			if (!by[i][s])
 				continue;
 			if (!st)
 				st = json_object_new_object();
-			add(st, result_status_name(s), ju64(k->by_cmd[i][s]));
-			total = u64_sat_add(total, k->by_cmd[i][s]);
+			add(st, result_status_name(s), ju64(by[i][s]));
+			total = u64_sat_add(total, by[i][s]);
 		}
 		if (!st)
 			continue;
 		add(bc, result_cmd_name(i), ju64(total));
 		add(bs, result_cmd_name(i), st);
 	}
-	add(o, "total", ju64(k->rmi_calls));
-	add(o, "setup", ju64(k->rmi_calls_setup));
-	add(o, "fault", ju64(k->rmi_calls_fault));
-	add(o, "teardown", ju64(k->rmi_calls_teardown));
-	add(o, "by_command", bc);
-	add(o, "by_status", bs);
-	return o;
 }
 
-static json_object *counts_json(const struct run_counts *k)
+static json_object *warns_json(const struct run_counts *k)
 {
-	json_object *o = json_object_new_object();
-	json_object *mb = json_object_new_object();
-	json_object *lk = json_object_new_object();
-	json_object *wr = json_object_new_array();
+	json_object *a = json_object_new_array();
 
-	if (k->mapped_bytes[0])
-		add(mb, "l0", ju64(k->mapped_bytes[0]));
-	add(mb, "l1", ju64(k->mapped_bytes[1]));
-	add(mb, "l2", ju64(k->mapped_bytes[2]));
-	add(mb, "l3", ju64(k->mapped_bytes[3]));
-	for (unsigned int s = 0; s < GRANULE_STATES; s++)
-		add(lk, result_granule_state_name(s), ju64(k->leaked_by_state[s]));
 	for (unsigned int i = 0; i < k->nwarn; i++) {
 		json_object *w = json_object_new_object();
 
 		add(w, "reason", jstr(k->warn[i].reason));
 		add(w, "count", ju64(k->warn[i].count));
-		json_object_array_add(wr, w);
+		json_object_array_add(a, w);
 	}
+	return a;
+}
 
-	add(o, "faults", ju64(k->faults));
-	add(o, "faults_private", ju64(k->faults_private));
-	add(o, "faults_shared", ju64(k->faults_shared));
-	add(o, "refaults", ju64(k->refaults));
-	add(o, "rmi_calls", rmi_calls_json(k));
-	add(o, "rtts_created", ju64(k->rtts_created));
-	add(o, "rtts_destroyed", ju64(k->rtts_destroyed));
-	add(o, "rtt_pages_peak", ju64(k->rtt_pages_peak));
-	add(o, "rtt_pages_end", ju64(k->rtt_pages_end));
-	add(o, "mapped_bytes", mb);
-	add(o, "delegate_races", ju64(k->delegate_races));
-	add(o, "partial_delegations", ju64(k->partial_delegations));
-	add(o, "leaked_granules", ju64(k->leaked_granules));
-	add(o, "leaked_by_state", lk);
-	add(o, "warnings", ju64(k->warnings));
-	add(o, "warning_reasons", wr);
-	add(o, "guest_errors", ju64(k->guest_errors));
-	add(o, "injected", ju64(k->injected));
-	add(o, "accesses", ju64(k->accesses));
-	add(o, "granules_delegated", ju64(k->granules_delegated));
+static json_object *counts_json(const struct run_counts *k)
+{
+	json_object *o = json_object_new_object();
+
+	for (unsigned int i = 0; i < run_counts_nfields; i++) {
+		const struct count_field *f = &run_counts_fields[i];
+		json_object *in, *a, *bc, *bs;
+		const char *key, *skey;
+		const uint64_t *v;
+		char obj[64], sobj[64];
+
+		if (f->kind == COUNT_KIND_DERIVED)
+			continue;
+		key = count_path_split(f->path, obj, sizeof(obj));
+		in = member_object(o, obj);
+		switch (f->kind) {
+		case COUNT_KIND_U64:
+			add(in, key, ju64(*count_at(k, f)));
+			break;
+		case COUNT_KIND_ARRAY:
+			a = json_object_new_object();
+			v = count_at(k, f);
+			for (unsigned int j = 0; j < f->n; j++)
+				if (v[j] || !(f->sparse & (1u << j)))
+					add(a, f->key_name(j), ju64(v[j]));
+			add(in, key, a);
+			break;
+		case COUNT_KIND_BY_CMD:
+			skey = count_path_split(f->status_path, sobj,
+						sizeof(sobj));
+			bc = json_object_new_object();
+			bs = json_object_new_object();
+			by_cmd_json(k, f, bc, bs);
+			add(in, key, bc);
+			add(member_object(o, sobj), skey, bs);
+			break;
+		case COUNT_KIND_WARNS:
+			add(in, key, warns_json(k));
+			break;
+		default:
+			break;
+		}
+	}
 	return o;
 }
 
-/* A string field must end inside its array. */
+static json_object *derived_json(const struct run_result *r)
+{
+	json_object *o = json_object_new_object();
+
+	for (unsigned int i = 0; i < run_counts_nfields; i++) {
+		const struct count_field *f = &run_counts_fields[i];
+
+		if (f->kind == COUNT_KIND_DERIVED)
+			add(o, f->name, jderived(f->derive(r)));
+	}
+	return o;
+}
+
+/* A string must end inside its array. */
 static bool str_ok(const char *s, size_t size)
 {
 	return memchr(s, 0, size) != NULL;
@@ -286,48 +324,27 @@ static bool str_ok(const char *s, size_t size)
 /* The checks the reader makes too, so that every file written reads back. */
 static int check_result(const struct run_result *r, char *err, size_t errlen)
 {
-	const struct run_config *c = &r->cfg;
-
-	if ((unsigned int)c->strategy >= RMI_RTT_STRATEGY_COUNT)
-		return errmsg(err, errlen, "config.strategy: invalid value %d",
-			      (int)c->strategy);
-	if ((unsigned int)c->delegation >= DELEG_COUNT)
-		return errmsg(err, errlen, "config.delegation: invalid value %d",
-			      (int)c->delegation);
-	if ((unsigned int)c->folio >= FOLIO_COUNT)
-		return errmsg(err, errlen, "config.folio: invalid value %d",
-			      (int)c->folio);
-	if ((unsigned int)c->scheduler >= SCHED_COUNT)
-		return errmsg(err, errlen, "config.scheduler: invalid value %d",
-			      (int)c->scheduler);
-	if (c->write_pct > 100)
-		return errmsg(err, errlen, "config.write_pct: %u is above 100",
-			      c->write_pct);
-	if (c->shared_pct > 100)
-		return errmsg(err, errlen, "config.shared_pct: %u is above 100",
-			      c->shared_pct);
-	if (c->s2sz > RMI_S2SZ_MAX_LPA2)
-		return errmsg(err, errlen, "config.s2sz: %u is above %u",
-			      c->s2sz, RMI_S2SZ_MAX_LPA2);
-	if (!str_ok(c->profile, sizeof(c->profile)) ||
-	    !str_ok(c->workload, sizeof(c->workload)) ||
-	    !str_ok(c->calibration, sizeof(c->calibration)) ||
-	    !str_ok(c->inject, sizeof(c->inject)) ||
-	    !str_ok(r->outcome, sizeof(r->outcome)))
-		return errmsg(err, errlen, "a string field is not terminated");
+	if (run_config_check(&r->cfg, err, errlen))
+		return -1;
+	if (!str_ok(r->outcome, sizeof(r->outcome)))
+		return errmsg(err, errlen, "outcome: not terminated");
 	if (r->counts.nwarn > MAX_WARN_KINDS)
-		return errmsg(err, errlen, "counts.warning_reasons: %u kinds, at most %d",
+		return errmsg(err, errlen,
+			      "counts.warning_reasons: %u kinds, at most %d",
 			      r->counts.nwarn, MAX_WARN_KINDS);
 	for (unsigned int i = 0; i < r->counts.nwarn; i++)
 		if (!str_ok(r->counts.warn[i].reason,
 			    sizeof(r->counts.warn[i].reason)))
 			return errmsg(err, errlen,
-				      "counts.warning_reasons[%u].reason: not terminated", i);
+				      "counts.warning_reasons[%u].reason: not terminated",
+				      i);
 	if (!isfinite(r->wall_seconds) || r->wall_seconds < 0)
-		return errmsg(err, errlen, "timing.wall_seconds: %g is not a time",
+		return errmsg(err, errlen,
+			      "timing.wall_seconds: %g is not a time",
 			      r->wall_seconds);
 	if (!isfinite(r->virtual_seconds) || r->virtual_seconds < 0)
-		return errmsg(err, errlen, "timing.virtual_seconds: %g is not a time",
+		return errmsg(err, errlen,
+			      "timing.virtual_seconds: %g is not a time",
 			      r->virtual_seconds);
 	return 0;
 }
@@ -335,7 +352,7 @@ static int check_result(const struct run_result *r, char *err, size_t errlen)
 int result_write_json(const struct run_result *r, const char *path,
 		      char *err, size_t errlen)
 {
-	json_object *o, *d, *dist, *t;
+	json_object *o, *dist, *t;
 	const char *text;
 	char *buf;
 	size_t len;
@@ -354,11 +371,7 @@ int result_write_json(const struct run_result *r, const char *path,
 	add(o, "config", config_json(&r->cfg));
 	add(o, "counts", counts_json(&r->counts));
 
-	d = json_object_new_object();
-	add(d, "rmi_calls_per_fault", jderived(result_calls_per_fault(r)));
-	add(d, "rtt_pages_per_gib_mapped", jderived(result_rtt_pages_per_gib(r)));
-	add(d, "block_coverage", jderived(result_block_coverage(r)));
-	add(o, "derived", d);
+	add(o, "derived", derived_json(r));
 
 	dist = json_object_new_object();
 	add(dist, "fault_latency_modelled_ns", hist_json(&r->lat_model));
