@@ -108,7 +108,7 @@
 	  "stride %s", false, "stride of the strided workload")		\
 	X(NAME, scheduler, enum sched_kind, SCHED_COUNT, sched_name,	\
 	  sched_from_name, "scheduler", SCHED_DET, "%s", false,		\
-	  "vCPU scheduler (det: seeded, virtual time)")		\
+	  "vCPU scheduler")						\
 	X(UINT, seed, uint64_t, "seed", "N", "", 0, UINT64_MAX, UINT64_MAX, \
 	  1, "seed %s", false,						\
 	  "seed of the workload and the det scheduler")		\
@@ -118,12 +118,13 @@
 	  "default costs",						\
 	  "measured RMI costs (default: the assumed table)")		\
 	X(RULES, inject, 512, "inject", "RULE", "inject %.24s", "no inject", \
-	  "inject RMI failures: command=NAME,status=NAME,index=N,"	\
-	  "probability=P,interval=N,times=N,space=N (repeatable)")	\
+	  "inject RMI failures; RULE is key=value,... with the keys "	\
+	  "command, status, index, probability, interval, times, space " \
+	  "(repeatable)")						\
 	X(UINT, livelock_faults, uint64_t, "livelock-faults", "N", "faults", \
 	  0, UINT32_MAX, UINT64_MAX, 1000, "livelock %s", false,	\
-	  "declare a livelock after N no-progress re-faults of one IPA " \
-	  "(0: never)")
+	  "declare a livelock after N no-progress re-faults of one IPA, " \
+	  "0: never")
 
 #define RUN_COUNTS_FIELDS(X)						\
 	X(U64, faults, "faults", "faults", "faults",			\
