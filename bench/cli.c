@@ -1,76 +1,133 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * rmibench: option value parsing shared by the subcommands.
+ * rmibench: the command-line convention of every subcommand (argp with
+ * generated help, one-line errors, exit statuses 0, 1, 2) and option
+ * value parsing.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+#include "rmib_util.h"
 
-static int parse_term(const char *s, const char **end, uint64_t *v)
+/* ---- parsing a command line -------------------------------------------------- */
+
+#define CLI_KEY_USAGE	0x7f00	/* no option table uses it */
+#define CLI_DONE	ECANCELED	/* --help or --usage answered */
+
+/* a parser printed the error: no "Try ..." line after it */
+static bool reported;
+
+struct cli_top {
+	void *input;		/* the subcommand's */
+	bool done;
+};
+
+static const struct argp_option help_options[] = {
+	{ "help", 'h', NULL, 0, "Give this help list", -1 },
+	{ "usage", CLI_KEY_USAGE, NULL, 0, "Give a short usage message", -1 },
+	{ 0 }
+};
+
+static error_t help_parse(int key, char *arg, struct argp_state *state)
 {
-	unsigned long long n;
-	unsigned int sh = 0;
-	char *e;
+	struct cli_top *t = state->input;
 
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	n = strtoull(s, &e, 0);
-	if (errno)
-		return -1;
-	switch (*e) {
-	case 'k': case 'K': sh = 10; break;
-	case 'm': case 'M': sh = 20; break;
-	case 'g': case 'G': sh = 30; break;
-	case 't': case 'T': sh = 40; break;
+	(void)arg;
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = t->input;
+		/* argp's own messages off: cli_parse() says it once */
+		state->err_stream = NULL;
+		return 0;
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_SHORT_USAGE |
+				ARGP_HELP_LONG | ARGP_HELP_DOC);
+		t->done = true;
+		return CLI_DONE;
+	case CLI_KEY_USAGE:
+		argp_state_help(state, stdout, ARGP_HELP_USAGE);
+		t->done = true;
+		return CLI_DONE;
+	default:
+		return ARGP_ERR_UNKNOWN;
 	}
-	if (sh) {
-		if (n >> (64 - sh))
-			return -1;
-		n <<= sh;
-		e++;
-		if (*e == 'i' && e[1] == 'B')
-			e += 2;
-		else if (*e == 'B')
-			e++;
-	}
-	*v = n;
-	*end = e;
-	return 0;
 }
 
+int cli_parse(const struct argp *argp, const char *name, int argc,
+	      char **argv, unsigned int flags, void *input)
+{
+	struct argp_child child[] = { { .argp = argp }, { 0 } };
+	const struct argp top = {
+		.options = help_options,
+		.parser = help_parse,
+		.children = child,
+	};
+	struct cli_top t = { .input = input };
+	int end = argc, ret = -1;
+	char **args;
+	error_t err;
+
+	args = calloc((size_t)argc + 1, sizeof(*args));
+	if (!args) {
+		fprintf(stderr, "%s: out of memory\n", name);
+		return CLI_EXIT_FAIL;
+	}
+	memcpy(args, argv, (size_t)argc * sizeof(*args));
+	/* getopt's messages and argp's help name the command by argv[0] */
+	args[0] = (char *)name;
+	reported = false;
+	err = argp_parse(&top, argc, args, flags | ARGP_NO_HELP | ARGP_NO_EXIT,
+			 &end, &t);
+	if (t.done) {
+		ret = CLI_EXIT_OK;
+	} else if (err) {
+		/* getopt said what; argp printed nothing (err_stream) */
+		if (!reported)
+			fprintf(stderr, "Try '%s --help' for more information.\n",
+				name);
+		ret = CLI_EXIT_USAGE;
+	} else if (end < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", name,
+			args[end]);
+		ret = CLI_EXIT_USAGE;
+	}
+	free(args);
+	return ret;
+}
+
+error_t cli_usage_error(const struct argp_state *state, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", state->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	reported = true;
+	return EINVAL;
+}
+
+error_t cli_bad_value(const struct argp_state *state, const char *opt,
+		      const char *value, const char *want)
+{
+	return cli_usage_error(state, "--%s '%s': %s", opt, value, want);
+}
+
+/* ---- option values ------------------------------------------------------------- */
+
+/* the one size and number grammar of the tree (include/rmib_util.h) */
 int cli_parse_size(const char *s, uint64_t *v)
 {
-	uint64_t sum = 0, t;
-	const char *e;
-
-	for (;;) {
-		if (parse_term(s, &e, &t) || sum + t < sum)
-			return -1;
-		sum += t;
-		if (!*e)
-			break;
-		if (*e != '+')
-			return -1;
-		s = e + 1;
-	}
-	*v = sum;
-	return 0;
+	return rmib_parse_size(s, v);
 }
 
 int cli_parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *v)
 {
-	unsigned long long n;
-	char *e;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	n = strtoull(s, &e, 0);
-	if (errno || *e || n < lo || n > hi)
-		return -1;
-	*v = n;
-	return 0;
+	return rmib_parse_uint(s, lo, hi, v);
 }

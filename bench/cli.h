@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * rmibench: subcommands and shared option parsing.
+ * rmibench: subcommands, the one command-line convention they share
+ * (argp), and option value parsing.
  */
 #ifndef RMIBENCH_CLI_H
 #define RMIBENCH_CLI_H
 
+#include <argp.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -15,16 +17,44 @@
 /* `git describe` of the build (bench/version.c) */
 extern const char rmibench_version[];
 
+/* Exit statuses of every subcommand (bench/README.md). */
+#define CLI_EXIT_OK	0
+#define CLI_EXIT_FAIL	1	/* bad input, or an operation failed */
+#define CLI_EXIT_USAGE	2	/* the command line is wrong */
+
 struct subcmd {
 	const char *name;
 	const char *help;
 	int (*fn)(int argc, char **argv);
 };
 
+/* argv[0] is the subcommand's name; each returns an exit status. */
 int cmd_rmi_script(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
+
+/*
+ * Parse @argv (argv[0] is replaced by @name, e.g. "rmibench run") with
+ * @argp and @input, adding -h/--help and --usage, made from the option
+ * table. Nothing exits. Returns -1 to go on, or the exit status to return:
+ * 0 after --help or --usage (on stdout), CLI_EXIT_USAGE after a usage
+ * error, reported on stderr in one line "NAME: ..."; an unknown option or
+ * a missing value (getopt's line) is followed by "Try 'NAME --help' for
+ * more information.". Arguments no parser takes are usage errors.
+ */
+int cli_parse(const struct argp *argp, const char *name, int argc,
+	      char **argv, unsigned int flags, void *input);
+
+/*
+ * For parsers: report a usage error as one line, "NAME: ...", and return
+ * the error for the parser to return.
+ */
+error_t cli_usage_error(const struct argp_state *state, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "NAME: --OPT 'VALUE': WANT" */
+error_t cli_bad_value(const struct argp_state *state, const char *opt,
+		      const char *value, const char *want);
 
 /* "4k", "2M", "1G", "0x1000", "1G+2M": bytes. -1 on a malformed value. */
 int cli_parse_size(const char *s, uint64_t *v);

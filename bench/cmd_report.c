@@ -17,21 +17,61 @@
 #include "cli.h"
 #include "result.h"
 
-static void usage(FILE *f)
+struct report_args {
+	const char *dir;
+	const char *command;
+	bool plots;
+};
+
+enum { OPT_NO_PLOTS = 0x200, OPT_COMMAND };
+
+static const struct argp_option report_options[] = {
+	{ "no-plots", OPT_NO_PLOTS, NULL, 0, "write the tables only", 0 },
+	{ "command", OPT_COMMAND, "CMD", 0,
+	  "the command that made the runs, for summary.md", 0 },
+	{ 0 }
+};
+
+static error_t report_parse(int key, char *arg, struct argp_state *state)
 {
-	fprintf(f,
-		"usage: rmibench report [--no-plots] [--command CMD] DIR\n"
-		"\n"
-		"Reads every DIR/*.json result file (in file name order) and writes\n"
-		"DIR/summary.md, DIR/runs.tsv, DIR/latency.tsv and, with gnuplot,\n"
-		"DIR/*.png. A bad result file is an error naming it.\n"
-		"\n"
-		"  --no-plots     write the tables only\n"
-		"  --command CMD  the command that made the runs, for summary.md\n"
-		"\n"
-		"The plot templates are found in $RMIBENCH_SCRIPTS, else in\n"
-		"../scripts next to the rmibench binary, else in ./scripts.\n");
+	struct report_args *a = state->input;
+
+	switch (key) {
+	case OPT_NO_PLOTS:
+		a->plots = false;
+		return 0;
+	case OPT_COMMAND:
+		a->command = arg;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->dir)
+			return cli_usage_error(state, "one directory only ('%s' and '%s')",
+					       a->dir, arg);
+		a->dir = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->dir)
+			return cli_usage_error(state, "no directory given (DIR)");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
 }
+
+static const struct argp report_argp = {
+	.options = report_options,
+	.parser = report_parse,
+	.args_doc = "DIR",
+	.doc =
+"Reads every DIR/*.json result file (in file name order) and writes "
+"DIR/summary.md, DIR/runs.tsv, DIR/latency.tsv and, with gnuplot, DIR/*.png. "
+"A bad result file is an error naming it."
+"\v"
+"The plot templates are found in $RMIBENCH_SCRIPTS, else in ../scripts next "
+"to the rmibench binary, else in ./scripts. Exit status: 0 the tables (and "
+"plots) were written, 1 a result file is bad or a file could not be "
+"written or plotted, 2 a bad command line.",
+};
 
 static int has_suffix(const char *s, const char *suf)
 {
@@ -160,51 +200,27 @@ static int run_plots(const char *dir)
 
 int cmd_report(int argc, char **argv)
 {
-	const char *dir = NULL, *command = NULL;
+	struct report_args a = { .plots = true };
+	const char *dir;
 	struct run_result *rs = NULL;
 	struct result_meta *meta = NULL;
 	char **names = NULL, **paths = NULL;
 	char err[1024];
-	bool plots = true;
 	size_t n = 0;
-	int ret = 1;
+	int ret;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "--no-plots")) {
-			plots = false;
-		} else if (!strcmp(argv[i], "--command")) {
-			if (++i == argc) {
-				fprintf(stderr, "rmibench report: --command needs a value\n");
-				return 2;
-			}
-			command = argv[i];
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "rmibench report: unknown option '%s' "
-				"(see rmibench report --help)\n", argv[i]);
-			return 2;
-		} else if (dir) {
-			fprintf(stderr, "rmibench report: one directory only "
-				"('%s' and '%s')\n", dir, argv[i]);
-			return 2;
-		} else {
-			dir = argv[i];
-		}
-	}
-	if (!dir) {
-		usage(stderr);
-		return 2;
-	}
-
+	ret = cli_parse(&report_argp, "rmibench report", argc, argv, 0, &a);
+	if (ret >= 0)
+		return ret;
+	ret = CLI_EXIT_FAIL;
+	dir = a.dir;
 	if (list_results(dir, &names, &n))
-		return 1;
+		return CLI_EXIT_FAIL;
 	if (!n) {
 		fprintf(stderr, "rmibench report: %s: no result files (*.json)\n",
 			dir);
 		free(names);
-		return 1;
+		return CLI_EXIT_FAIL;
 	}
 	rs = calloc(n, sizeof(*rs));
 	meta = calloc(n, sizeof(*meta));
@@ -226,7 +242,7 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	if (report_write_dir(dir, rs, n, &(struct report_opts){
-				.command = command,
+				.command = a.command,
 				.names = (const char *const *)names,
 				.meta = meta,
 			     }, err, sizeof(err))) {
@@ -235,9 +251,9 @@ int cmd_report(int argc, char **argv)
 	}
 	printf("rmibench report: %zu runs: %s/summary.md, %s/runs.tsv, "
 	       "%s/latency.tsv\n", n, dir, dir, dir);
-	if (plots && run_plots(dir))
+	if (a.plots && run_plots(dir))
 		goto out;
-	ret = 0;
+	ret = CLI_EXIT_OK;
 out:
 	for (size_t i = 0; i < n; i++) {
 		free(names[i]);

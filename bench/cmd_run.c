@@ -4,7 +4,6 @@
  * or the cross product of strategies, profiles, folios and vCPU counts.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,38 +14,8 @@
 #include "rmm.h"
 #include "result.h"
 #include "run.h"
+#include "run_opts.h"
 #include "workload.h"
-
-#define MAX_RULES	16
-
-struct run_opts {
-	struct run_config cfg;
-	struct inj_rule rules[MAX_RULES];
-	unsigned int nrules;
-	const char *out;
-	bool quiet;
-};
-
-void run_config_default(struct run_config *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->strategy = RMI_RTT_STRATEGY_ONE_LEVEL;
-	c->delegation = DELEG_V15;
-	snprintf(c->profile, sizeof(c->profile), "tf-rmm");
-	c->delegate_granules = 1;
-	c->folio = FOLIO_4K;
-	c->ipa = 1ull << 30;
-	c->size = 1ull << 30;
-	c->vcpus = 1;
-	snprintf(c->workload, sizeof(c->workload), "sequential");
-	c->passes = 1;
-	c->stride = 2ull << 20;
-	c->write_pct = 50;
-	c->scheduler = SCHED_DET;
-	c->seed = 1;
-	c->s2sz = 40;
-	c->livelock_faults = 1000;
-}
 
 static void print_summary(FILE *f, const struct run_result *r)
 {
@@ -85,453 +54,368 @@ static void print_summary(FILE *f, const struct run_result *r)
 	}
 }
 
-/* ---- options --------------------------------------------------------------- */
+/* ---- run ----------------------------------------------------------------------- */
 
-enum {
-	O_STRATEGY = 256, O_DELEGATION, O_PROFILE, O_DGRAN, O_FOLIO, O_IPA,
-	O_SIZE, O_VCPUS, O_WORKLOAD, O_SCHED, O_SEED, O_S2SZ, O_OUT,
-	O_SHARED_REGION, O_WRITE_PCT, O_SHARED_PCT, O_PASSES, O_STRIDE,
-	O_CALIB, O_INJECT, O_LIVELOCK, O_QUIET, O_HELP,
-	/* matrix only */
-	O_OUTDIR, O_STRATEGIES, O_PROFILES, O_FOLIOS, O_VCPUS_LIST,
-	O_DELEGATIONS,
+struct run_args {
+	struct run_opts o;
+	const char *out;
+	bool quiet;
 };
 
-static const struct option run_options[] = {
-	{ "strategy", required_argument, 0, O_STRATEGY },
-	{ "delegation", required_argument, 0, O_DELEGATION },
-	{ "profile", required_argument, 0, O_PROFILE },
-	{ "delegate-granules", required_argument, 0, O_DGRAN },
-	{ "folio", required_argument, 0, O_FOLIO },
-	{ "ipa", required_argument, 0, O_IPA },
-	{ "size", required_argument, 0, O_SIZE },
-	{ "vcpus", required_argument, 0, O_VCPUS },
-	{ "workload", required_argument, 0, O_WORKLOAD },
-	{ "scheduler", required_argument, 0, O_SCHED },
-	{ "seed", required_argument, 0, O_SEED },
-	{ "s2sz", required_argument, 0, O_S2SZ },
-	{ "out", required_argument, 0, O_OUT },
-	{ "shared-region", no_argument, 0, O_SHARED_REGION },
-	{ "write-pct", required_argument, 0, O_WRITE_PCT },
-	{ "shared-pct", required_argument, 0, O_SHARED_PCT },
-	{ "passes", required_argument, 0, O_PASSES },
-	{ "stride", required_argument, 0, O_STRIDE },
-	{ "calibration", required_argument, 0, O_CALIB },
-	{ "inject", required_argument, 0, O_INJECT },
-	{ "livelock-faults", required_argument, 0, O_LIVELOCK },
-	{ "quiet", no_argument, 0, O_QUIET },
-	{ "help", no_argument, 0, O_HELP },
-	{ "out-dir", required_argument, 0, O_OUTDIR },
-	{ "strategies", required_argument, 0, O_STRATEGIES },
-	{ "profiles", required_argument, 0, O_PROFILES },
-	{ "folios", required_argument, 0, O_FOLIOS },
-	{ "vcpus-list", required_argument, 0, O_VCPUS_LIST },
-	{ "delegations", required_argument, 0, O_DELEGATIONS },
+enum { OPT_OUT = 0x200, OPT_OUT_DIR, OPT_QUIET, OPT_LIST };
+
+/* the directory of --out FILE must be there before the run is made */
+static error_t check_out_path(const struct argp_state *state, const char *opt,
+			      const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	struct stat st;
+
+	if (!slash || slash == path)
+		return 0;
+	if ((size_t)(slash - path) >= sizeof(dir))
+		return cli_bad_value(state, opt, path, "path too long");
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+		return cli_usage_error(state, "--%s '%s': directory '%s' does not exist",
+				       opt, path, dir);
+	return 0;
+}
+
+static error_t run_parse(int key, char *arg, struct argp_state *state)
+{
+	struct run_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->o;
+		return 0;
+	case OPT_OUT:
+		a->out = arg;
+		return check_out_path(state, "out", arg);
+	case OPT_QUIET:
+		a->quiet = true;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_option run_options[] = {
+	{ "out", OPT_OUT, "FILE", 0,
+	  "write the result file (results/README.md); without it, only the "
+	  "summary line", 0 },
+	{ "quiet", OPT_QUIET, NULL, 0, "no summary line on stdout", 0 },
 	{ 0 }
 };
 
-static const char run_help[] =
-"usage: rmibench run [OPTIONS]\n"
-"Runs one workload on the sim (RMM model + host fault path) and writes a\n"
-"result file (results/README.md).\n"
-"  --strategy full|one-level|block   RTT creation on ERROR_RTT (one-level)\n"
-"  --delegation v14|v15              delegate failure handling (v15)\n"
-"  --profile tf-rmm|spec             RMM behaviour (tf-rmm)\n"
-"  --delegate-granules N             granules per delegate call (1)\n"
-"  --folio 4k|2m|1g|mixed            guest_memfd folio size (4k)\n"
-"  --ipa BASE --size BYTES           the memslot (1G, 1G); K/M/G suffixes\n"
-"  --vcpus N                         vCPUs (1)\n"
-"  --workload sequential|random|strided|storm (sequential)\n"
-"  --shared-region                   every vCPU over the whole memslot\n"
-"  --write-pct P --passes N --stride BYTES   workload mix (50, 1, 2M)\n"
-"  --shared-pct P                    accesses through the shared alias (0)\n"
-"  --scheduler det|threads           (det) --seed N (1) --s2sz BITS (40)\n"
-"  --calibration FILE                measured RMI costs (default: assumed)\n"
-"  --inject RULE                     command=NAME,status=NAME,index=N,\n"
-"                                    probability=P,interval=N,times=N,space=N\n"
-"                                    (repeatable)\n"
-"  --livelock-faults N               declare a livelock after N no-progress\n"
-"                                    re-faults of one IPA (1000; 0: never)\n"
-"  --out FILE                        the result file (none: summary only)\n"
-"  --quiet                           no summary line on stdout\n";
-
-static const char matrix_help[] =
-"usage: rmibench matrix --out-dir DIR [RUN OPTIONS] [LISTS]\n"
-"Runs the cross product of the lists with the other options of 'run',\n"
-"writes DIR/<strategy>-<delegation>-<profile>-<folio>-<N>vcpu.json, and a\n"
-"report (summary.md, tsv, plots) into DIR.\n"
-"  --strategies LIST    (full,one-level,block)\n"
-"  --delegations LIST   (the --delegation value)\n"
-"  --profiles LIST      (tf-rmm,spec)\n"
-"  --folios LIST        (4k,2m)\n"
-"  --vcpus-list LIST    (1,4)\n";
-
-static int bad(const char *cmd, const char *opt, const char *val,
-	       const char *want)
-{
-	fprintf(stderr, "rmibench %s: %s '%s': %s\n", cmd, opt, val, want);
-	return 2;
-}
-
-/* Parse one option shared by run and matrix; 0 ok, 2 bad, 1 not ours. */
-static int run_option(const char *cmd, int c, const char *arg,
-		      struct run_opts *o)
-{
-	struct run_config *cfg = &o->cfg;
-	char err[256];
-	uint64_t v;
-	int e;
-
-	switch (c) {
-	case O_STRATEGY:
-		e = strategy_from_name(arg);
-		if (e < 0)
-			return bad(cmd, "--strategy", arg, "want full, one-level or block");
-		cfg->strategy = (enum rmi_rtt_strategy)e;
-		return 0;
-	case O_DELEGATION:
-		e = deleg_from_name(arg);
-		if (e < 0)
-			return bad(cmd, "--delegation", arg, "want v14 or v15");
-		cfg->delegation = (enum deleg_variant)e;
-		return 0;
-	case O_PROFILE:
-		if (!rmm_profile_find(arg))
-			return bad(cmd, "--profile", arg, "want tf-rmm or spec");
-		snprintf(cfg->profile, sizeof(cfg->profile), "%s", arg);
-		return 0;
-	case O_DGRAN:
-		if (cli_parse_uint(arg, 1, 1u << 20, &v))
-			return bad(cmd, "--delegate-granules", arg, "want 1..1048576");
-		cfg->delegate_granules = (unsigned int)v;
-		return 0;
-	case O_FOLIO:
-		e = folio_from_name(arg);
-		if (e < 0)
-			return bad(cmd, "--folio", arg, "want 4k, 2m, 1g or mixed");
-		cfg->folio = (enum folio_mode)e;
-		return 0;
-	case O_IPA:
-		if (cli_parse_size(arg, &cfg->ipa))
-			return bad(cmd, "--ipa", arg, "want an address, e.g. 1G or 0x40000000");
-		return 0;
-	case O_SIZE:
-		if (cli_parse_size(arg, &cfg->size) || !cfg->size)
-			return bad(cmd, "--size", arg, "want a size, e.g. 1G or 512M");
-		return 0;
-	case O_VCPUS:
-		if (cli_parse_uint(arg, 1, 512, &v))
-			return bad(cmd, "--vcpus", arg, "want 1..512");
-		cfg->vcpus = (unsigned int)v;
-		return 0;
-	case O_WORKLOAD:
-		if (wl_pattern_from_name(arg) < 0)
-			return bad(cmd, "--workload", arg, "want sequential, random, strided or storm");
-		snprintf(cfg->workload, sizeof(cfg->workload), "%s", arg);
-		return 0;
-	case O_SCHED:
-		e = sched_from_name(arg);
-		if (e < 0)
-			return bad(cmd, "--scheduler", arg, "want det or threads");
-		cfg->scheduler = (enum sched_kind)e;
-		return 0;
-	case O_SEED:
-		if (cli_parse_uint(arg, 0, UINT64_MAX, &cfg->seed))
-			return bad(cmd, "--seed", arg, "want a whole number");
-		return 0;
-	case O_S2SZ:
-		if (cli_parse_uint(arg, 32, 48, &v))
-			return bad(cmd, "--s2sz", arg, "want 32..48");
-		cfg->s2sz = (unsigned int)v;
-		return 0;
-	case O_OUT:
-		o->out = arg;
-		return 0;
-	case O_SHARED_REGION:
-		cfg->shared_region = true;
-		return 0;
-	case O_WRITE_PCT:
-		if (cli_parse_uint(arg, 0, 100, &v))
-			return bad(cmd, "--write-pct", arg, "want 0..100");
-		cfg->write_pct = (unsigned int)v;
-		return 0;
-	case O_SHARED_PCT:
-		if (cli_parse_uint(arg, 0, 100, &v))
-			return bad(cmd, "--shared-pct", arg, "want 0..100");
-		cfg->shared_pct = (unsigned int)v;
-		return 0;
-	case O_PASSES:
-		if (cli_parse_uint(arg, 1, 1000000, &v))
-			return bad(cmd, "--passes", arg, "want 1..1000000");
-		cfg->passes = (unsigned int)v;
-		return 0;
-	case O_STRIDE:
-		if (cli_parse_size(arg, &cfg->stride) || !cfg->stride ||
-		    cfg->stride % 4096)
-			return bad(cmd, "--stride", arg, "want a multiple of 4K");
-		return 0;
-	case O_CALIB:
-		if (strlen(arg) >= sizeof(cfg->calibration))
-			return bad(cmd, "--calibration", arg, "path too long");
-		snprintf(cfg->calibration, sizeof(cfg->calibration), "%s", arg);
-		return 0;
-	case O_INJECT:
-		if (o->nrules == MAX_RULES)
-			return bad(cmd, "--inject", arg, "at most 16 rules");
-		if (parse_inject_rule(arg, &o->rules[o->nrules], err,
-				      sizeof(err))) {
-			fprintf(stderr, "rmibench %s: %s\n", cmd, err);
-			return 2;
-		}
-		o->nrules++;
-		if (strlen(cfg->inject) + strlen(arg) + 2 >= sizeof(cfg->inject))
-			return bad(cmd, "--inject", arg, "rules too long");
-		if (cfg->inject[0])
-			strcat(cfg->inject, ";");
-		strcat(cfg->inject, arg);
-		return 0;
-	case O_LIVELOCK:
-		if (cli_parse_uint(arg, 0, UINT32_MAX, &cfg->livelock_faults))
-			return bad(cmd, "--livelock-faults", arg, "want a whole number");
-		return 0;
-	case O_QUIET:
-		o->quiet = true;
-		return 0;
-	default:
-		return 1;
-	}
-}
-
-static int check_out_path(const char *cmd, const char *path)
-{
-	char dir[4096];
-	const char *slash = strrchr(path, '/');
-	struct stat st;
-
-	if (!slash)
-		return 0;
-	if ((size_t)(slash - path) >= sizeof(dir)) {
-		fprintf(stderr, "rmibench %s: --out path too long\n", cmd);
-		return 2;
-	}
-	memcpy(dir, path, (size_t)(slash - path));
-	dir[slash - path] = '\0';
-	if (dir[0] && (stat(dir, &st) || !S_ISDIR(st.st_mode))) {
-		fprintf(stderr, "rmibench %s: --out %s: directory '%s' does not exist\n",
-			cmd, path, dir);
-		return 2;
-	}
-	return 0;
-}
+static const char run_doc[] =
+"Runs one workload on the sim (the RMM model and the host's fault path), "
+"prints a summary line and, with --out, writes the result file."
+"\v"
+"BYTES and BASE take K/M/G/T suffixes: 1G, 512M, 0x40000000, 1G+2M. Exit "
+"status: 0 the run was made (the realm may have died: see its outcome), 1 "
+"it could not be made or its file not written, 2 a bad command line.";
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_opts o = { 0 };
+	struct argp_child settings[] = {
+		{ run_opts_argp(), 0, "Run settings (the result file's config):",
+		  2 },
+		{ 0 }
+	};
+	const struct argp argp = {
+		.options = run_options,
+		.parser = run_parse,
+		.doc = run_doc,
+		.children = settings,
+	};
+	struct run_args a = { .out = NULL };
 	struct run_result *r;
 	char err[256];
-	int c, rc;
+	int rc;
 
-	run_config_default(&o.cfg);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", run_options, NULL)) != -1) {
-		if (c == O_HELP) {
-			fputs(run_help, stdout);
-			return 0;
-		}
-		if (c >= O_OUTDIR || c == '?') {
-			fputs(run_help, stderr);
-			return 2;
-		}
-		rc = run_option("run", c, optarg, &o);
-		if (rc)
-			return 2;
-	}
-	if (optind != argc) {
-		fprintf(stderr, "rmibench run: unexpected argument '%s'\n",
-			argv[optind]);
-		return 2;
-	}
-	if (o.out && check_out_path("run", o.out))
-		return 2;
+	rc = cli_parse(&argp, "rmibench run", argc, argv, 0, &a);
+	if (rc >= 0)
+		return rc;
 	r = calloc(1, sizeof(*r));
 	if (!r) {
 		fprintf(stderr, "rmibench run: out of memory\n");
-		return 1;
+		return CLI_EXIT_FAIL;
 	}
-	if (run_one(&o.cfg, o.rules, o.nrules, r, err, sizeof(err))) {
+	rc = CLI_EXIT_FAIL;
+	if (run_one(&a.o.cfg, a.o.rules, a.o.nrules, r, err, sizeof(err))) {
 		fprintf(stderr, "rmibench run: %s\n", err);
-		free(r);
-		return 2;
+		goto out;
 	}
-	if (!o.quiet)
+	if (!a.quiet)
 		print_summary(stdout, r);
-	if (o.out && result_write_json(r, o.out, err, sizeof(err))) {
+	if (a.out && result_write_json(r, a.out, err, sizeof(err))) {
 		fprintf(stderr, "rmibench run: %s\n", err);
-		free(r);
-		return 1;
+		goto out;
 	}
+	rc = CLI_EXIT_OK;
+out:
 	free(r);
+	return rc;
+}
+
+/* ---- matrix -------------------------------------------------------------------- */
+
+/*
+ * The lists of `rmibench matrix`, each the values of one setting, in the
+ * order the runs go through them (the last one fastest). A list not given
+ * is its setting's value when that option was given (--delegation for
+ * --delegations), else its default (NULL: the setting's default).
+ */
+static const struct axis {
+	const char *opt;
+	enum cfg_field_id field;
+	const char *def;
+	const char *suffix;	/* after the value in file names */
+} axes[] = {
+	{ "strategies", CFG_FIELD_strategy, "full,one-level,block", "" },
+	{ "delegations", CFG_FIELD_delegation, NULL, "" },
+	{ "profiles", CFG_FIELD_profile, "tf-rmm,spec", "" },
+	{ "folios", CFG_FIELD_folio, "4k,2m", "" },
+	{ "vcpus-list", CFG_FIELD_vcpus, "1,4", "vcpu" },
+};
+
+#define NAXES		(sizeof(axes) / sizeof(axes[0]))
+#define MAX_LIST	8
+
+struct matrix_args {
+	struct run_opts o;
+	const char *dir;
+	bool quiet;
+	bool listed[NAXES];		/* the list was given */
+	unsigned int n[NAXES];
+	char value[NAXES][MAX_LIST][64];	/* as the command line writes it */
+};
+
+/*
+ * Set list @x to the comma-separated values of @s. 0, or -1 with the bad
+ * value in @bad (@s or one value of it; 256 bytes) and what the list wants
+ * in @why.
+ */
+static int set_list(struct matrix_args *a, unsigned int x, const char *s,
+		    char *bad, char *why, size_t whylen)
+{
+	const struct cfg_field *f = &run_config_fields[axes[x].field];
+	struct run_config scratch = a->o.cfg;
+	char buf[256], *tok, *save = NULL;
+
+	snprintf(bad, sizeof(buf), "%s", s);
+	if (strlen(s) >= sizeof(buf)) {
+		snprintf(why, whylen, "list too long");
+		return -1;
+	}
+	strcpy(buf, s);
+	a->n[x] = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (a->n[x] == MAX_LIST) {
+			snprintf(why, whylen, "at most %d values", MAX_LIST);
+			return -1;
+		}
+		if (cfg_parse(&scratch, f, tok, why, whylen)) {
+			snprintf(bad, sizeof(buf), "%s", tok);
+			return -1;
+		}
+		cfg_value_text(&scratch, f, a->value[x][a->n[x]++],
+			       sizeof(a->value[x][0]));
+	}
+	if (!a->n[x]) {
+		snprintf(why, whylen, "empty list");
+		return -1;
+	}
 	return 0;
 }
 
-/* ---- matrix ---------------------------------------------------------------- */
-
-static int parse_list(const char *cmd, const char *opt, const char *s,
-		      int (*from)(const char *), int *out, int max, int *n)
+/* the lists not given: the setting's value if given, else the default */
+static void default_lists(struct matrix_args *a)
 {
-	char buf[256], *tok, *save = NULL;
+	for (unsigned int x = 0; x < NAXES; x++) {
+		const struct cfg_field *f = &run_config_fields[axes[x].field];
+		char bad[256], why[128];
 
-	if (strlen(s) >= sizeof(buf))
-		return bad(cmd, opt, s, "list too long");
-	strcpy(buf, s);
-	*n = 0;
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		int v = from(tok);
-
-		if (v < 0 || *n == max)
-			return bad(cmd, opt, tok, "not a valid list item");
-		out[(*n)++] = v;
+		if (a->listed[x])
+			continue;
+		if (axes[x].def && !a->o.given[axes[x].field] &&
+		    !set_list(a, x, axes[x].def, bad, why, sizeof(why)))
+			continue;
+		a->n[x] = 1;
+		cfg_value_text(&a->o.cfg, f, a->value[x][0],
+			       sizeof(a->value[x][0]));
 	}
-	return *n ? 0 : bad(cmd, opt, s, "empty list");
 }
 
-static int profile_index(const char *s)
+static error_t matrix_parse(int key, char *arg, struct argp_state *state)
 {
-	for (int i = 0; rmm_profiles[i]; i++)
-		if (!strcmp(rmm_profiles[i]->name, s))
-			return i;
-	return -1;
+	struct matrix_args *a = state->input;
+	char bad[256], why[256];
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->o;
+		return 0;
+	case OPT_OUT_DIR:
+		a->dir = arg;
+		return 0;
+	case OPT_QUIET:
+		a->quiet = true;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->dir)
+			return cli_usage_error(state, "--out-dir DIR is required");
+		default_lists(a);
+		return 0;
+	default:
+		if (key < OPT_LIST || key >= OPT_LIST + (int)NAXES)
+			return ARGP_ERR_UNKNOWN;
+		key -= OPT_LIST;
+		if (set_list(a, (unsigned int)key, arg, bad, why, sizeof(why)))
+			return cli_bad_value(state, axes[key].opt, bad, why);
+		a->listed[key] = true;
+		return 0;
+	}
 }
 
-static int vcpus_value(const char *s)
-{
-	uint64_t v;
+static const char matrix_doc[] =
+"Runs the cross product of the lists, each run with the other settings, "
+"writes DIR/STRATEGY-DELEGATION-PROFILE-FOLIO-NvCPU.json for each and the "
+"report tables (summary.md, runs.tsv, latency.tsv) into DIR."
+"\v"
+"A list not given is the value of its setting's option when that is given "
+"(--delegation for --delegations), else its default. Exit status: 0 the "
+"runs were made, 1 one could not be made or a file not written, 2 a bad "
+"command line.";
 
-	return cli_parse_uint(s, 1, 512, &v) ? -1 : (int)v;
+/* the matrix's options: --out-dir, --quiet and the lists, docs from axes[] */
+static const struct argp_option *matrix_options(void)
+{
+	static struct argp_option o[NAXES + 4];
+	static char docs[NAXES][160];
+	unsigned int n = 0;
+
+	if (o[0].doc)
+		return o;
+	o[n++] = (struct argp_option){
+		.name = "out-dir", .key = OPT_OUT_DIR, .arg = "DIR",
+		.doc = "the directory of the result files and tables (made "
+		       "if need be; required)",
+	};
+	o[n++] = (struct argp_option){
+		.name = "quiet", .key = OPT_QUIET,
+		.doc = "no summary line per run on stdout",
+	};
+	o[n++] = (struct argp_option){ .doc = "Lists (comma-separated):",
+				       .group = 2 };
+	for (unsigned int x = 0; x < NAXES; x++) {
+		const struct cfg_field *f = &run_config_fields[axes[x].field];
+
+		if (axes[x].def)
+			snprintf(docs[x], sizeof(docs[x]),
+				 "values of --%s (default %s)", f->opt,
+				 axes[x].def);
+		else
+			snprintf(docs[x], sizeof(docs[x]),
+				 "values of --%s (default: its value)", f->opt);
+		o[n++] = (struct argp_option){
+			.name = axes[x].opt, .key = OPT_LIST + (int)x,
+			.arg = "LIST", .doc = docs[x], .group = 2,
+		};
+	}
+	return o;
 }
 
 int cmd_matrix(int argc, char **argv)
 {
-	struct run_opts o = { 0 };
-	int strat[8] = { 0, 1, 2 }, ns = 3, prof[8] = { 0, 1 }, np = 2;
-	int fol[8] = { FOLIO_4K, FOLIO_2M }, nf = 2, vc[8] = { 1, 4 }, nv = 2;
-	int del[8], nd = 1;
-	const char *dir = NULL;
-	struct run_result *rs;
-	size_t n = 0, total;
+	struct argp_child settings[] = {
+		{ run_opts_argp(), 0,
+		  "Run settings (all runs; a list overrides its setting):", 3 },
+		{ 0 }
+	};
+	const struct argp argp = {
+		.options = matrix_options(),
+		.parser = matrix_parse,
+		.doc = matrix_doc,
+		.children = settings,
+	};
+	struct matrix_args *a = calloc(1, sizeof(*a));
+	struct run_result *rs = NULL;
+	size_t n = 0, total = 1;
 	char err[256], cmdline[1024] = "rmibench matrix";
 	struct stat st;
-	int c, rc = 0;
+	int rc;
 
-	run_config_default(&o.cfg);
+	if (!a) {
+		fprintf(stderr, "rmibench matrix: out of memory\n");
+		return CLI_EXIT_FAIL;
+	}
+	rc = cli_parse(&argp, "rmibench matrix", argc, argv, 0, a);
+	if (rc >= 0)
+		goto out;
+	rc = CLI_EXIT_FAIL;
 	for (int i = 1; i < argc; i++) {
 		size_t len = strlen(cmdline);
 
 		snprintf(cmdline + len, sizeof(cmdline) - len, " %s", argv[i]);
 	}
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", run_options, NULL)) != -1) {
-		switch (c) {
-		case O_HELP:
-			fputs(matrix_help, stdout);
-			return 0;
-		case O_OUTDIR:
-			dir = optarg;
-			continue;
-		case O_STRATEGIES:
-			if (parse_list("matrix", "--strategies", optarg,
-				       strategy_from_name, strat, 8, &ns))
-				return 2;
-			continue;
-		case O_DELEGATIONS:
-			if (parse_list("matrix", "--delegations", optarg,
-				       deleg_from_name, del, 8, &nd))
-				return 2;
-			continue;
-		case O_PROFILES:
-			if (parse_list("matrix", "--profiles", optarg,
-				       profile_index, prof, 8, &np))
-				return 2;
-			continue;
-		case O_FOLIOS:
-			if (parse_list("matrix", "--folios", optarg,
-				       folio_from_name, fol, 8, &nf))
-				return 2;
-			continue;
-		case O_VCPUS_LIST:
-			if (parse_list("matrix", "--vcpus-list", optarg,
-				       vcpus_value, vc, 8, &nv))
-				return 2;
-			continue;
-		case O_OUT:
-		case '?':
-			fputs(matrix_help, stderr);
-			return 2;
-		}
-		if (run_option("matrix", c, optarg, &o))
-			return 2;
+	if (stat(a->dir, &st) && mkdir(a->dir, 0755)) {
+		fprintf(stderr, "rmibench matrix: cannot create %s: %s\n",
+			a->dir, strerror(errno));
+		goto out;
 	}
-	if (c != -1 || optind != argc || !dir) {
-		fprintf(stderr, "rmibench matrix: --out-dir DIR is required (see --help)\n");
-		return 2;
-	}
-	if (stat(dir, &st) && mkdir(dir, 0755)) {
-		fprintf(stderr, "rmibench matrix: cannot create %s: %s\n", dir,
-			strerror(errno));
-		return 1;
-	}
-	if (nd == 1 && !strstr(cmdline, "--delegations"))
-		del[0] = o.cfg.delegation;
-	total = (size_t)ns * nd * np * nf * nv;
+	for (unsigned int x = 0; x < NAXES; x++)
+		total *= a->n[x];
 	rs = calloc(total, sizeof(*rs));
 	if (!rs) {
 		fprintf(stderr, "rmibench matrix: out of memory\n");
-		return 1;
+		goto out;
 	}
-	for (int a = 0; a < ns; a++)
-	for (int d = 0; d < nd; d++)
-	for (int p = 0; p < np; p++)
-	for (int f = 0; f < nf; f++)
-	for (int v = 0; v < nv; v++) {
-		struct run_config cfg = o.cfg;
-		char path[4096];
+	for (n = 0; n < total; n++) {
+		struct run_config cfg = a->o.cfg;
+		char name[512] = "", path[4096], why[128];
+		size_t used = 0, rest = n, idx[NAXES];
 
-		cfg.strategy = (enum rmi_rtt_strategy)strat[a];
-		cfg.delegation = (enum deleg_variant)del[d];
-		snprintf(cfg.profile, sizeof(cfg.profile), "%s",
-			 rmm_profiles[prof[p]]->name);
-		cfg.folio = (enum folio_mode)fol[f];
-		cfg.vcpus = (unsigned int)vc[v];
-		if (run_one(&cfg, o.rules, o.nrules, &rs[n], err,
+		for (unsigned int x = NAXES; x-- > 0;) {
+			idx[x] = rest % a->n[x];
+			rest /= a->n[x];
+		}
+		for (unsigned int x = 0; x < NAXES; x++) {
+			const char *v = a->value[x][idx[x]];
+
+			cfg_parse(&cfg, &run_config_fields[axes[x].field], v,
+				  why, sizeof(why));
+			used += (size_t)snprintf(name + used, sizeof(name) - used,
+						 "%s%s%s", x ? "-" : "", v,
+						 axes[x].suffix);
+		}
+		if (run_one(&cfg, a->o.rules, a->o.nrules, &rs[n], err,
 			    sizeof(err))) {
-			fprintf(stderr, "rmibench matrix: %s/%s/%s/%s/%u: %s\n",
-				rmi_rtt_strategy_name(cfg.strategy),
-				deleg_name(cfg.delegation), cfg.profile,
-				folio_name(cfg.folio), cfg.vcpus, err);
-			rc = 2;
+			fprintf(stderr, "rmibench matrix: %s: %s\n", name, err);
 			goto out;
 		}
-		snprintf(path, sizeof(path), "%s/%s-%s-%s-%s-%uvcpu.json", dir,
-			 rmi_rtt_strategy_name(cfg.strategy),
-			 deleg_name(cfg.delegation), cfg.profile,
-			 folio_name(cfg.folio), cfg.vcpus);
+		snprintf(path, sizeof(path), "%s/%s.json", a->dir, name);
 		if (result_write_json(&rs[n], path, err, sizeof(err))) {
 			fprintf(stderr, "rmibench matrix: %s\n", err);
-			rc = 1;
 			goto out;
 		}
-		if (!o.quiet)
+		if (!a->quiet)
 			print_summary(stdout, &rs[n]);
-		n++;
 	}
-	if (report_write_dir(dir, rs, n,
+	if (report_write_dir(a->dir, rs, n,
 			     &(struct report_opts){ .command = cmdline },
 			     err, sizeof(err))) {
 		fprintf(stderr, "rmibench matrix: %s\n", err);
-		rc = 1;
+		goto out;
 	}
+	rc = CLI_EXIT_OK;
 out:
 	free(rs);
+	free(a);
 	return rc;
 }

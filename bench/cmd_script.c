@@ -3,7 +3,6 @@
  * rmibench rmi-script: run a scenario file against the RMM model.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,83 +10,103 @@
 #include "rmm.h"
 #include "script.h"
 
-static void usage(FILE *f)
+struct script_args {
+	struct rmm_config cfg;
+	const char *file;
+};
+
+enum { OPT_PROFILE = 0x200, OPT_DGRAN, OPT_PA_BITS, OPT_LPA2 };
+
+static const struct argp_option script_options[] = {
+	{ "profile", OPT_PROFILE, "NAME", 0,
+	  "RMM behaviour: tf-rmm or spec (default tf-rmm)", 0 },
+	{ "delegate-granules", OPT_DGRAN, "N", 0,
+	  "granules per GRANULE_RANGE_DELEGATE call (1..1048576, default: "
+	  "the profile's)", 0 },
+	{ "pa-bits", OPT_PA_BITS, "N", 0,
+	  "physical address width (32..52, default 48)", 0 },
+	{ "lpa2", OPT_LPA2, NULL, 0,
+	  "FEATURES reports LPA2 (an S2SZ up to 52)", 0 },
+	{ 0 }
+};
+
+static error_t script_parse(int key, char *arg, struct argp_state *state)
 {
-	fprintf(f,
-"usage: rmibench rmi-script [--profile tf-rmm|spec] [--delegate-granules N]\n"
-"                           [--pa-bits N] [--lpa2] FILE|-\n"
-"Runs one RMI call per line of FILE (- for stdin) on a new RMM model and\n"
-"prints one normalised line per call. The format: sim/rmm/README.md.\n");
+	struct script_args *a = state->input;
+	uint64_t v;
+
+	switch (key) {
+	case OPT_PROFILE:
+		a->cfg.profile = rmm_profile_find(arg);
+		if (!a->cfg.profile)
+			return cli_bad_value(state, "profile", arg,
+					     "want tf-rmm or spec");
+		return 0;
+	case OPT_DGRAN:
+		if (cli_parse_uint(arg, 1, 1u << 20, &v))
+			return cli_bad_value(state, "delegate-granules", arg,
+					     "want 1..1048576");
+		a->cfg.delegate_granules = (unsigned int)v;
+		return 0;
+	case OPT_PA_BITS:
+		if (cli_parse_uint(arg, 32, 52, &v))
+			return cli_bad_value(state, "pa-bits", arg,
+					     "want 32..52");
+		a->cfg.pa_bits = (unsigned int)v;
+		return 0;
+	case OPT_LPA2:
+		a->cfg.lpa2 = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->file)
+			return cli_usage_error(state, "one scenario file only ('%s' and '%s')",
+					       a->file, arg);
+		a->file = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->file)
+			return cli_usage_error(state, "no scenario file given (FILE, or - for stdin)");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
 }
+
+static const struct argp script_argp = {
+	.options = script_options,
+	.parser = script_parse,
+	.args_doc = "FILE|-",
+	.doc =
+"Runs one RMI call per line of FILE (- for stdin) on a new RMM model and "
+"prints one normalised line per call. The format: sim/rmm/README.md."
+"\v"
+"Exit status: 0 the calls ran, 1 the file could not be read or is "
+"malformed (FILE:LINE: why), 2 a bad command line, 3 a CHECK line found "
+"a broken invariant.",
+};
 
 int cmd_rmi_script(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "profile", required_argument, 0, 'p' },
-		{ "delegate-granules", required_argument, 0, 'd' },
-		{ "pa-bits", required_argument, 0, 'b' },
-		{ "lpa2", no_argument, 0, 'l' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0 }
+	struct script_args a = {
+		.cfg = { .profile = rmm_profile_find("tf-rmm") },
 	};
-	struct rmm_config cfg = { .profile = rmm_profile_find("tf-rmm") };
-	uint64_t v;
 	FILE *in;
-	int c, ret;
+	int ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			cfg.profile = rmm_profile_find(optarg);
-			if (!cfg.profile) {
-				fprintf(stderr, "rmibench rmi-script: unknown profile '%s' (tf-rmm, spec)\n",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'd':
-			if (cli_parse_uint(optarg, 1, 1u << 20, &v)) {
-				fprintf(stderr, "rmibench rmi-script: --delegate-granules wants 1..1048576, not '%s'\n",
-					optarg);
-				return 2;
-			}
-			cfg.delegate_granules = (unsigned int)v;
-			break;
-		case 'b':
-			if (cli_parse_uint(optarg, 32, 52, &v)) {
-				fprintf(stderr, "rmibench rmi-script: --pa-bits wants 32..52, not '%s'\n",
-					optarg);
-				return 2;
-			}
-			cfg.pa_bits = (unsigned int)v;
-			break;
-		case 'l':
-			cfg.lpa2 = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "rmibench rmi-script: one scenario file expected (or - for stdin)\n");
-		return 2;
-	}
-	if (!strcmp(argv[optind], "-")) {
+	ret = cli_parse(&script_argp, "rmibench rmi-script", argc, argv, 0, &a);
+	if (ret >= 0)
+		return ret;
+	if (!strcmp(a.file, "-")) {
 		in = stdin;
 	} else {
-		in = fopen(argv[optind], "r");
+		in = fopen(a.file, "r");
 		if (!in) {
-			fprintf(stderr, "rmibench rmi-script: %s: %s\n",
-				argv[optind], strerror(errno));
-			return 2;
+			fprintf(stderr, "rmibench rmi-script: %s: %s\n", a.file,
+				strerror(errno));
+			return CLI_EXIT_FAIL;
 		}
 	}
-	ret = rmm_script_run(in, in == stdin ? "<stdin>" : argv[optind], &cfg,
+	ret = rmm_script_run(in, in == stdin ? "<stdin>" : a.file, &a.cfg,
 			     stdout, stderr);
 	if (in != stdin)
 		fclose(in);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * rmibench: the command. Each subcommand lives in its own file; this one
- * only dispatches.
+ * only dispatches, with the same conventions (cli.h) as the subcommands.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -19,33 +20,119 @@ static const struct subcmd subcmds[] = {
 	  cmd_rmi_script },
 };
 
-static void usage(FILE *f)
+#define NSUBCMDS	(sizeof(subcmds) / sizeof(subcmds[0]))
+#define COMMANDS	"run, matrix, report, rmi-script"
+
+struct main_args {
+	int cmd;		/* argv index of the command, 0 if none */
+	bool version;
+};
+
+enum { OPT_VERSION = 'V' };
+
+static const struct argp_option main_options[] = {
+	{ "version", OPT_VERSION, NULL, 0, "Print the version", -1 },
+	{ 0 }
+};
+
+static const struct subcmd *find(const char *name)
 {
-	fprintf(f, "usage: rmibench COMMAND [OPTIONS]\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
-		fprintf(f, "  %-12s %s\n", subcmds[i].name, subcmds[i].help);
-	fprintf(f, "\n'rmibench COMMAND --help' for a command's options.\n");
+	for (size_t i = 0; i < NSUBCMDS; i++)
+		if (!strcmp(name, subcmds[i].name))
+			return &subcmds[i];
+	return NULL;
 }
+
+static error_t main_parse(int key, char *arg, struct argp_state *state)
+{
+	struct main_args *a = state->input;
+
+	switch (key) {
+	case OPT_VERSION:
+		a->version = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		/* the command: the rest of the line is its own */
+		if (strcmp(arg, "help") && !find(arg))
+			return cli_usage_error(state, "unknown command '%s' (%s)",
+					       arg, COMMANDS);
+		a->cmd = state->next - 1;
+		state->next = state->argc;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->cmd && !a->version)
+			return cli_usage_error(state, "no command given (%s)",
+					       COMMANDS);
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+/* the commands, after the options in --help */
+static char *main_help_filter(int key, const char *text, void *input)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)input;
+	if (key != ARGP_KEY_HELP_POST_DOC)
+		return (char *)text;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return (char *)text;
+	fprintf(f, "Commands:\n");
+	for (size_t i = 0; i < NSUBCMDS; i++)
+		fprintf(f, "  %-12s %s\n", subcmds[i].name, subcmds[i].help);
+	fprintf(f, "\n'rmibench COMMAND --help' lists a command's options. "
+		"Exit status: 0 ok, 1 bad input or a failed operation, 2 a "
+		"bad command line.");
+	if (fclose(f)) {
+		free(buf);
+		return (char *)text;
+	}
+	return buf;
+}
+
+static const struct argp main_argp = {
+	.options = main_options,
+	.parser = main_parse,
+	.args_doc = "COMMAND [ARG...]",
+	.doc = "A performance, stress and fault-injection harness for Arm CCA "
+	       "realm support in Linux KVM.",
+	.help_filter = main_help_filter,
+};
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "--version")) {
+	struct main_args a = { 0 };
+	const struct subcmd *c;
+	char *help[] = { NULL, "--help", NULL };
+	int rc;
+
+	/* options before the command only: parse in order, stop there */
+	rc = cli_parse(&main_argp, "rmibench", argc, argv, ARGP_IN_ORDER, &a);
+	if (rc >= 0)
+		return rc;
+	if (a.version && !a.cmd) {
 		printf("rmibench %s\n", rmibench_version);
-		return 0;
+		return CLI_EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
-		if (!strcmp(argv[1], subcmds[i].name))
-			return subcmds[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "rmibench: unknown command '%s' (see rmibench --help)\n",
-		argv[1]);
-	return 2;
+	if (!strcmp(argv[a.cmd], "help")) {
+		/* rmibench help [COMMAND] */
+		if (a.cmd + 1 >= argc)
+			return cli_parse(&main_argp, "rmibench", 2, help,
+					 0, &a);
+		c = find(argv[a.cmd + 1]);
+		if (!c) {
+			fprintf(stderr, "rmibench: unknown command '%s' (%s)\n",
+				argv[a.cmd + 1], COMMANDS);
+			return CLI_EXIT_USAGE;
+		}
+		help[0] = (char *)c->name;
+		return c->fn(2, help);
+	}
+	c = find(argv[a.cmd]);
+	return c->fn(argc - a.cmd, argv + a.cmd);
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
+#include "counts.h"
 #include "result.h"
 
 /* ---- formatting helpers ------------------------------------------------------- */
@@ -71,106 +73,26 @@ static double us(uint64_t ns)
 
 /*
  * Runs that differ only in strategy form one group; a group's label names
- * the settings that vary across the whole set of runs, so a set that only
- * varies folio and strategy gets labels like "2m".
+ * the settings that vary across the whole set of runs, each as its label
+ * in the schema says (schema.h), so a set that only varies folio and
+ * strategy gets labels like "2m".
  */
-enum dim {
-	D_PROFILE, D_FOLIO, D_VCPUS, D_DELEG, D_WORKLOAD, D_DGRAN, D_SCHED,
-	D_SHARED, D_SIZE, D_WRITE, D_SHARED_PCT, D_PASSES, D_STRIDE, D_SEED, D_S2SZ,
-	D_IPA, D_INJECT, D_CALIB, D_LIVELOCK, D_COUNT,
-};
-
-static void dim_value(const struct run_config *c, enum dim d, char *buf,
-		      size_t len)
+static void dim_label(const struct run_config *c, const struct cfg_field *f,
+		      char *buf, size_t len)
 {
-	char b[32];
+	char v[96];
 
-	switch (d) {
-	case D_PROFILE:
-		snprintf(buf, len, "%s", c->profile);
-		break;
-	case D_FOLIO:
-		snprintf(buf, len, "%s", folio_name(c->folio));
-		break;
-	case D_VCPUS:
-		snprintf(buf, len, "%uv", c->vcpus);
-		break;
-	case D_DELEG:
-		snprintf(buf, len, "%s", deleg_name(c->delegation));
-		break;
-	case D_WORKLOAD:
-		snprintf(buf, len, "%s", c->workload);
-		break;
-	case D_DGRAN:
-		snprintf(buf, len, "dg%u", c->delegate_granules);
-		break;
-	case D_SCHED:
-		snprintf(buf, len, "%s", sched_name(c->scheduler));
-		break;
-	case D_SHARED:
-		snprintf(buf, len, "%s", c->shared_region ? "shared" : "private");
-		break;
-	case D_SIZE:
-		fmt_bytes(b, sizeof(b), c->size);
-		snprintf(buf, len, "%s", b);
-		break;
-	case D_WRITE:
-		snprintf(buf, len, "w%u%%", c->write_pct);
-		break;
-	case D_SHARED_PCT:
-		snprintf(buf, len, "s%u%%", c->shared_pct);
-		break;
-	case D_PASSES:
-		snprintf(buf, len, "x%u", c->passes);
-		break;
-	case D_STRIDE:
-		fmt_bytes(b, sizeof(b), c->stride);
-		snprintf(buf, len, "stride %s", b);
-		break;
-	case D_SEED:
-		snprintf(buf, len, "seed %llu", (unsigned long long)c->seed);
-		break;
-	case D_S2SZ:
-		snprintf(buf, len, "s2sz %u", c->s2sz);
-		break;
-	case D_IPA:
-		snprintf(buf, len, "ipa 0x%llx", (unsigned long long)c->ipa);
-		break;
-	case D_INJECT:
-		snprintf(buf, len, "%s%.24s", c->inject[0] ? "inject " : "",
-			 c->inject[0] ? c->inject : "no inject");
-		break;
-	case D_CALIB:
-		snprintf(buf, len, "%s", c->calibration[0] ? "calibrated" :
-			 "default costs");
-		break;
-	case D_LIVELOCK:
-		snprintf(buf, len, "livelock %llu",
-			 (unsigned long long)c->livelock_faults);
-		break;
-	default:
-		buf[0] = 0;
-		break;
+	if (f->kind == CFG_KIND_BOOL) {
+		snprintf(buf, len, "%s", f->get(c) ? f->label : f->label_off);
+		return;
 	}
-}
-
-/* the full value, for telling groups apart (labels may be cut short) */
-static bool dim_equal(const struct run_config *a, const struct run_config *b,
-		      enum dim d)
-{
-	switch (d) {
-	case D_INJECT:
-		return !strcmp(a->inject, b->inject);
-	case D_CALIB:
-		return !strcmp(a->calibration, b->calibration);
-	default: {
-		char x[96], y[96];
-
-		dim_value(a, d, x, sizeof(x));
-		dim_value(b, d, y, sizeof(y));
-		return !strcmp(x, y);
+	if ((f->kind == CFG_KIND_PATH || f->kind == CFG_KIND_RULES) &&
+	    !*cfg_str(c, f)) {
+		snprintf(buf, len, "%s", f->label_off);
+		return;
 	}
-	}
+	cfg_value_text(c, f, v, sizeof(v));
+	snprintf(buf, len, f->label, v);
 }
 
 struct groups {
@@ -182,7 +104,7 @@ struct groups {
 static int make_groups(const struct run_result *rs, size_t n,
 		       struct groups *g)
 {
-	bool varies[D_COUNT] = { false };
+	bool varies[CFG_NFIELDS] = { false };
 	size_t *first;
 
 	g->idx = calloc(n ? n : 1, sizeof(*g->idx));
@@ -194,9 +116,11 @@ static int make_groups(const struct run_result *rs, size_t n,
 		free(first);
 		return -1;
 	}
-	for (int d = 0; d < D_COUNT; d++)
-		for (size_t i = 1; i < n && !varies[d]; i++)
-			varies[d] = !dim_equal(&rs[0].cfg, &rs[i].cfg, d);
+	for (int d = 0; d < CFG_NFIELDS; d++)
+		for (size_t i = 1; i < n && run_config_fields[d].label &&
+		     !varies[d]; i++)
+			varies[d] = !cfg_equal(&rs[0].cfg, &rs[i].cfg,
+					       &run_config_fields[d]);
 
 	g->n = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -207,10 +131,11 @@ static int make_groups(const struct run_result *rs, size_t n,
 			const struct run_config *b = &rs[first[j]].cfg;
 			int d;
 
-			for (d = 0; d < D_COUNT; d++)
-				if (varies[d] && !dim_equal(a, b, d))
+			for (d = 0; d < CFG_NFIELDS; d++)
+				if (varies[d] &&
+				    !cfg_equal(a, b, &run_config_fields[d]))
 					break;
-			if (d == D_COUNT)
+			if (d == CFG_NFIELDS)
 				break;
 		}
 		g->idx[i] = j;
@@ -220,14 +145,15 @@ static int make_groups(const struct run_result *rs, size_t n,
 		}
 		first[g->n++] = i;
 		g->label[i][0] = 0;
-		for (int d = 0; d < D_COUNT; d++) {
+		for (int d = 0; d < CFG_NFIELDS; d++) {
 			char v[96];
 			size_t room = sizeof(g->label[i]) - used;
 			int w;
 
 			if (!varies[d])
 				continue;
-			dim_value(&rs[i].cfg, d, v, sizeof(v));
+			dim_label(&rs[i].cfg, &run_config_fields[d], v,
+				  sizeof(v));
 			w = snprintf(g->label[i] + used, room, "%s%s",
 				     used ? " " : "", v);
 			if (w < 0 || (size_t)w >= room)
@@ -434,50 +360,82 @@ static void summary_runs(FILE *f, const struct run_result *rs, size_t n,
 		"mapped-bytes.png, latency.png.\n");
 }
 
+/*
+ * runs.tsv: the run, its strategy and group, then the settings and the
+ * counts the schema marks for it, in the schema's order, then latencies,
+ * cost model, backend and outcome. Header and rows from the same loops.
+ */
+static void runs_tsv_columns(FILE *f, const struct run_result *r)
+{
+	for (unsigned int i = 0; i < CFG_NFIELDS; i++) {
+		const struct cfg_field *c = &run_config_fields[i];
+		char v[160];
+
+		if (!c->tsv)
+			continue;
+		if (r) {
+			cfg_value_text(&r->cfg, c, v, sizeof(v));
+			put_cell(f, v, false);
+		} else {
+			fputs(c->name, f);
+		}
+		fputc('\t', f);
+	}
+	for (unsigned int i = 0; i < run_counts_nfields; i++) {
+		const struct count_field *c = &run_counts_fields[i];
+
+		if (!c->tsv)
+			continue;
+		switch (c->kind) {
+		case COUNT_KIND_U64:
+			if (r)
+				fprintf(f, "%llu\t", (unsigned long long)
+					*count_at(&r->counts, c));
+			else
+				fprintf(f, "%s\t", c->tsv);
+			break;
+		case COUNT_KIND_ARRAY:
+			for (unsigned int j = 0; j < c->n; j++) {
+				if (c->sparse & (1u << j))
+					continue;
+				if (r)
+					fprintf(f, "%llu\t", (unsigned long long)
+						count_at(&r->counts, c)[j]);
+				else
+					fprintf(f, "%s%s\t", c->tsv,
+						c->key_name(j));
+			}
+			break;
+		case COUNT_KIND_DERIVED:
+			if (r)
+				fprintf(f, "%.6g\t", c->derive(r));
+			else
+				fprintf(f, "%s\t", c->tsv);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 static void runs_tsv(FILE *f, const struct run_result *rs, size_t n,
 		     const struct groups *g, const struct report_opts *o)
 {
-	fprintf(f, "run\tstrategy\tstrategy_idx\tgroup\tgroup_idx\tlabel\t"
-		"delegation\tprofile\tfolio\tvcpus\tworkload\tfaults\trefaults\t"
-		"rmi_calls\trmi_calls_fault\trmi_calls_per_fault\trtts_created\trtt_pages_peak\t"
-		"rtt_pages_end\trtt_pages_per_gib\tmapped_l1\tmapped_l2\t"
-		"mapped_l3\tblock_coverage\tdelegate_races\tleaked_granules\t"
-		"warnings\tguest_errors\tlat_model_p50_ns\tlat_model_p99_ns\t"
-		"lat_wall_p50_ns\tlat_wall_p99_ns\tcost_default\tbackend\t"
-		"outcome\n");
+	fprintf(f, "run\tstrategy\tstrategy_idx\tgroup\tgroup_idx\tlabel\t");
+	runs_tsv_columns(f, NULL);
+	fprintf(f, "lat_model_p50_ns\tlat_model_p99_ns\tlat_wall_p50_ns\t"
+		"lat_wall_p99_ns\tcost_default\tbackend\toutcome\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct run_result *r = &rs[i];
-		const struct run_counts *k = &r->counts;
 		const char *sn = rmi_rtt_strategy_name(r->cfg.strategy);
 
 		fprintf(f, "%zu\t%s\t%d\t", i + 1, sn, (int)r->cfg.strategy);
 		put_label(f, g->label[i]);
 		fprintf(f, "\t%zu\t%s ", g->idx[i], sn);
 		put_label(f, g->label[i]);
-		fprintf(f, "\t%s\t", deleg_name(r->cfg.delegation));
-		put_cell(f, r->cfg.profile, false);
-		fprintf(f, "\t%s\t%u\t", folio_name(r->cfg.folio), r->cfg.vcpus);
-		put_cell(f, r->cfg.workload, false);
-		fprintf(f, "\t%llu\t%llu\t%llu\t%llu\t%.6g\t%llu\t%llu\t%llu\t%.6g\t"
-			"%llu\t%llu\t%llu\t%.6g\t%llu\t%llu\t%llu\t%llu\t%llu\t"
-			"%llu\t%llu\t%llu\t%d\t",
-			(unsigned long long)k->faults,
-			(unsigned long long)k->refaults,
-			(unsigned long long)k->rmi_calls,
-			(unsigned long long)k->rmi_calls_fault,
-			result_calls_per_fault(r),
-			(unsigned long long)k->rtts_created,
-			(unsigned long long)k->rtt_pages_peak,
-			(unsigned long long)k->rtt_pages_end,
-			result_rtt_pages_per_gib(r),
-			(unsigned long long)k->mapped_bytes[1],
-			(unsigned long long)k->mapped_bytes[2],
-			(unsigned long long)k->mapped_bytes[3],
-			result_block_coverage(r),
-			(unsigned long long)k->delegate_races,
-			(unsigned long long)k->leaked_granules,
-			(unsigned long long)k->warnings,
-			(unsigned long long)k->guest_errors,
+		fputc('\t', f);
+		runs_tsv_columns(f, r);
+		fprintf(f, "%llu\t%llu\t%llu\t%llu\t%d\t",
 			(unsigned long long)hist_percentile(&r->lat_model, 50),
 			(unsigned long long)hist_percentile(&r->lat_model, 99),
 			(unsigned long long)hist_percentile(&r->lat_wall, 50),

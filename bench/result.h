@@ -2,9 +2,10 @@
 /*
  * rmibench: what one run measured, and the result file it becomes.
  *
- * struct run_result is filled by the sim (sim/host, bench/run.c) or, on a
- * real host, from the BPF tools' records; result_write_json() turns it
- * into the versioned JSON file documented in results/README.md.
+ * struct run_result is filled by the sim (sim/host, bench/cmd_run.c) or,
+ * on a real host, from the BPF tools' records; result_write_json() turns
+ * it into the versioned JSON file documented in results/README.md. The
+ * settings and the counts are defined once, in schema.h.
  */
 #ifndef RMIBENCH_RESULT_H
 #define RMIBENCH_RESULT_H
@@ -17,6 +18,7 @@
 #include "rmi_cost.h"
 #include "rmib_config.h"
 #include "rtt_strategy.h"
+#include "schema.h"
 
 #define RESULT_SCHEMA_VERSION	1
 
@@ -28,28 +30,12 @@ int folio_from_name(const char *s);
 int sched_from_name(const char *s);
 int strategy_from_name(const char *s);
 
-/* The settings of one run: the names are the result file's and the CLI's. */
+/*
+ * The settings of one run: the result file's "config" and the options of
+ * `rmibench run`, one member per row of RUN_CONFIG_FIELDS (schema.h).
+ */
 struct run_config {
-	enum rmi_rtt_strategy strategy;
-	enum deleg_variant delegation;
-	char profile[16];		/* RMM profile name */
-	unsigned int delegate_granules;	/* granules per delegate call */
-	enum folio_mode folio;
-	uint64_t ipa;			/* --ipa BASE */
-	uint64_t size;			/* --size BYTES */
-	unsigned int vcpus;
-	char workload[16];		/* pattern name */
-	bool shared_region;
-	unsigned int write_pct;
-	unsigned int shared_pct;	/* accesses through the shared alias */
-	unsigned int passes;
-	uint64_t stride;
-	enum sched_kind scheduler;
-	uint64_t seed;
-	unsigned int s2sz;
-	char calibration[256];		/* cost table file, "" = default */
-	char inject[512];		/* injection rules as given, "" = none */
-	uint64_t livelock_faults;	/* consecutive no-progress re-faults */
+	RUN_CONFIG_FIELDS(RUN_CONFIG_MEMBER_)
 };
 
 /* A log2 histogram of nanoseconds with a percentile summary. */
@@ -65,10 +51,28 @@ void hist_merge(struct hist *dst, const struct hist *src);
 /* The value under which @pct percent of samples fall (bucket upper
  * bound, clamped to max); 0 if empty. */
 uint64_t hist_percentile(const struct hist *h, double pct);
+/* sum / count; 0 if empty */
+double hist_mean(const struct hist *h);
+
+/* a + b, or UINT64_MAX if that overflows */
+static inline uint64_t u64_sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
 
 /* Statuses get their own bucket up to ERROR_GRANULE; the rest share one. */
 #define STATUS_BUCKETS	(RMI_ERROR_GRANULE + 2)
 #define STATUS_OTHER	(RMI_ERROR_GRANULE + 1)
+
+/* The names result files give RMI commands (by enum rmi_cmd index),
+ * status buckets ("OTHER" for STATUS_OTHER) and granule states. */
+#define GRANULE_STATES	RMI_GRANULE_STATE_COUNT
+const char *result_cmd_name(unsigned int i);		/* "?" if unknown */
+int result_cmd_index(const char *name);			/* -1 if unknown */
+const char *result_status_name(unsigned int bucket);
+int result_status_index(const char *name);		/* -1 if unknown */
+const char *result_granule_state_name(unsigned int st);	/* "?" if unknown */
+const char *result_level_name(unsigned int level);	/* "l0".."l3" */
 
 #define MAX_WARN_KINDS	16
 
@@ -77,36 +81,25 @@ struct warn_kind {
 	uint64_t count;
 };
 
+/*
+ * What a run counted: the result file's "counts", one member per row of
+ * RUN_COUNTS_FIELDS (schema.h), then the WARN reasons. Every member
+ * before warn[] is a uint64_t or an array of them.
+ */
 struct run_counts {
-	uint64_t faults;		/* stage-2 faults the host handled */
-	uint64_t faults_private, faults_shared;
-	uint64_t refaults;		/* faults on a page whose folio had
-					 * already been faulted on */
-	uint64_t rmi_calls;
-	uint64_t rmi_calls_setup;	/* realm creation and activation */
-	uint64_t rmi_calls_fault;	/* while the workload ran */
-	uint64_t rmi_calls_teardown;	/* destruction and audit */
-	uint64_t by_cmd[RMI_CMD_COUNT][STATUS_BUCKETS];
-	uint64_t rtts_created;		/* RTT_CREATE successes */
-	uint64_t rtts_destroyed;	/* RTT_DESTROY and RTT_FOLD successes */
-	uint64_t rtt_pages_peak;	/* peak live non-root RTTs */
-	uint64_t rtt_pages_end;		/* live non-root RTTs before teardown */
-	uint64_t mapped_bytes[4];	/* by level, before teardown: [1] 1G
-					 * blocks, [2] 2M blocks, [3] pages */
-	uint64_t delegate_races;	/* map returned 0 after a failed
-					 * delegate: "raced with another vCPU" */
-	uint64_t partial_delegations;	/* v15: mapped only what delegated */
-	uint64_t leaked_granules;	/* not undelegated after teardown */
-	uint64_t leaked_by_state[RMI_GRANULE_STATE_COUNT];
-					/* the same by granule state */
-	uint64_t warnings;
-	uint64_t guest_errors;		/* errors returned to the guest */
-	uint64_t injected;		/* injected RMI failures */
-	uint64_t accesses;		/* guest accesses made */
-	uint64_t granules_delegated;	/* host's own count */
-	struct warn_kind warn[MAX_WARN_KINDS];
+	RUN_COUNTS_FIELDS(RUN_COUNTS_MEMBER_)
+	struct warn_kind warn[MAX_WARN_KINDS];	/* by reason */
 	unsigned int nwarn;
 };
+
+/* Add @src's counts to @dst's, the WARN reasons by reason. */
+void run_counts_merge(struct run_counts *dst, const struct run_counts *src);
+/*
+ * Count @n more of the WARN @reason in @c: its entry, or a new one; when
+ * all MAX_WARN_KINDS are taken the last one collects the rest.
+ */
+void run_counts_add_warn(struct run_counts *c, const char *reason,
+			 uint64_t n);
 
 struct run_result {
 	struct run_config cfg;
@@ -122,12 +115,6 @@ struct run_result {
 	char backend[16];		/* which backend made it: "sim" */
 };
 
-/* Add @n counts of every counter of @s to @d; WARNs merged by reason. */
-void run_counts_merge(struct run_counts *d, const struct run_counts *s);
-/* Add @count of the WARN @reason (the last kind collects the overflow). */
-void run_counts_add_warn(struct run_counts *c, const char *reason,
-			 uint64_t count);
-
 /*
  * Write @r as JSON to @path atomically (temporary file in the same
  * directory, fsync, rename): a reader sees the old file or the new one.
@@ -136,6 +123,8 @@ void run_counts_add_warn(struct run_counts *c, const char *reason,
 int result_write_json(const struct run_result *r, const char *path,
 		      char *err, size_t errlen);
 
+#define COST_DEFAULT_SOURCE	"default (assumed, not measured)"
+#define COST_DEFAULT_NOTE	"assumed costs; counts never depend on them"
 void cost_model_default(struct cost_model *c);
 /*
  * Load a calibration file (JSON, format in results/README.md) over the

@@ -4,8 +4,8 @@
  * files name (their names and the rest of the run's configuration are the
  * result schema's, bench/).
  */
-#ifndef RMIBENCH_CONFIG_H
-#define RMIBENCH_CONFIG_H
+#ifndef RMIBENCH_RMIB_CONFIG_H
+#define RMIBENCH_RMIB_CONFIG_H
 
 /* How realm_map_protected() reads a failed delegation. */
 enum deleg_variant {
@@ -32,4 +32,4 @@ enum sched_kind {
 /* The most vCPUs a run may have (the model's REC limit is higher). */
 #define RMIB_MAX_VCPUS	512
 
-#endif /* RMIBENCH_CONFIG_H */
+#endif /* RMIBENCH_RMIB_CONFIG_H */

@@ -9,6 +9,7 @@
  *   RMIBENCH_REPORT_DEMO=/tmp/demo build/tests/test_result && scripts/plot /tmp/demo
  */
 #include <errno.h>
+#include <stddef.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +24,8 @@
 #include "kselftest_harness.h"
 
 #include "cli.h"
+#include "config.h"
+#include "counts.h"
 #include "result.h"
 #include "rmm.h"
 
@@ -429,6 +432,137 @@ TEST(command_line)
 	/* a short buffer: cut, terminated, the full length returned */
 	ASSERT_EQ(n, result_command_line(&r.cfg, buf, 10));
 	ASSERT_EQ(9, (int)strlen(buf));
+}
+
+/* ---- the schema ---------------------------------------------------------------- */
+
+/*
+ * run_counts_merge() adds every counter: all of struct run_counts before
+ * the WARN list is uint64_t, so it must equal adding them as an array.
+ */
+TEST(counts_merge)
+{
+	const size_t n = offsetof(struct run_counts, warn) / sizeof(uint64_t);
+	struct run_counts *a = calloc(1, sizeof(*a));
+	struct run_counts *b = calloc(1, sizeof(*b));
+	struct run_counts *sum = calloc(1, sizeof(*sum));
+	uint64_t *pa = (uint64_t *)a, *pb = (uint64_t *)b, *ps = (uint64_t *)sum;
+
+	ASSERT_NE(NULL, sum);
+	for (size_t i = 0; i < n; i++) {
+		pa[i] = 1000 + i;
+		pb[i] = (uint64_t)(i + 1) << 20;
+	}
+	run_counts_add_warn(a, "x", 1);
+	run_counts_add_warn(a, "y", 2);
+	run_counts_add_warn(b, "y", 5);
+	run_counts_add_warn(b, "z", 7);
+	*sum = *a;
+	run_counts_merge(sum, b);
+	for (size_t i = 0; i < n; i++) {
+		ASSERT_EQ(pa[i] + pb[i], ps[i]) TH_LOG("counter %zu", i);
+	}
+	/* the members by name, as the sim counts them */
+	ASSERT_EQ(a->faults + b->faults, sum->faults);
+	ASSERT_EQ(a->by_cmd[3][4] + b->by_cmd[3][4], sum->by_cmd[3][4]);
+	ASSERT_EQ(a->mapped_bytes[2] + b->mapped_bytes[2], sum->mapped_bytes[2]);
+	ASSERT_EQ(a->leaked_by_state[6] + b->leaked_by_state[6],
+		  sum->leaked_by_state[6]);
+	ASSERT_EQ(a->granules_delegated + b->granules_delegated,
+		  sum->granules_delegated);
+	/* WARN reasons merge by reason, in order of first appearance */
+	ASSERT_EQ(3, sum->nwarn);
+	ASSERT_STREQ("x", sum->warn[0].reason);
+	ASSERT_EQ(1, sum->warn[0].count);
+	ASSERT_STREQ("y", sum->warn[1].reason);
+	ASSERT_EQ(7, sum->warn[1].count);
+	ASSERT_STREQ("z", sum->warn[2].reason);
+	ASSERT_EQ(7, sum->warn[2].count);
+	/* full: the last kind collects the rest */
+	memset(sum, 0, sizeof(*sum));
+	for (int i = 0; i < MAX_WARN_KINDS; i++) {
+		char r[32];
+
+		snprintf(r, sizeof(r), "kind %d", i);
+		run_counts_add_warn(sum, r, 1);
+	}
+	run_counts_add_warn(sum, "one more", 4);
+	ASSERT_EQ(MAX_WARN_KINDS, sum->nwarn);
+	ASSERT_EQ(5, sum->warn[MAX_WARN_KINDS - 1].count);
+	ASSERT_STREQ("kind 15", sum->warn[MAX_WARN_KINDS - 1].reason);
+	free(a);
+	free(b);
+	free(sum);
+}
+
+/* "| `name` |" or "| `name`, " in a README table */
+static bool documented(const char *text, const char *name)
+{
+	char a[160], b[160];
+
+	snprintf(a, sizeof(a), "| `%s` |", name);
+	snprintf(b, sizeof(b), "| `%s`, ", name);
+	return strstr(text, a) || strstr(text, b);
+}
+
+/*
+ * Every setting and count of the schema is in results/README.md, and so
+ * is every runs.tsv column; a setting's option is its name with '-'.
+ */
+TEST(schema_documented)
+{
+	char *text = slurp("results/README.md"), *tsv;
+
+	if (!text)
+		SKIP(return, "results/README.md not found (run from the top)");
+	tsv = strstr(text, "`runs.tsv` columns:");
+	ASSERT_NE(NULL, tsv);
+	for (unsigned int i = 0; i < CFG_NFIELDS; i++) {
+		const struct cfg_field *f = &run_config_fields[i];
+		char opt[64];
+
+		snprintf(opt, sizeof(opt), "%s", f->name);
+		for (char *c = opt; *c; c++)
+			if (*c == '_')
+				*c = '-';
+		ASSERT_STREQ(opt, f->opt);
+		ASSERT_TRUE(documented(text, f->name)) TH_LOG("config.%s", f->name);
+	}
+	for (unsigned int i = 0; i < run_counts_nfields; i++) {
+		const struct count_field *f = &run_counts_fields[i];
+		char col[96];
+
+		ASSERT_NE(NULL, f->help);
+		ASSERT_NE(NULL, f->unit);
+		if (f->kind == COUNT_KIND_ARRAY) {
+			bool all = true;
+
+			for (unsigned int j = 0; j < f->n; j++) {
+				snprintf(col, sizeof(col), "%s.%s", f->path,
+					 f->key_name(j));
+				all &= documented(text, col);
+			}
+			ASSERT_TRUE(all || documented(text, f->path))
+				TH_LOG("counts.%s", f->path);
+			for (unsigned int j = 0; f->tsv && j < f->n; j++) {
+				if (f->sparse & (1u << j))
+					continue;
+				snprintf(col, sizeof(col), "`%s%s`", f->tsv,
+					 f->key_name(j));
+				ASSERT_NE(NULL, strstr(tsv, col)) TH_LOG("%s", col);
+			}
+			continue;
+		}
+		ASSERT_TRUE(documented(text, f->path)) TH_LOG("%s", f->path);
+		if (f->kind == COUNT_KIND_BY_CMD) {
+			ASSERT_TRUE(documented(text, f->status_path));
+		}
+		if (f->tsv) {
+			snprintf(col, sizeof(col), "`%s`", f->tsv);
+			ASSERT_NE(NULL, strstr(tsv, col)) TH_LOG("%s", col);
+		}
+	}
+	free(text);
 }
 
 /* ---- the result file ------------------------------------------------------------ */

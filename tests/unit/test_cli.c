@@ -1,0 +1,787 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The rmibench command lines, run as a user runs them: the binary named by
+ * $RMIBENCH (make check sets it; else build/rmibench) with small
+ * configurations, checking exit statuses, stdout and stderr, and the files
+ * the commands write: the result files' config and their exact counts,
+ * matrix's file names and lists, the report tables.
+ *
+ * Counts are derived as in test_host.c (rmi-facts.md). The memslot is at
+ * 1 GiB. A 1 GiB memslot is one whole L1 entry: set-up makes 11 RMI calls
+ * and no RTT. A smaller one is not, so RTT_INIT_RIPAS at set-up answers
+ * ERROR_RTT(1) first and the host creates the L2 (delegate, RTT_CREATE):
+ * 14 calls, one RTT. With that L2 in place a 2 MiB folio's fault is 512
+ * delegates and one DATA_MAP (513 calls); a 4 KiB fault is 2, and the
+ * first in each 2 MiB also creates its L3 after ERROR_RTT(2): 5.
+ */
+#include <ctype.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "kselftest_harness.h"
+
+#include "config.h"
+#include "run.h"
+
+#define MIB	(1ull << 20)
+#define GIB	(1ull << 30)
+
+/* ---- running rmibench ------------------------------------------------------------ */
+
+struct out {
+	int status;		/* exit status, -1 if it did not exit */
+	char *out, *err;	/* what it wrote */
+};
+
+static const char *rmibench(void)
+{
+	const char *p = getenv("RMIBENCH");
+
+	return p && *p ? p : "build/rmibench";
+}
+
+static char *slurp_fd(int fd)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = fdopen(fd, "r");
+
+	if (!f)
+		return strdup("");
+	rewind(f);
+	if (getdelim(&buf, &len, '\0', f) < 0) {
+		free(buf);
+		buf = strdup("");
+	}
+	fclose(f);
+	return buf;
+}
+
+static char *slurp(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+
+	return fd < 0 ? NULL : slurp_fd(fd);
+}
+
+/*
+ * Under ASan (make check-sanitize) the det scheduler's coroutines get a
+ * note on stderr ("==PID==WARNING: ASan doesn't fully support
+ * makecontext/swapcontext ..."): not rmibench's output, so left out.
+ */
+static void drop_asan_notes(char *s)
+{
+	static const char note[] = "==WARNING: ASan doesn't fully support";
+	char *line = s, *w = s;
+
+	while (*line) {
+		char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) + 1 : strlen(line);
+		char *hit = strstr(line, note);
+
+		if (!(line[0] == '=' && line[1] == '=' && hit &&
+		      hit < line + len)) {
+			memmove(w, line, len);
+			w += len;
+		}
+		line += len;
+	}
+	*w = 0;
+}
+
+/* Run rmibench with @args (NULL-terminated, without argv[0]). */
+static struct out run(const char *const *args)
+{
+	char to[] = "/tmp/rmibench-test-cli-out.XXXXXX";
+	char te[] = "/tmp/rmibench-test-cli-err.XXXXXX";
+	struct out r = { .status = -1 };
+	const char *argv[64] = { rmibench() };
+	int fo = mkstemp(to), fe = mkstemp(te), st;
+	size_t n = 1;
+	pid_t pid;
+
+	for (; args[n - 1] && n < 63; n++)
+		argv[n] = args[n - 1];
+	argv[n] = NULL;
+	unlink(to);
+	unlink(te);
+	fflush(NULL);
+	pid = fork();
+	if (!pid) {
+		dup2(fo, 1);
+		dup2(fe, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st))
+		r.status = WEXITSTATUS(st);
+	r.out = slurp_fd(fo);
+	r.err = slurp_fd(fe);
+	drop_asan_notes(r.err);
+	return r;
+}
+
+static void out_free(struct out *o)
+{
+	free(o->out);
+	free(o->err);
+}
+
+/* whitespace runs (help text wraps) as one space, in place */
+static char *squash(char *s)
+{
+	char *d = s;
+
+	for (const char *p = s; *p; p++) {
+		if (isspace((unsigned char)*p)) {
+			if (d == s || d[-1] != ' ')
+				*d++ = ' ';
+		} else {
+			*d++ = *p;
+		}
+	}
+	*d = 0;
+	return s;
+}
+
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* ---- files ------------------------------------------------------------------------- */
+
+static int rm_one(const char *p, const struct stat *sb, int flag,
+		  struct FTW *ftw)
+{
+	(void)sb; (void)flag; (void)ftw;
+	return remove(p);
+}
+
+static void rm_rf(const char *dir)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static char *make_tmpdir(void)
+{
+	char tmpl[] = "/tmp/rmibench-test-cli.XXXXXX";
+	char *d = mkdtemp(tmpl);
+
+	return d ? strdup(d) : NULL;
+}
+
+static char *path_in(const char *dir, const char *name)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		return NULL;
+	return p;
+}
+
+/* the value at "a.b.c" in @o, NULL if it is not there */
+static json_object *at(json_object *o, const char *path)
+{
+	char buf[256], *tok, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (tok = strtok_r(buf, ".", &save); tok && o;
+	     tok = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(o, tok, &o))
+			return NULL;
+	return o;
+}
+
+static uint64_t u64_at(json_object *o, const char *path)
+{
+	json_object *v = at(o, path);
+
+	return v ? json_object_get_uint64(v) : ~0ull;
+}
+
+static const char *str_at(json_object *o, const char *path)
+{
+	json_object *v = at(o, path);
+
+	return v ? json_object_get_string(v) : "(missing)";
+}
+
+/* ---- the tests ------------------------------------------------------------------------ */
+
+/*
+ * CLI_TEST(name) { ... }: a test with @dir, a fresh directory for its files,
+ * removed after it. Skipped when there is no rmibench to run (make check
+ * always builds it and sets RMIBENCH).
+ */
+#define CLI_TEST(name)							\
+static void t_##name(struct __test_metadata *_metadata, char *dir);	\
+TEST(name)								\
+{									\
+	const char *bin = rmibench();					\
+	char *dir;							\
+									\
+	if (!getenv("RMIBENCH") && access(bin, X_OK))			\
+		SKIP(return, "%s not built (make sets RMIBENCH)", bin);	\
+	ASSERT_EQ(0, access(bin, X_OK)) TH_LOG("RMIBENCH=%s", bin);	\
+	dir = make_tmpdir();						\
+	ASSERT_NE(NULL, dir);						\
+	t_##name(_metadata, dir);					\
+	rm_rf(dir);							\
+	free(dir);							\
+}									\
+static void t_##name(struct __test_metadata *_metadata, char *dir)
+
+/*
+ * 2 MiB folios, one-level, tf-rmm, 1 GiB at 1 GiB (test_host.c,
+ * one_level_tf_rmm_2m): 512 faults; the first is 512 delegates,
+ * DATA_MAP -> ERROR_RTT(1), the L2 (2 calls), DATA_MAP: 516; the others
+ * 513. One RTT; the whole GiB in 2 MiB blocks.
+ */
+CLI_TEST(run_2m_one_level)
+{
+	char *p = path_in(dir, "r.json");
+	const char *args[] = { "run", "--folio", "2m", "--out", p, NULL };
+	struct out o = run(args);
+	json_object *j;
+
+	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+	ASSERT_STREQ("", o.err);
+	/* one summary line */
+	ASSERT_EQ(o.out, strstr(o.out, "one-level/v15/tf-rmm folio 2m, 1 vCPU(s), "
+				"sequential: faults 512 (re-faults 0)"));
+	j = json_object_from_file(p);
+	ASSERT_NE(NULL, j);
+	ASSERT_STREQ("one-level", str_at(j, "config.strategy"));
+	ASSERT_STREQ("v15", str_at(j, "config.delegation"));
+	ASSERT_STREQ("tf-rmm", str_at(j, "config.profile"));
+	ASSERT_STREQ("2m", str_at(j, "config.folio"));
+	ASSERT_STREQ("det", str_at(j, "config.scheduler"));
+	ASSERT_EQ(GIB, u64_at(j, "config.ipa"));
+	ASSERT_EQ(GIB, u64_at(j, "config.size"));
+	ASSERT_EQ(1, u64_at(j, "config.vcpus"));
+	ASSERT_EQ(512, u64_at(j, "counts.faults"));
+	ASSERT_EQ(0, u64_at(j, "counts.refaults"));
+	ASSERT_EQ(11, u64_at(j, "counts.rmi_calls.setup"));
+	ASSERT_EQ(516 + 511 * 513, u64_at(j, "counts.rmi_calls.fault"));
+	ASSERT_EQ(u64_at(j, "counts.rmi_calls.total"),
+		  u64_at(j, "counts.rmi_calls.setup") +
+		  u64_at(j, "counts.rmi_calls.fault") +
+		  u64_at(j, "counts.rmi_calls.teardown"));
+	/* DATA_MAP: 512 successes and the one ERROR_RTT(1) */
+	ASSERT_EQ(513, u64_at(j, "counts.rmi_calls.by_command.RTT_DATA_MAP"));
+	ASSERT_EQ(1, u64_at(j, "counts.rmi_calls.by_status.RTT_DATA_MAP.ERROR_RTT"));
+	ASSERT_EQ(1, u64_at(j, "counts.rmi_calls.by_command.RTT_CREATE"));
+	/* set-up's 4 (RD, 2 roots, REC), 512 per fault, the L2 */
+	ASSERT_EQ(4 + 512 * 512 + 1,
+		  u64_at(j, "counts.rmi_calls.by_command.GRANULE_RANGE_DELEGATE"));
+	ASSERT_EQ(1, u64_at(j, "counts.rtts_created"));
+	ASSERT_EQ(1, u64_at(j, "counts.rtt_pages_peak"));
+	ASSERT_EQ(0, u64_at(j, "counts.mapped_bytes.l1"));
+	ASSERT_EQ(GIB, u64_at(j, "counts.mapped_bytes.l2"));
+	ASSERT_EQ(0, u64_at(j, "counts.mapped_bytes.l3"));
+	ASSERT_EQ(NULL, at(j, "counts.mapped_bytes.l0"));
+	ASSERT_EQ(0, u64_at(j, "counts.warnings"));
+	ASSERT_EQ(0, u64_at(j, "counts.leaked_granules"));
+	ASSERT_EQ(512, u64_at(j, "distributions.rmi_calls_per_fault.count"));
+	ASSERT_EQ(513, u64_at(j, "distributions.rmi_calls_per_fault.min"));
+	ASSERT_EQ(516, u64_at(j, "distributions.rmi_calls_per_fault.max"));
+	ASSERT_STREQ("1.0", json_object_get_string(at(j, "derived.block_coverage")));
+	ASSERT_STREQ("ok", str_at(j, "outcome"));
+	json_object_put(j);
+	out_free(&o);
+	free(p);
+}
+
+/*
+ * 4 KiB folios, 16 MiB: set-up creates the L2 (14 calls); 4096 faults,
+ * 8 of them first in their 2 MiB (5 calls), the rest 2: 8216. RTTs: the
+ * L2 and 8 L3s.
+ */
+CLI_TEST(run_4k_16m)
+{
+	char *p = path_in(dir, "r.json");
+	const char *args[] = { "run", "--size", "16M", "--folio", "4k",
+			       "--quiet", "--out", p, NULL };
+	struct out o = run(args);
+	json_object *j;
+
+	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+	ASSERT_STREQ("", o.out);
+	ASSERT_STREQ("", o.err);
+	j = json_object_from_file(p);
+	ASSERT_NE(NULL, j);
+	ASSERT_EQ(16 * MIB, u64_at(j, "config.size"));
+	ASSERT_STREQ("4k", str_at(j, "config.folio"));
+	ASSERT_EQ(4096, u64_at(j, "counts.faults"));
+	ASSERT_EQ(14, u64_at(j, "counts.rmi_calls.setup"));
+	ASSERT_EQ(8 * 5 + (4096 - 8) * 2, u64_at(j, "counts.rmi_calls.fault"));
+	ASSERT_EQ(2, u64_at(j, "counts.rmi_calls.by_command.RTT_INIT_RIPAS"));
+	ASSERT_EQ(4096 + 8, u64_at(j, "counts.rmi_calls.by_command.RTT_DATA_MAP"));
+	ASSERT_EQ(9, u64_at(j, "counts.rtts_created"));
+	ASSERT_EQ(9, u64_at(j, "counts.rtt_pages_peak"));
+	ASSERT_EQ(16 * MIB, u64_at(j, "counts.mapped_bytes.l3"));
+	ASSERT_EQ(2, u64_at(j, "distributions.rmi_calls_per_fault.min"));
+	ASSERT_EQ(5, u64_at(j, "distributions.rmi_calls_per_fault.max"));
+	json_object_put(j);
+	out_free(&o);
+	free(p);
+}
+
+/*
+ * full, tf-rmm, 2 MiB folios (test_host.c, full_tf_rmm_2m_kills_the_realm):
+ * the realm dies on its first fault, 1030 calls. The run was made: exit 0.
+ */
+CLI_TEST(run_full_tf_rmm_2m_realm_dies)
+{
+	char *p = path_in(dir, "r.json");
+	const char *args[] = { "run", "--strategy", "full", "--folio", "2m",
+			       "--out", p, NULL };
+	struct out o = run(args);
+	json_object *j;
+
+	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+	ASSERT_NE(NULL, strstr(o.out, "\n  WARN x1: DATA_MAP failed: ERROR_RTT 2\n"));
+	j = json_object_from_file(p);
+	ASSERT_NE(NULL, j);
+	ASSERT_EQ(1, u64_at(j, "counts.faults"));
+	ASSERT_EQ(1030, u64_at(j, "counts.rmi_calls.fault"));
+	ASSERT_EQ(2, u64_at(j, "counts.rtts_created"));
+	ASSERT_EQ(1, u64_at(j, "counts.warnings"));
+	ASSERT_EQ(1, json_object_array_length(at(j, "counts.warning_reasons")));
+	ASSERT_STREQ("DATA_MAP failed: ERROR_RTT 2",
+		     json_object_get_string(at(json_object_array_get_idx(
+			     at(j, "counts.warning_reasons"), 0), "reason")));
+	ASSERT_EQ(1, u64_at(j, "counts.guest_errors"));
+	ASSERT_EQ(0, strncmp(str_at(j, "outcome"),
+			     "vcpu 0: realm_map_protected returned -6", 39));
+	json_object_put(j);
+	out_free(&o);
+	free(p);
+}
+
+/* A run that cannot be made is exit status 1, one line. */
+CLI_TEST(run_fails)
+{
+	char *cal = path_in(dir, "no-such-costs.json");
+	const char *args[] = { "run", "--calibration", cal, "--size", "16M",
+			       NULL };
+	struct out o = run(args);
+
+	ASSERT_EQ(1, o.status);
+	ASSERT_EQ(1, count_lines(o.err)) TH_LOG("%s", o.err);
+	ASSERT_NE(NULL, strstr(o.err, "rmibench run: "));
+	ASSERT_NE(NULL, strstr(o.err, cal));
+	ASSERT_STREQ("", o.out);
+	out_free(&o);
+	free(cal);
+}
+
+/* Check one file of a matrix over 16 MiB (see the top of this file). */
+static void check_matrix_file(struct __test_metadata *_metadata,
+			      const char *dir, const char *strategy,
+			      const char *deleg, const char *profile,
+			      const char *folio, unsigned int vcpus)
+{
+	bool huge = !strcmp(folio, "2m");
+	char name[128], *p;
+	json_object *j;
+
+	snprintf(name, sizeof(name), "%s-%s-%s-%s-%uvcpu.json", strategy,
+		 deleg, profile, folio, vcpus);
+	p = path_in(dir, name);
+	j = json_object_from_file(p);
+	ASSERT_NE(NULL, j) TH_LOG("%s", name);
+	ASSERT_STREQ(strategy, str_at(j, "config.strategy"));
+	ASSERT_STREQ(deleg, str_at(j, "config.delegation"));
+	ASSERT_STREQ(profile, str_at(j, "config.profile"));
+	ASSERT_STREQ(folio, str_at(j, "config.folio"));
+	ASSERT_EQ(vcpus, u64_at(j, "config.vcpus"));
+	ASSERT_EQ(16 * MIB, u64_at(j, "config.size"));
+	/* each vCPU its own slice: every folio faulted once */
+	ASSERT_EQ(huge ? 8 : 4096, u64_at(j, "counts.faults")) TH_LOG("%s", name);
+	ASSERT_EQ(0, u64_at(j, "counts.refaults"));
+	ASSERT_EQ(huge ? 8 * 513 : 8 * 5 + (4096 - 8) * 2,
+		  u64_at(j, "counts.rmi_calls.fault")) TH_LOG("%s", name);
+	ASSERT_EQ(huge ? 1 : 9, u64_at(j, "counts.rtts_created"));
+	ASSERT_EQ(16 * MIB, u64_at(j, huge ? "counts.mapped_bytes.l2" :
+					    "counts.mapped_bytes.l3"));
+	ASSERT_STREQ("ok", str_at(j, "outcome"));
+	json_object_put(j);
+	free(p);
+}
+
+static size_t json_files(const char *dir)
+{
+	char *cmd;
+	size_t n = 0;
+	FILE *p;
+
+	if (asprintf(&cmd, "ls '%s' | grep -c '\\.json$'", dir) < 0)
+		return 0;
+	p = popen(cmd, "r");
+	free(cmd);
+	if (!p)
+		return 0;
+	if (fscanf(p, "%zu", &n) != 1)
+		n = 0;
+	pclose(p);
+	return n;
+}
+
+/* Every list: the cross product, named and configured as the lists say. */
+CLI_TEST(matrix_lists)
+{
+	static const char *const strat[] = { "full", "block" };
+	static const char *const deleg[] = { "v14", "v15" };
+	static const char *const folio[] = { "4k", "2m" };
+	const char *args[] = { "matrix", "--out-dir", dir, "--size", "16M",
+			       "--quiet", "--strategies", "full,block",
+			       "--delegations", "v14,v15", "--profiles", "spec",
+			       "--folios", "4k,2M", "--vcpus-list", "1,2", NULL };
+	struct out o = run(args);
+	char *p, *text;
+
+	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+	ASSERT_STREQ("", o.out);
+	ASSERT_STREQ("", o.err);
+	ASSERT_EQ(16, json_files(dir));
+	for (int s = 0; s < 2; s++)
+		for (int d = 0; d < 2; d++)
+			for (int f = 0; f < 2; f++)
+				for (unsigned int v = 1; v <= 2; v++)
+					check_matrix_file(_metadata, dir,
+							  strat[s], deleg[d],
+							  "spec", folio[f], v);
+	/* and the report of them, in the order they ran */
+	p = path_in(dir, "runs.tsv");
+	text = slurp(p);
+	ASSERT_NE(NULL, text);
+	ASSERT_EQ(17, count_lines(text));
+	ASSERT_NE(NULL, strstr(text, "\n1\tfull\t0\tv14 4k 1v\t0\tfull v14 4k 1v\tv14\tspec\t4k\t1\tsequential\t4096\t0\t"));
+	ASSERT_NE(NULL, strstr(text, "\n16\tblock\t2\tv15 2m 2v\t7\tblock v15 2m 2v\tv15\tspec\t2m\t2\tsequential\t8\t0\t"));
+	free(text);
+	free(p);
+	p = path_in(dir, "summary.md");
+	text = slurp(p);
+	ASSERT_NE(NULL, text);
+	ASSERT_NE(NULL, strstr(text, "`rmibench matrix --out-dir "));
+	ASSERT_NE(NULL, strstr(text, "16. `rmibench run --strategy block --delegation v15 --profile spec"));
+	free(text);
+	free(p);
+	out_free(&o);
+}
+
+/*
+ * Without --delegations the runs take --delegation's value (default v15),
+ * whatever else the command line says; --out-dir out--delegations used to
+ * hide it and write v14 files.
+ */
+CLI_TEST(matrix_delegation_without_list)
+{
+	static const char *const cases[][2] = {
+		{ "v15", "out--delegations" },	/* given */
+		{ "v14", "v14" },		/* given */
+		{ NULL, "default" },		/* not given: v15 */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *want = cases[i][0] ? cases[i][0] : "v15";
+		char *d = path_in(dir, cases[i][1]);
+		const char *args[] = { "matrix", "--out-dir", d, "--size", "16M",
+				       "--quiet", "--strategies", "one-level",
+				       "--profiles", "tf-rmm", "--folios", "2m",
+				       "--vcpus-list", "1",
+				       cases[i][0] ? "--delegation" : NULL,
+				       cases[i][0], NULL };
+		struct out o = run(args);
+
+		ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+		ASSERT_EQ(1, json_files(d)) TH_LOG("%s", d);
+		check_matrix_file(_metadata, d, "one-level", want, "tf-rmm",
+				  "2m", 1);
+		out_free(&o);
+		free(d);
+	}
+}
+
+/* A setting's option stands for its list when the list is not given. */
+CLI_TEST(matrix_setting_for_list)
+{
+	const char *args[] = { "matrix", "--out-dir", dir, "--size", "16M",
+			       "--quiet", "--strategy", "block", "--profile",
+			       "spec", "--folio", "4k", "--vcpus", "2", NULL };
+	struct out o = run(args);
+
+	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+	ASSERT_EQ(1, json_files(dir));
+	check_matrix_file(_metadata, dir, "block", "v15", "spec", "4k", 2);
+	out_free(&o);
+}
+
+/* rmibench report DIR: the three tables, from the files alone */
+CLI_TEST(report)
+{
+	const char *margs[] = { "matrix", "--out-dir", dir, "--size",
+				"16M", "--quiet", "--profiles", "tf-rmm",
+				"--folios", "2m", "--vcpus-list", "1", NULL };
+	const char *rargs[] = { "report", "--no-plots", "--command", "make it so",
+				dir, NULL };
+	static const char *const tables[] = { "summary.md", "runs.tsv",
+					      "latency.tsv" };
+	struct out o = run(margs);
+	char *p, *text, *bad;
+
+	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+	out_free(&o);
+	for (int i = 0; i < 3; i++) {
+		p = path_in(dir, tables[i]);
+		ASSERT_EQ(0, unlink(p));
+		free(p);
+	}
+	o = run(rargs);
+	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+	ASSERT_STREQ("", o.err);
+	ASSERT_NE(NULL, strstr(o.out, "rmibench report: 3 runs: "));
+	p = path_in(dir, "summary.md");
+	text = slurp(p);
+	ASSERT_NE(NULL, text);
+	ASSERT_NE(NULL, strstr(text, "- **Reproduce:** `make it so`"));
+	ASSERT_NE(NULL, strstr(text, "| 1 | block | v15 | tf-rmm | 2m | 1 | sequential | 8 | 0 | 513.00 |"));
+	ASSERT_NE(NULL, strstr(text, "\n3. `one-level-v15-tf-rmm-2m-1vcpu.json`: `rmibench run --strategy one-level"));
+	free(text);
+	free(p);
+	p = path_in(dir, "runs.tsv");
+	text = slurp(p);
+	ASSERT_NE(NULL, text);
+	ASSERT_EQ(4, count_lines(text));
+	ASSERT_EQ(text, strstr(text, "run\tstrategy\tstrategy_idx\tgroup\t"));
+	free(text);
+	free(p);
+	p = path_in(dir, "latency.tsv");
+	text = slurp(p);
+	ASSERT_NE(NULL, text);
+	ASSERT_EQ(text, strstr(text, "run\tstrategy\tstrategy_idx\tgroup_idx\t"));
+	ASSERT_LT(3, count_lines(text));
+	free(text);
+	free(p);
+	out_free(&o);
+
+	/* a bad result file: exit 1, one line naming it, no tables */
+	bad = path_in(dir, "bad.json");
+	ASSERT_EQ(0, json_object_to_file(bad, json_object_new_object()));
+	p = path_in(dir, "runs.tsv");
+	ASSERT_EQ(0, unlink(p));
+	o = run(rargs);
+	ASSERT_EQ(1, o.status);
+	ASSERT_EQ(1, count_lines(o.err)) TH_LOG("%s", o.err);
+	ASSERT_NE(NULL, strstr(o.err, bad));
+	ASSERT_NE(NULL, strstr(o.err, "schema_version: missing"));
+	ASSERT_NE(0, access(p, F_OK));
+	out_free(&o);
+	free(p);
+	free(bad);
+}
+
+/*
+ * The command line summary.md gives for a run repeats it: the same
+ * settings, and (det) the same counts.
+ */
+CLI_TEST(command_line_repeats_the_run)
+{
+	char *a = path_in(dir, "a.json"), *b, *text, *cmd, *end;
+	const char *args[] = { "run", "--quiet", "--out", a, "--size", "32M",
+			       "--folio", "2m", "--strategy", "block",
+			       "--delegation", "v14", "--profile", "spec",
+			       "--delegate-granules", "2", "--vcpus", "2",
+			       "--workload", "random", "--shared-region",
+			       "--write-pct", "30", "--shared-pct", "5",
+			       "--passes", "2", "--stride", "64k", "--seed", "9",
+			       "--s2sz", "42", "--livelock-faults", "77",
+			       "--inject", "command=RTT_CREATE,times=0",
+			       "--inject", "command=RTT_FOLD,status=ERROR_RTT,times=0",
+			       NULL };
+	const char *rargs[] = { "report", "--no-plots", dir, NULL };
+	const char *again[64] = { NULL };
+	struct out o = run(args);
+	json_object *ja, *jb;
+	size_t n = 0;
+
+	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+	out_free(&o);
+	o = run(rargs);
+	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+	out_free(&o);
+	b = path_in(dir, "summary.md");
+	text = slurp(b);
+	free(b);
+	ASSERT_NE(NULL, text);
+	cmd = strstr(text, "`: `rmibench run ");
+	ASSERT_NE(NULL, cmd);
+	cmd += strlen("`: `rmibench ");
+	end = strchr(cmd, '`');
+	ASSERT_NE(NULL, end);
+	*end = 0;
+	TH_LOG("rmibench %s", cmd);
+	/* plain words: nothing here needs quoting */
+	ASSERT_EQ(NULL, strchr(cmd, '\''));
+	for (char *w = strtok(cmd, " "); w && n < 58; w = strtok(NULL, " "))
+		again[n++] = w;
+	b = path_in(dir, "b.json");
+	again[n++] = "--quiet";
+	again[n++] = "--out";
+	again[n++] = b;
+	again[n] = NULL;
+	o = run(again);
+	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+	ja = json_object_from_file(a);
+	jb = json_object_from_file(b);
+	ASSERT_NE(NULL, ja);
+	ASSERT_NE(NULL, jb);
+	ASSERT_TRUE(json_object_equal(at(ja, "config"), at(jb, "config")));
+	ASSERT_TRUE(json_object_equal(at(ja, "counts"), at(jb, "counts")));
+	ASSERT_STREQ("command=RTT_CREATE,times=0;command=RTT_FOLD,status=ERROR_RTT,times=0",
+		     str_at(jb, "config.inject"));
+	ASSERT_EQ(64 * 1024, u64_at(jb, "config.stride"));
+	ASSERT_EQ(42, u64_at(jb, "config.s2sz"));
+	json_object_put(ja);
+	json_object_put(jb);
+	out_free(&o);
+	free(text);
+	free(a);
+	free(b);
+}
+
+/* --help from the option table: every setting, its default; --usage */
+CLI_TEST(help_and_usage)
+{
+	static const char *const cmds[] = { "run", "matrix", "report",
+					    "rmi-script" };
+	struct run_config d;
+
+	run_config_default(&d);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		const char *h[] = { cmds[i], "--help", NULL };
+		const char *u[] = { cmds[i], "--usage", NULL };
+		const char *hh[] = { "help", cmds[i], NULL };
+		struct out o = run(h), ou = run(u), oh = run(hh);
+		char want[64], *flat;
+
+		snprintf(want, sizeof(want), "Usage: rmibench %s ", cmds[i]);
+		ASSERT_EQ(0, o.status);
+		ASSERT_STREQ("", o.err);
+		ASSERT_EQ(o.out, strstr(o.out, want)) TH_LOG("%s", o.out);
+		ASSERT_NE(NULL, strstr(o.out, "--usage"));
+		ASSERT_EQ(0, ou.status);
+		ASSERT_EQ(ou.out, strstr(ou.out, want));
+		ASSERT_EQ(0, oh.status);
+		ASSERT_STREQ(o.out, oh.out);
+		flat = squash(strdup(o.out));
+		/* run and matrix: an option per setting, with its default */
+		for (unsigned int k = 0; i < 2 && k < CFG_NFIELDS; k++) {
+			const struct cfg_field *f = &run_config_fields[k];
+			char opt[64], def[64], text[80];
+
+			snprintf(opt, sizeof(opt), "--%s", f->opt);
+			ASSERT_NE(NULL, strstr(o.out, opt)) TH_LOG("%s %s", cmds[i], opt);
+			ASSERT_NE(NULL, strstr(ou.out, opt));
+			if (f->kind == CFG_KIND_PATH || f->kind == CFG_KIND_BOOL ||
+			    f->kind == CFG_KIND_RULES)
+				continue;
+			cfg_value_text(&d, f, def, sizeof(def));
+			snprintf(text, sizeof(text), "default %s)", def);
+			ASSERT_NE(NULL, strstr(flat, text)) TH_LOG("%s %s", opt, text);
+		}
+		free(flat);
+		out_free(&o);
+		out_free(&ou);
+		out_free(&oh);
+	}
+}
+
+/* Bad command lines: status 2, nothing on stdout, one line on stderr (two
+ * when getopt names an unknown option or a missing value). */
+CLI_TEST(bad_command_lines)
+{
+	static const struct {
+		const char *args[8];
+		const char *err;
+		size_t lines;
+	} cases[] = {
+		{ { "run", "--strategy", "two-level" },
+		  "rmibench run: --strategy 'two-level': want full, one-level or block\n", 1 },
+		{ { "run", "--folio", "8k" },
+		  "rmibench run: --folio '8k': want 4k, 2m, 1g or mixed\n", 1 },
+		{ { "run", "--size", "0" },
+		  "rmibench run: --size '0': want a size, e.g. 1G or 512M\n", 1 },
+		{ { "run", "--vcpus", "513" },
+		  "rmibench run: --vcpus '513': want 1..512\n", 1 },
+		{ { "run", "--stride", "5000" },
+		  "rmibench run: --stride '5000': want a multiple of 4k\n", 1 },
+		{ { "run", "--workload", "zigzag" },
+		  "rmibench run: --workload 'zigzag': want sequential, random, strided or storm\n", 1 },
+		{ { "run", "--inject", "command=NOPE" },
+		  "rmibench run: --inject: unknown command 'NOPE'\n", 1 },
+		{ { "run", "--out", "/nonexistent/rmibench/r.json" },
+		  "rmibench run: --out '/nonexistent/rmibench/r.json': directory '/nonexistent/rmibench' does not exist\n", 1 },
+		{ { "run", "stray" },
+		  "rmibench run: unexpected argument 'stray'\n", 1 },
+		{ { "run", "--bogus" },
+		  "rmibench run: unrecognized option '--bogus'\n"
+		  "Try 'rmibench run --help' for more information.\n", 2 },
+		{ { "run", "--size" },
+		  "rmibench run: option '--size' requires an argument\n"
+		  "Try 'rmibench run --help' for more information.\n", 2 },
+		{ { "matrix", "--size", "16M" },
+		  "rmibench matrix: --out-dir DIR is required\n", 1 },
+		{ { "matrix", "--out-dir", "/nonexistent/x", "--folios", "4k,8k" },
+		  "rmibench matrix: --folios '8k': want 4k, 2m, 1g or mixed\n", 1 },
+		{ { "matrix", "--out-dir", "/nonexistent/x", "--vcpus-list", "1,2,3,4,5,6,7,8,9" },
+		  "rmibench matrix: --vcpus-list '1,2,3,4,5,6,7,8,9': at most 8 values\n", 1 },
+		{ { "report" },
+		  "rmibench report: no directory given (DIR)\n", 1 },
+		{ { "report", "a", "b" },
+		  "rmibench report: one directory only ('a' and 'b')\n", 1 },
+		{ { "report", "--plots", "a" },
+		  "rmibench report: unrecognized option '--plots'\n"
+		  "Try 'rmibench report --help' for more information.\n", 2 },
+		{ { "rmi-script", "--pa-bits", "99", "x.rmi" },
+		  "rmibench rmi-script: --pa-bits '99': want 32..52\n", 1 },
+		{ { "rmi-script" },
+		  "rmibench rmi-script: no scenario file given (FILE, or - for stdin)\n", 1 },
+		{ { "teleport" },
+		  "rmibench: unknown command 'teleport' (run, matrix, report, rmi-script)\n", 1 },
+		{ { NULL },
+		  "rmibench: no command given (run, matrix, report, rmi-script)\n", 1 },
+		{ { "--bogus" },
+		  "rmibench: unrecognized option '--bogus'\n"
+		  "Try 'rmibench --help' for more information.\n", 2 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct out o = run(cases[i].args);
+
+		ASSERT_EQ(2, o.status) TH_LOG("case %zu: %s", i, o.err);
+		ASSERT_STREQ("", o.out);
+		ASSERT_STREQ(cases[i].err, o.err);
+		ASSERT_EQ(cases[i].lines, count_lines(o.err));
+		out_free(&o);
+	}
+	/* and nothing was run or written */
+	ASSERT_EQ(0, json_files(dir));
+	ASSERT_NE(0, access("/nonexistent/x", F_OK));
+}
+
+TEST_HARNESS_MAIN
