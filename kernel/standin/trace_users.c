@@ -7,6 +7,7 @@
  */
 #include <linux/kvm_host.h>
 #include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/types.h>
 
 #include <asm/rmi_call.h>
@@ -21,13 +22,21 @@ void standin_map(unsigned long ipa, unsigned long size, int ret)
 {
 	struct kvm_vcpu *vcpu = kvm_get_running_vcpu();
 	u32 id = vcpu ? vcpu->vcpu_id : U32_MAX;
-	unsigned int calls = this_cpu_read(rmi_call_count);
+	bool on = trace_realm_map_exit_enabled();
+	unsigned int calls = 0;
 
+	/* the counters are read on one CPU: migration is off in between */
+	if (on) {
+		migrate_disable();
+		calls = this_cpu_read(rmi_call_count);
+	}
 	if (trace_realm_map_enter_enabled())
 		trace_realm_map_enter(id, ipa, size, true);
-	if (trace_realm_map_exit_enabled())
+	if (on) {
 		trace_realm_map_exit(id, ipa, size, ret,
 				     this_cpu_read(rmi_call_count) - calls, 0);
+		migrate_enable();
+	}
 }
 
 void standin_delegate(phys_addr_t phys, unsigned long size,
