@@ -226,6 +226,22 @@ void cmd_rtt_fold(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	ret_status(o, RMI_SUCCESS, 0);
 }
 
+/*
+ * The attribute bits of an unprotected entry's stage-2 descriptor
+ * [f11.9]: MemAttr in [5:2]; S2AP in the architecture's order, bit 6 read
+ * and bit 7 write, where the map flags have write in bit 0, read in bit 1.
+ */
+static uint64_t ns_desc_attrs(uint64_t e)
+{
+	uint64_t a = (uint64_t)E_ATTR(e) << 2;
+
+	if (E_S2AP(e) & RMI_S2AP_READ)
+		a |= 1u << 6;
+	if (E_S2AP(e) & RMI_S2AP_WRITE)
+		a |= 1u << 7;
+	return a;
+}
+
 void cmd_rtt_read_entry(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 {
 	struct realm *r = realm_get(m, x[1]);
@@ -251,8 +267,7 @@ void cmd_rtt_read_entry(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	case RMI_ENTRY_ASSIGNED:
 		o->x3 = E_PA(e);
 		if (ipa >= prot_top(r))
-			/* MemAttr in [5:2], S2AP in [7:6], as in a descriptor */
-			o->x3 |= (E_ATTR(e) << 2) | ((E_S2AP(e) & 3) << 6);
+			o->x3 |= ns_desc_attrs(e);
 		break;
 	default:
 		o->x3 = 0;
