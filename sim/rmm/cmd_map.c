@@ -122,7 +122,7 @@ static void map(struct rmm *m, const uint64_t *x, struct rmm_out *o, bool ns)
 	struct rtt *t;
 	int l, want;
 
-	o->x1 = base;
+	/* [f11.1] any status but SUCCESS leaves x1..x4 at 0 */
 	if (!r) {
 		ret_status(o, RMI_ERROR_INPUT, 0);
 		return;
