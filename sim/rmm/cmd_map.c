@@ -236,13 +236,14 @@ void cmd_rtt_unprot_map(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	map(m, x, o, true);
 }
 
-/* ---- commands: DATA_UNMAP / UNPROT_UNMAP [f9.8] ------------------------------ */
+/* ---- commands: DATA_UNMAP / UNPROT_UNMAP [f9.8, f11.2-3] --------------------- */
 
 static void unmap(struct rmm *m, const uint64_t *x, struct rmm_out *o,
 		  bool ns)
 {
 	uint64_t base = x[2], top = x[3], addr = base, size;
-	uint64_t dpa = 0, dcount = 0;
+	uint64_t oaddr = x[5], dpa = 0, dcount = 0;
+	bool list = RMI_FLAGS_ADDR_TYPE(x[4]) == RMI_ADDR_TYPE_LIST;
 	struct realm *r = realm_get(m, x[1]);
 	struct rtt *t;
 	unsigned int i;
@@ -250,7 +251,8 @@ static void unmap(struct rmm *m, const uint64_t *x, struct rmm_out *o,
 
 	o->x1 = base;
 	if (!r || !range_ok(base, top, ns ? prot_top(r) : 0,
-			    ns ? ipa_space(r) : prot_top(r))) {
+			    ns ? ipa_space(r) : prot_top(r)) ||
+	    (list && !ns_writable(m, oaddr))) {
 		ret_status(o, RMI_ERROR_INPUT, 0);
 		return;
 	}
@@ -302,11 +304,16 @@ static void unmap(struct rmm *m, const uint64_t *x, struct rmm_out *o,
 		/* nothing mapped up to x1 */
 		ret_status(o, RMI_ERROR_RTT, (unsigned int)l);
 	} else {
+		/* [f11.3] the state bit is clear for NS memory too */
 		o->x2 = rmi_desc_encode(RMI_LEVEL_TO_DESC_SIZE(l),
 					(unsigned int)dcount, dpa,
-					ns ? RMI_DESC_STATE_UNDELEGATED :
-					     RMI_DESC_STATE_DELEGATED);
-		o->x3 = 1;
+					RMI_DESC_STATE_DELEGATED);
+		/* [f11.2] x3 counts the list entries written: with LIST
+		 * the descriptor goes to oaddr too, else none is written */
+		if (list) {
+			rmm_ns_write(m, oaddr, &o->x2, sizeof(o->x2));
+			o->x3 = 1;
+		}
 		ret_status(o, RMI_SUCCESS, 0);
 	}
 unlock:
