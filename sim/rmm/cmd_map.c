@@ -236,7 +236,7 @@ void cmd_rtt_unprot_map(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	map(m, x, o, true);
 }
 
-/* ---- commands: DATA_UNMAP / UNPROT_UNMAP [f9.8, f11.2-3] --------------------- */
+/* ---- commands: DATA_UNMAP / UNPROT_UNMAP [f9.8, f11.2-5] --------------------- */
 
 static void unmap(struct rmm *m, const uint64_t *x, struct rmm_out *o,
 		  bool ns)
@@ -300,9 +300,12 @@ static void unmap(struct rmm *m, const uint64_t *x, struct rmm_out *o,
 		addr += size;
 	}
 	o->x1 = addr < top ? addr : top;
-	if (!dcount) {
-		/* nothing mapped up to x1 */
+	if (!dcount && l < RMI_RTT_LAST_LEVEL) {
+		/* nothing mapped where the walk stopped short */
 		ret_status(o, RMI_ERROR_RTT, (unsigned int)l);
+	} else if (!dcount) {
+		/* [f11.5] an L3 with nothing mapped up to x1: no descriptor */
+		ret_status(o, RMI_SUCCESS, 0);
 	} else {
 		/* [f11.3] the state bit is clear for NS memory too */
 		o->x2 = rmi_desc_encode(RMI_LEVEL_TO_DESC_SIZE(l),
