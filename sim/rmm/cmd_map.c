@@ -52,7 +52,7 @@ void cmd_data_map_init(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	rtt_unlock(t);
 }
 
-/* ---- commands: DATA_MAP / UNPROT_MAP [f4, f9.3-5, f9.12] -------------------- */
+/* ---- commands: DATA_MAP / UNPROT_MAP [f4, f9.3-5, f9.12, f11.6] -------------- */
 
 #define MAX_DESCS	(RMI_GRANULE_SIZE / 8)
 
@@ -154,19 +154,24 @@ static void map(struct rmm *m, const uint64_t *x, struct rmm_out *o, bool ns)
 	default:
 		goto input;
 	}
+	/*
+	 * [f11.6] The checks in the implementation's order: the
+	 * descriptors' fields (and, where they set the level, base aligned
+	 * to it), then the walk, and only then the PAs' alignment.
+	 */
 	for (i = 0; i < nd; i++) {
 		uint64_t d = descs[i];
-		int dl = RMI_DESC_SIZE_TO_LEVEL(RMI_DESC_SIZE(d));
 
 		if (RMI_DESC_SIZE(d) == RMI_DESC_SIZE_L0 || !RMI_DESC_COUNT(d) ||
-		    (RMI_DESC_ADDR(d) & (LSIZE(dl) - 1)) ||
 		    RMI_DESC_ADDR(d) + rmi_desc_bytes(d) > m->gt.pa_limit ||
 		    (!ns && RMI_DESC_STATE(d) != RMI_DESC_STATE_DELEGATED))
 			goto input;
 	}
-
 	want = from_desc ? RMI_DESC_SIZE_TO_LEVEL(RMI_DESC_SIZE(descs[0])) :
 			   RMI_RTT_LAST_LEVEL;
+	if (from_desc && (base & (LSIZE(want) - 1)))
+		goto input;
+
 	t = walk(r, base, want, &l);
 	i = idx_of(base, l);
 	size = LSIZE(l);
@@ -175,6 +180,15 @@ static void map(struct rmm *m, const uint64_t *x, struct rmm_out *o, bool ns)
 	    (base & (size - 1)) || top - base < size) {
 		ret_status(o, RMI_ERROR_RTT, (unsigned int)l);
 		goto unlock;
+	}
+	for (unsigned int k = 0; k < nd; k++) {
+		uint64_t d = descs[k];
+		int dl = RMI_DESC_SIZE_TO_LEVEL(RMI_DESC_SIZE(d));
+
+		if (RMI_DESC_ADDR(d) & (LSIZE(dl) - 1)) {
+			ret_status(o, RMI_ERROR_INPUT, 0);
+			goto unlock;
+		}
 	}
 	ps = (struct pa_stream){ .d = descs, .n = nd };
 	for (addr = base; addr < top && i < RMI_RTT_ENTRIES;
