@@ -81,11 +81,18 @@ static inline bool entry_live(uint64_t e)
 	       st == RMI_ENTRY_ASSIGNED_DEV;
 }
 
-static bool rtt_is_live(const struct rtt *c)
+/*
+ * A live RTT holds a live entry [f7]; in the unprotected half NS mappings
+ * do not count, they go with the RTT [f11.4]: only a table does.
+ */
+static bool rtt_is_live(const struct rtt *c, bool ns)
 {
-	for (int j = 0; j < RMI_RTT_ENTRIES; j++)
-		if (entry_live(c->e[j]))
+	for (int j = 0; j < RMI_RTT_ENTRIES; j++) {
+		uint64_t e = c->e[j];
+
+		if (ns ? E_STATE(e) == RMI_ENTRY_TABLE : entry_live(e))
 			return true;
+	}
 	return false;
 }
 
@@ -166,7 +173,7 @@ void cmd_rtt_destroy(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 		ret_status(o, RMI_ERROR_RTT, (unsigned int)wl);
 		return;
 	}
-	if (rtt_is_live(c)) {
+	if (rtt_is_live(c, ipa >= prot_top(r))) {
 		rtt_unlock(c);
 		rtt_unlock(t);
 		o->x2 = ipa;
