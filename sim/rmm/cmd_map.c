@@ -52,7 +52,7 @@ void cmd_data_map_init(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	rtt_unlock(t);
 }
 
-/* ---- commands: DATA_MAP / UNPROT_MAP [f4, f9.3-5, f9.12] -------------------- */
+/* ---- commands: DATA_MAP / UNPROT_MAP [f4, f9.3-5, f9.12, f11.6] -------------- */
 
 #define MAX_DESCS	(RMI_GRANULE_SIZE / 8)
 
@@ -122,7 +122,7 @@ static void map(struct rmm *m, const uint64_t *x, struct rmm_out *o, bool ns)
 	struct rtt *t;
 	int l, want;
 
-	o->x1 = base;
+	/* [f11.1] any status but SUCCESS leaves x1..x4 at 0 */
 	if (!r) {
 		ret_status(o, RMI_ERROR_INPUT, 0);
 		return;
@@ -154,19 +154,24 @@ static void map(struct rmm *m, const uint64_t *x, struct rmm_out *o, bool ns)
 	default:
 		goto input;
 	}
+	/*
+	 * [f11.6] The checks in the implementation's order: the
+	 * descriptors' fields (and, where they set the level, base aligned
+	 * to it), then the walk, and only then the PAs' alignment.
+	 */
 	for (i = 0; i < nd; i++) {
 		uint64_t d = descs[i];
-		int dl = RMI_DESC_SIZE_TO_LEVEL(RMI_DESC_SIZE(d));
 
 		if (RMI_DESC_SIZE(d) == RMI_DESC_SIZE_L0 || !RMI_DESC_COUNT(d) ||
-		    (RMI_DESC_ADDR(d) & (LSIZE(dl) - 1)) ||
 		    RMI_DESC_ADDR(d) + rmi_desc_bytes(d) > m->gt.pa_limit ||
 		    (!ns && RMI_DESC_STATE(d) != RMI_DESC_STATE_DELEGATED))
 			goto input;
 	}
-
 	want = from_desc ? RMI_DESC_SIZE_TO_LEVEL(RMI_DESC_SIZE(descs[0])) :
 			   RMI_RTT_LAST_LEVEL;
+	if (from_desc && (base & (LSIZE(want) - 1)))
+		goto input;
+
 	t = walk(r, base, want, &l);
 	i = idx_of(base, l);
 	size = LSIZE(l);
@@ -175,6 +180,15 @@ static void map(struct rmm *m, const uint64_t *x, struct rmm_out *o, bool ns)
 	    (base & (size - 1)) || top - base < size) {
 		ret_status(o, RMI_ERROR_RTT, (unsigned int)l);
 		goto unlock;
+	}
+	for (unsigned int k = 0; k < nd; k++) {
+		uint64_t d = descs[k];
+		int dl = RMI_DESC_SIZE_TO_LEVEL(RMI_DESC_SIZE(d));
+
+		if (RMI_DESC_ADDR(d) & (LSIZE(dl) - 1)) {
+			ret_status(o, RMI_ERROR_INPUT, 0);
+			goto unlock;
+		}
 	}
 	ps = (struct pa_stream){ .d = descs, .n = nd };
 	for (addr = base; addr < top && i < RMI_RTT_ENTRIES;
@@ -236,13 +250,14 @@ void cmd_rtt_unprot_map(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	map(m, x, o, true);
 }
 
-/* ---- commands: DATA_UNMAP / UNPROT_UNMAP [f9.8] ------------------------------ */
+/* ---- commands: DATA_UNMAP / UNPROT_UNMAP [f9.8, f11.2-5] --------------------- */
 
 static void unmap(struct rmm *m, const uint64_t *x, struct rmm_out *o,
 		  bool ns)
 {
 	uint64_t base = x[2], top = x[3], addr = base, size;
-	uint64_t dpa = 0, dcount = 0;
+	uint64_t oaddr = x[5], dpa = 0, dcount = 0;
+	bool list = RMI_FLAGS_ADDR_TYPE(x[4]) == RMI_ADDR_TYPE_LIST;
 	struct realm *r = realm_get(m, x[1]);
 	struct rtt *t;
 	unsigned int i;
@@ -250,7 +265,8 @@ static void unmap(struct rmm *m, const uint64_t *x, struct rmm_out *o,
 
 	o->x1 = base;
 	if (!r || !range_ok(base, top, ns ? prot_top(r) : 0,
-			    ns ? ipa_space(r) : prot_top(r))) {
+			    ns ? ipa_space(r) : prot_top(r)) ||
+	    (list && !ns_writable(m, oaddr))) {
 		ret_status(o, RMI_ERROR_INPUT, 0);
 		return;
 	}
@@ -298,15 +314,23 @@ static void unmap(struct rmm *m, const uint64_t *x, struct rmm_out *o,
 		addr += size;
 	}
 	o->x1 = addr < top ? addr : top;
-	if (!dcount) {
-		/* nothing mapped up to x1 */
+	if (!dcount && l < RMI_RTT_LAST_LEVEL) {
+		/* nothing mapped where the walk stopped short */
 		ret_status(o, RMI_ERROR_RTT, (unsigned int)l);
+	} else if (!dcount) {
+		/* [f11.5] an L3 with nothing mapped up to x1: no descriptor */
+		ret_status(o, RMI_SUCCESS, 0);
 	} else {
+		/* [f11.3] the state bit is clear for NS memory too */
 		o->x2 = rmi_desc_encode(RMI_LEVEL_TO_DESC_SIZE(l),
 					(unsigned int)dcount, dpa,
-					ns ? RMI_DESC_STATE_UNDELEGATED :
-					     RMI_DESC_STATE_DELEGATED);
-		o->x3 = 1;
+					RMI_DESC_STATE_DELEGATED);
+		/* [f11.2] x3 counts the list entries written: with LIST
+		 * the descriptor goes to oaddr too, else none is written */
+		if (list) {
+			rmm_ns_write(m, oaddr, &o->x2, sizeof(o->x2));
+			o->x3 = 1;
+		}
 		ret_status(o, RMI_SUCCESS, 0);
 	}
 unlock:

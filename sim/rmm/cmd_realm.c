@@ -39,7 +39,26 @@ void cmd_rmm_activate(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	ret_status(o, RMI_SUCCESS, 0);
 }
 
-/* ---- realm life cycle [f9.1] ------------------------------------------------- */
+/* ---- realm life cycle [f9.1, f11.7-8] ---------------------------------------- */
+
+/*
+ * The root RTTs a realm of @s2sz needs when its walk starts at @level
+ * [f11.7]: 2^(s2sz - shift - 9) concatenated tables when that exponent is
+ * positive, else 1. 0 when no geometry fits: a level outside 0..3, an
+ * s2sz not above the level's shift, or more than RMI_MAX_ROOT_RTTS.
+ */
+static unsigned int roots_needed(unsigned int s2sz, int level)
+{
+	int x;
+
+	if (level < 0 || level > RMI_RTT_LAST_LEVEL ||
+	    s2sz <= (unsigned int)LSHIFT(level))
+		return 0;
+	x = (int)s2sz - LSHIFT(level) - 9;
+	if (x <= 0)
+		return 1;
+	return x < 31 && (1u << x) <= RMI_MAX_ROOT_RTTS ? 1u << x : 0;
+}
 
 void cmd_realm_create(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 {
@@ -56,8 +75,8 @@ void cmd_realm_create(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	if (((p.flags & RMI_REALM_FLAG_LPA2) && !m->lpa2) ||
 	    (p.flags & ~RMI_REALM_FLAG_LPA2) ||
 	    p.s2sz < 32 || p.s2sz > maxsz ||
-	    p.rtt_level_start != rmi_start_level(p.s2sz) ||
-	    p.rtt_num_start != rmi_root_rtts(p.s2sz) ||
+	    !roots_needed(p.s2sz, p.rtt_level_start) ||
+	    p.rtt_num_start != roots_needed(p.s2sz, p.rtt_level_start) ||
 	    !gt_valid(&m->gt, p.rtt_base) ||
 	    p.rtt_base + p.rtt_num_start * RMI_GRANULE_SIZE > m->gt.pa_limit)
 		goto input;

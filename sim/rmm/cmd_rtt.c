@@ -9,11 +9,6 @@
 
 /* ---- commands: RTT create / destroy / fold / read [f2, f7, f9] -------------- */
 
-static inline uint64_t align_up(uint64_t v, uint64_t a)
-{
-	return (v + a - 1) & ~(a - 1);
-}
-
 /* Common argument checks of RTT_CREATE, RTT_DESTROY and RTT_FOLD. */
 static struct realm *rtt_args(struct rmm *m, uint64_t rd, uint64_t ipa,
 			      uint64_t level)
@@ -77,16 +72,46 @@ out:
 	free(nt);
 }
 
-static bool rtt_is_live(const struct rtt *c)
+/* A live entry [f7, f9.9]: a table, or a mapping. */
+static inline bool entry_live(uint64_t e)
+{
+	unsigned int st = E_STATE(e);
+
+	return st == RMI_ENTRY_ASSIGNED || st == RMI_ENTRY_TABLE ||
+	       st == RMI_ENTRY_ASSIGNED_DEV;
+}
+
+/*
+ * A live RTT holds a live entry [f7]; in the unprotected half NS mappings
+ * do not count, they go with the RTT [f11.4]: only a table does.
+ */
+static bool rtt_is_live(const struct rtt *c, bool ns)
 {
 	for (int j = 0; j < RMI_RTT_ENTRIES; j++) {
-		unsigned int st = E_STATE(c->e[j]);
+		uint64_t e = c->e[j];
 
-		if (st == RMI_ENTRY_ASSIGNED || st == RMI_ENTRY_TABLE ||
-		    st == RMI_ENTRY_ASSIGNED_DEV)
+		if (ns ? E_STATE(e) == RMI_ENTRY_TABLE : entry_live(e))
 			return true;
 	}
 	return false;
+}
+
+/*
+ * RTT_DESTROY's x2 from entry @i of @t, which covers @ipa and is not
+ * live [f9.9]. tf-rmm: the IPA of the next live entry of @t after it, or
+ * the end of @t's span (an L3's parent spans 1 GiB, an L1's level-0 root
+ * 2^48). spec: the end of the entry.
+ */
+static uint64_t destroy_top(const struct rmm *m, const struct rtt *t,
+			    unsigned int i, uint64_t ipa)
+{
+	uint64_t size = LSIZE(t->level), a = (ipa & ~(size - 1)) + size;
+
+	if (m->prof.destroy_top == RMM_DESTROY_TOP_ENTRY)
+		return a;
+	while (++i < RMI_RTT_ENTRIES && !entry_live(t->e[i]))
+		a += size;
+	return a;
 }
 
 /* Free child @c of @t's entry @i, which now reads @parent_e. Both locked. */
@@ -103,8 +128,9 @@ static void rtt_remove(struct rmm *m, struct rtt *t, unsigned int i,
 
 /*
  * Walk to the RTT of @level that covers @ipa and lock it and its parent
- * *@t (entry *@i). Returns the child; or NULL, nothing locked, with the
- * level where the walk stopped in *@wl and the entry it found in *@e.
+ * *@t (entry *@i). Returns the child; or NULL with only *@t locked: the
+ * table where the walk stopped, at level *@wl, and the entry *@i it
+ * found there, *@e.
  */
 static struct rtt *lock_rtt_and_parent(struct realm *r, uint64_t ipa,
 				       int level, struct rtt **t,
@@ -115,10 +141,8 @@ static struct rtt *lock_rtt_and_parent(struct realm *r, uint64_t ipa,
 	*t = walk(r, ipa, level - 1, wl);
 	*i = idx_of(ipa, *wl);
 	*e = (*t)->e[*i];
-	if (*wl < level - 1 || E_STATE(*e) != RMI_ENTRY_TABLE) {
-		rtt_unlock(*t);
+	if (*wl < level - 1 || E_STATE(*e) != RMI_ENTRY_TABLE)
 		return NULL;
-	}
 	c = E_TABLE(*e);
 	rtt_lock(c);
 	return c;
@@ -139,15 +163,17 @@ void cmd_rtt_destroy(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	c = lock_rtt_and_parent(r, ipa, level, &t, &i, &wl, &e);
 	if (!c) {
 		/*
-		 * Nothing to destroy: a non-live entry is non-live up to its
-		 * end; a block is live, so the non-live region is empty.
+		 * Nothing to destroy: from an unassigned entry where the walk
+		 * stopped, x2 as after a destroy; a block is live, so the
+		 * non-live region is empty [f9.9].
 		 */
 		o->x2 = E_STATE(e) == RMI_ENTRY_UNASSIGNED ?
-			align_up(ipa + 1, LSIZE(wl)) : ipa;
+			destroy_top(m, t, i, ipa) : ipa;
+		rtt_unlock(t);
 		ret_status(o, RMI_ERROR_RTT, (unsigned int)wl);
 		return;
 	}
-	if (rtt_is_live(c)) {
+	if (rtt_is_live(c, ipa >= prot_top(r))) {
 		rtt_unlock(c);
 		rtt_unlock(t);
 		o->x2 = ipa;
@@ -155,13 +181,9 @@ void cmd_rtt_destroy(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 		return;
 	}
 	o->x1 = c->pa;
-	if (m->prof.destroy_top == RMM_DESTROY_TOP_PARENT_SPAN)
-		/* [f9.9] the end of the parent table's span; L1: 2^48 */
-		o->x2 = align_up(ipa + 1, 1ull << (LSHIFT(level - 1) + 9));
-	else
-		o->x2 = ipa + LSIZE(level - 1);
 	rtt_remove(m, t, i, c, ipa < prot_top(r) ?
 		   e_unassigned(RMI_RIPAS_DESTROYED) : e_unassigned(0));
+	o->x2 = destroy_top(m, t, i, ipa);
 	rtt_unlock(t);
 	ret_status(o, RMI_SUCCESS, 0);
 }
@@ -210,6 +232,7 @@ void cmd_rtt_fold(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	}
 	c = lock_rtt_and_parent(r, ipa, level, &t, &i, &wl, &e);
 	if (!c) {
+		rtt_unlock(t);
 		ret_status(o, RMI_ERROR_RTT, (unsigned int)wl);
 		return;
 	}
@@ -224,6 +247,22 @@ void cmd_rtt_fold(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	rtt_remove(m, t, i, c, fe);
 	rtt_unlock(t);
 	ret_status(o, RMI_SUCCESS, 0);
+}
+
+/*
+ * The attribute bits of an unprotected entry's stage-2 descriptor
+ * [f11.9]: MemAttr in [5:2]; S2AP in the architecture's order, bit 6 read
+ * and bit 7 write, where the map flags have write in bit 0, read in bit 1.
+ */
+static uint64_t ns_desc_attrs(uint64_t e)
+{
+	uint64_t a = (uint64_t)E_ATTR(e) << 2;
+
+	if (E_S2AP(e) & RMI_S2AP_READ)
+		a |= 1u << 6;
+	if (E_S2AP(e) & RMI_S2AP_WRITE)
+		a |= 1u << 7;
+	return a;
 }
 
 void cmd_rtt_read_entry(struct rmm *m, const uint64_t *x, struct rmm_out *o)
@@ -251,8 +290,7 @@ void cmd_rtt_read_entry(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	case RMI_ENTRY_ASSIGNED:
 		o->x3 = E_PA(e);
 		if (ipa >= prot_top(r))
-			/* MemAttr in [5:2], S2AP in [7:6], as in a descriptor */
-			o->x3 |= (E_ATTR(e) << 2) | ((E_S2AP(e) & 3) << 6);
+			o->x3 |= ns_desc_attrs(e);
 		break;
 	default:
 		o->x3 = 0;

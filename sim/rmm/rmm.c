@@ -22,7 +22,7 @@ static const struct rmm_profile prof_tf_rmm = {
 	.name = "tf-rmm",
 	.map_level = RMM_LEVEL_FROM_DESC,
 	.remap_same_pa = true,
-	.destroy_top = RMM_DESTROY_TOP_PARENT_SPAN,
+	.destroy_top = RMM_DESTROY_TOP_NEXT_LIVE,
 	.delegate_granules = 1,
 };
 

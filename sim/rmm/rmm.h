@@ -25,10 +25,14 @@ enum rmm_map_level_rule {
 	RMM_LEVEL_FROM_WALK,	/* "spec": where the walk stops */
 };
 
-/* What RTT_DESTROY reports in x2 on success (rmi-facts.md 9.9). */
+/*
+ * What RTT_DESTROY reports in x2 (rmi-facts.md 9.9), after a destroy or
+ * from the unassigned entry where the walk stopped.
+ */
 enum rmm_destroy_top_rule {
-	RMM_DESTROY_TOP_PARENT_SPAN,	/* end of the parent table's span */
-	RMM_DESTROY_TOP_ENTRY,		/* end of the destroyed entry */
+	RMM_DESTROY_TOP_NEXT_LIVE,	/* next live entry in the table, or
+					 * the end of the table's span */
+	RMM_DESTROY_TOP_ENTRY,		/* end of the entry */
 };
 
 /* A profile is data: one struct per named RMM behaviour. */

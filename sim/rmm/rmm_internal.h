@@ -231,5 +231,12 @@ struct rec *rec_get(struct rmm *m, uint64_t pa);
  */
 bool ns_read(struct rmm *m, uint64_t pa, void *buf, size_t len);
 
+/* The RMM may write to @pa: a granule-aligned NS (UNDELEGATED) granule. */
+static inline bool ns_writable(struct rmm *m, uint64_t pa)
+{
+	return !(pa & (RMI_GRANULE_SIZE - 1)) && gt_valid(&m->gt, pa) &&
+	       gt_get(&m->gt, pa) == RMI_GRANULE_UNDELEGATED;
+}
+
 
 #endif /* RMIBENCH_RMM_INTERNAL_H */
