@@ -28,6 +28,7 @@ static unsigned int sim_streams(const struct run_config *cfg)
 static void host_config_of(const struct run_config *c, struct host_config *h)
 {
 	*h = (struct host_config){
+		.version = c->kernel,
 		.strategy = c->strategy,
 		.delegation = c->delegation,
 		.profile = c->profile,

@@ -176,6 +176,7 @@ static const struct axis {
 	const char *def;
 	const char *suffix;	/* after the value in file names */
 } axes[] = {
+	{ "kernels", CFG_FIELD_kernel, NULL, "" },
 	{ "strategies", CFG_FIELD_strategy, "full,one-level,block", "" },
 	{ "delegations", CFG_FIELD_delegation, NULL, "" },
 	{ "profiles", CFG_FIELD_profile, "tf-rmm,spec", "" },
@@ -194,6 +195,13 @@ struct matrix_args {
 	unsigned int n[NAXES];
 	char value[NAXES][MAX_LIST][64];	/* as the command line writes it */
 };
+
+/* "kernel" in --strategies or --delegations: what the run's kernel does */
+static bool is_kernel_default(unsigned int x, const char *v)
+{
+	return (axes[x].field == CFG_FIELD_strategy ||
+		axes[x].field == CFG_FIELD_delegation) && !strcmp(v, "kernel");
+}
 
 /*
  * Set list @x to the comma-separated values of @s. 0, or -1 with the bad
@@ -219,6 +227,12 @@ static int set_list(struct matrix_args *a, unsigned int x, const char *s,
 		if (a->n[x] == MAX_LIST) {
 			snprintf(why, whylen, "at most %d values", MAX_LIST);
 			return -1;
+		}
+		if (is_kernel_default(x, tok)) {
+			/* the run's --kernel decides, as for `run` */
+			snprintf(a->value[x][a->n[x]++],
+				 sizeof(a->value[x][0]), "%s", tok);
+			continue;
 		}
 		if (cfg_parse(&scratch, f, tok, why, whylen)) {
 			snprintf(bad, sizeof(buf), "%s", tok);
@@ -285,11 +299,12 @@ static error_t matrix_parse(int key, char *arg, struct argp_state *state)
 
 static const char matrix_doc[] =
 "Runs the cross product of the lists, each run with the other settings, "
-"writes DIR/STRATEGY-DELEGATION-PROFILE-FOLIO-NvCPU.json for each and the "
+"writes DIR/KERNEL-STRATEGY-DELEGATION-PROFILE-FOLIO-NvCPU.json for each and the "
 "report tables (summary.md, runs.tsv, latency.tsv) into DIR."
 "\v"
 "A list not given is the value of its setting's option when that is given "
-"(--delegation for --delegations), else its default. Exit status: 0 the "
+"(--delegation for --delegations), else its default. In --strategies and "
+"--delegations, \"kernel\" stands for what the run's --kernel does. Exit status: 0 the "
 "runs were made, 1 one could not be made or a file not written, 2 a bad "
 "command line.";
 
@@ -385,11 +400,26 @@ int cmd_matrix(int argc, char **argv)
 			idx[x] = rest % a->n[x];
 			rest /= a->n[x];
 		}
-		for (unsigned int x = 0; x < NAXES; x++) {
-			const char *v = a->value[x][idx[x]];
+		bool own[2] = { false, false };	/* strategy, delegation */
 
-			cfg_parse(&cfg, &run_config_fields[axes[x].field], v,
-				  why, sizeof(why));
+		for (unsigned int x = 0; x < NAXES; x++) {
+			const struct cfg_field *f =
+				&run_config_fields[axes[x].field];
+
+			if (is_kernel_default(x, a->value[x][idx[x]])) {
+				own[axes[x].field == CFG_FIELD_delegation] = true;
+				continue;
+			}
+			cfg_parse(&cfg, f, a->value[x][idx[x]], why,
+				  sizeof(why));
+		}
+		run_config_resolve(&cfg, !own[0], !own[1]);
+		/* the file is named after what ran */
+		for (unsigned int x = 0; x < NAXES; x++) {
+			char v[64];
+
+			cfg_value_text(&cfg, &run_config_fields[axes[x].field],
+				       v, sizeof(v));
 			used += (size_t)snprintf(name + used, sizeof(name) - used,
 						 "%s%s%s", x ? "-" : "", v,
 						 axes[x].suffix);

@@ -181,7 +181,9 @@ static void ev_realm_map_exit(void *ctx, const struct rmi_ev_hdr *h,
 	(void)ipa;
 	(void)size;
 	(void)rtts_created;
-	if (ret)
+	/* a negative errno fails KVM_RUN; a positive RMI status re-enters
+	 * the guest (it will fault again) */
+	if ((int64_t)ret < 0)
 		s->c.guest_errors++;
 	if (s->partial)
 		s->c.partial_delegations++;
@@ -201,6 +203,8 @@ static void ev_rtt_create(void *ctx, const struct rmi_ev_hdr *h, uint64_t ipa,
 	(void)level;
 	if (status == RMI_SUCCESS) {
 		s->c.rtts_created++;
+		if (s->m->phase == METRICS_TEARDOWN)
+			s->c.rtts_created_teardown++;
 		live_add(s->m, 1);
 	}
 }

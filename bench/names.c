@@ -9,7 +9,42 @@
 #include "result.h"
 #include "rmm.h"
 
+static const char *const kernel_names[HOST_VERSION_COUNT] = { "v14", "v15" };
 static const char *const deleg_names[DELEG_COUNT] = { "v14", "v15" };
+
+const char *kernel_name(enum host_version k)
+{
+	return (unsigned int)k < HOST_VERSION_COUNT ? kernel_names[k] : "?";
+}
+
+int kernel_from_name(const char *s)
+{
+	for (int i = 0; s && i < HOST_VERSION_COUNT; i++)
+		if (!strcmp(s, kernel_names[i]))
+			return i;
+	return -1;
+}
+
+/* What a host series version does where no override is given. */
+enum rmi_rtt_strategy kernel_strategy(enum host_version k)
+{
+	return k == HOST_V14 ? RMI_RTT_STRATEGY_FULL :
+			       RMI_RTT_STRATEGY_ONE_LEVEL;
+}
+
+enum deleg_variant kernel_delegation(enum host_version k)
+{
+	return k == HOST_V14 ? DELEG_V14 : DELEG_V15;
+}
+
+void run_config_resolve(struct run_config *c, bool strategy_given,
+			bool delegation_given)
+{
+	if (!strategy_given)
+		c->strategy = kernel_strategy(c->kernel);
+	if (!delegation_given)
+		c->delegation = kernel_delegation(c->kernel);
+}
 static const char *const folio_names[FOLIO_COUNT] = {
 	"4k", "2m", "1g", "mixed",
 };

@@ -22,6 +22,15 @@
 
 #define RESULT_SCHEMA_VERSION	1
 
+const char *kernel_name(enum host_version k);
+int kernel_from_name(const char *s);		/* -1 if unknown */
+/* The strategy and delegation handling of a series version. */
+enum rmi_rtt_strategy kernel_strategy(enum host_version k);
+enum deleg_variant kernel_delegation(enum host_version k);
+struct run_config;
+/* Strategy and delegation as c->kernel has them, unless given (overrides). */
+void run_config_resolve(struct run_config *c, bool strategy_given,
+			bool delegation_given);
 const char *deleg_name(enum deleg_variant d);
 const char *folio_name(enum folio_mode f);
 const char *sched_name(enum sched_kind s);

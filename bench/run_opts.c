@@ -72,6 +72,12 @@ static error_t run_opts_parse(int key, char *arg, struct argp_state *state)
 		memset(o->given, 0, sizeof(o->given));
 		return 0;
 	}
+	if (key == ARGP_KEY_END) {
+		/* --kernel sets every path; --strategy, --delegation override */
+		run_config_resolve(&o->cfg, o->given[CFG_FIELD_strategy],
+				   o->given[CFG_FIELD_delegation]);
+		return 0;
+	}
 	if (key < RUN_OPTS_KEY || key >= RUN_OPTS_KEY + CFG_NFIELDS)
 		return ARGP_ERR_UNKNOWN;
 	f = &run_config_fields[key - RUN_OPTS_KEY];

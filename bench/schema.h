@@ -71,6 +71,10 @@
 #define RMIBENCH_SCHEMA_H
 
 #define RUN_CONFIG_FIELDS(X)						\
+	X(NAME, kernel, enum host_version, HOST_VERSION_COUNT,		\
+	  kernel_name, kernel_from_name, "kernel", HOST_V15, "%s", true, \
+	  "host series: every realm path as that tree has it; "	\
+	  "--strategy and --delegation override one piece")		\
 	X(NAME, strategy, enum rmi_rtt_strategy, RMI_RTT_STRATEGY_COUNT,	\
 	  rmi_rtt_strategy_name, strategy_from_name, "strategy",	\
 	  RMI_RTT_STRATEGY_ONE_LEVEL, NULL, false,			\
@@ -118,9 +122,10 @@
 	  "default costs",						\
 	  "measured RMI costs (default: the assumed table)")		\
 	X(RULES, inject, 512, "inject", "RULE", "inject %.24s", "no inject", \
-	  "inject RMI failures; RULE is key=value,... with the keys "	\
-	  "command, status, index, probability, interval, times, space " \
-	  "(repeatable)")						\
+	  "inject RMI failures at the host's call site; RULE is "	\
+	  "key=value,... with the keys command (required), status, "	\
+	  "index, probability, interval, times, space, ipa, pa, vcpu "	\
+	  "(sim/inject/README.md; repeatable)")				\
 	X(UINT, livelock_faults, uint64_t, "livelock-faults", "N", "faults", \
 	  0, UINT32_MAX, UINT64_MAX, 1000, "livelock %s", false,	\
 	  "declare a livelock after N no-progress re-faults of one IPA, " \
@@ -150,6 +155,9 @@
 	  "calls", "calls by command, and by command and status")	\
 	X(U64, rtts_created, "rtts_created", "rtts_created", "RTTs",	\
 	  "RTT_CREATE successes")					\
+	X(U64, rtts_created_teardown, "rtts_created_teardown",		\
+	  "rtts_created_teardown", "RTTs",				\
+	  "of which while tearing the realm down (unmap splits)")	\
 	X(U64, rtts_destroyed, "rtts_destroyed", NULL, "RTTs",		\
 	  "RTT_DESTROY and RTT_FOLD successes")				\
 	X(U64, rtt_pages_peak, "rtt_pages_peak", "rtt_pages_peak",	\

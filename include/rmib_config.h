@@ -7,6 +7,13 @@
 #ifndef RMIBENCH_RMIB_CONFIG_H
 #define RMIBENCH_RMIB_CONFIG_H
 
+/* The host series version whose realm paths the sim runs (--kernel). */
+enum host_version {
+	HOST_V14,	/* cca-host/v14, May 2026 */
+	HOST_V15,	/* v15, July 2026, and the review trees after it */
+	HOST_VERSION_COUNT,
+};
+
 /* How realm_map_protected() reads a failed delegation. */
 enum deleg_variant {
 	DELEG_V14,	/* any delegate failure: "raced", back to the guest */

@@ -40,23 +40,55 @@ static int find_map_level(struct host *h, uint64_t start, uint64_t end)
 	return rmi_rtt_map_level(start, end - start, h->start_level);
 }
 
+/*
+ * A loop the kernel would spin in for as long as the RMM keeps answering
+ * the same: bounded here. @spins counts rounds without progress; at
+ * HOST_SPIN_BOUND the realm's run ends with "livelock in FN at ADDR".
+ * Returns true when the caller must give up.
+ */
+bool host_spin(struct host_vcpu *v, unsigned int *spins, const char *fn,
+	       uint64_t addr)
+{
+	if (++*spins < HOST_SPIN_BOUND)
+		return false;
+	host_livelock(v->h, "livelock in %s at %#llx: %u rounds without progress (the kernel would spin on)",
+		      fn, (unsigned long long)addr, *spins);
+	return true;
+}
+
 /* ---- delegation ---------------------------------------------------------- */
+
+/* BUSY and BLOCKED are retried by both trees' range loops, without bound */
+static bool rmi_retry_status(uint64_t ret)
+{
+	unsigned int st = RMI_RETURN_STATUS(ret);
+
+	return st == RMI_BUSY || st == RMI_BLOCKED;
+}
 
 /*
  * Delegate [phys, phys + size), one RMI call per step of the RMM's
- * granules-per-call. Returns 0 or -ENXIO; *delegated_phys (if given) is
- * how far it got: v15's interface. v14's callers ignore it.
+ * granules-per-call, retrying BUSY and BLOCKED. Returns 0 or -ENXIO;
+ * *delegated_phys (if given) is how far it got: v15's interface. v14's
+ * callers ignore it.
  */
 int rmi_delegate_range(struct host_vcpu *v, uint64_t phys, uint64_t size,
 		       uint64_t *delegated_phys)
 {
 	uint64_t top = phys + size, addr = phys, out[5], ret = 0;
+	unsigned int spins = 0;
 
 	while (addr < top) {
 		ret = host_rmi_call(v, RMI_GRANULE_RANGE_DELEGATE, addr, top,
 				    0, 0, 0, out);
+		if (rmi_retry_status(ret)) {
+			if (host_spin(v, &spins, "rmi_delegate_range", addr))
+				break;
+			continue;
+		}
 		if (RMI_RETURN_STATUS(ret) != RMI_SUCCESS)
 			break;
+		spins = 0;
 		addr = out[1];
 	}
 	host_ev_delegate(v, phys, size, addr - phys, RMI_RETURN_STATUS(ret));
@@ -68,12 +100,19 @@ int rmi_delegate_range(struct host_vcpu *v, uint64_t phys, uint64_t size,
 int rmi_undelegate_range(struct host_vcpu *v, uint64_t phys, uint64_t size)
 {
 	uint64_t top = phys + size, addr = phys, out[5], ret;
+	unsigned int spins = 0;
 
 	while (addr < top) {
 		ret = host_rmi_call(v, RMI_GRANULE_RANGE_UNDELEGATE, addr, top,
 				    0, 0, 0, out);
+		if (rmi_retry_status(ret)) {
+			if (host_spin(v, &spins, "rmi_undelegate_range", addr))
+				return -ENXIO;
+			continue;
+		}
 		if (RMI_RETURN_STATUS(ret) != RMI_SUCCESS)
 			return -ENXIO;
+		spins = 0;
 		addr = out[1];
 	}
 	return 0;
@@ -93,14 +132,16 @@ uint64_t alloc_delegated_granule(struct host_vcpu *v)
 	return pa;
 }
 
-/* free_delegated_page(): undelegate; a page that cannot be is leaked. */
-void free_delegated_granule(struct host_vcpu *v, uint64_t pa)
+/* free_delegated_page(): undelegate; a page that cannot be is leaked.
+ * True if it was given back. */
+bool free_delegated_granule(struct host_vcpu *v, uint64_t pa)
 {
 	if (rmi_undelegate_range(v, pa, PAGE_SIZE)) {
 		host_warn(v, "undelegate of a freed page failed: page leaked");
-		return;
+		return false;
 	}
 	host_free_page(v->h, pa);
+	return true;
 }
 
 /* ---- RTTs -------------------------------------------------------------- */
@@ -135,8 +176,10 @@ int realm_create_rtt_levels(struct host_vcpu *v, uint64_t ipa, int level,
 		ret = realm_rtt_create(v, ipa, level, rtt);
 		if (RMI_RETURN_STATUS(ret) == RMI_ERROR_RTT &&
 		    (int)RMI_RETURN_INDEX(ret) == level - 1) {
-			/* the table exists already */
-			free_delegated_granule(v, rtt);
+			/* the table exists already: a page delegated and
+			 * given back, no progress */
+			if (free_delegated_granule(v, rtt))
+				host_progress_undo(v->h, 2);
 			continue;
 		}
 		if (ret) {
@@ -190,26 +233,50 @@ static int undelegate_range_desc(struct host_vcpu *v, uint64_t desc)
 	return rmi_undelegate_range(v, RMI_DESC_ADDR(desc), bytes);
 }
 
+/*
+ * Where realm_unmap_private_range() goes on after a DATA_UNMAP answered
+ * @ret: the next address its wrapper left in next_addr. v14's wrapper
+ * writes the RMM's x1 whatever the status, so after a failure (x1 = 0,
+ * rmi-facts 11.1) the loop starts again at IPA 0. v15's writes it only on
+ * SUCCESS, so after a failure it still holds the address this call
+ * started from (the previous call's x1; the first call's is
+ * uninitialised in the tree, modelled as the start).
+ */
+static uint64_t unmap_next_v14(uint64_t addr, uint64_t ret, uint64_t x1)
+{
+	(void)addr;
+	(void)ret;
+	return x1;
+}
+
+static uint64_t unmap_next_v15(uint64_t addr, uint64_t ret, uint64_t x1)
+{
+	return ret == RMI_SUCCESS ? x1 : addr;
+}
+
 void realm_unmap_private_range(struct host_vcpu *v, uint64_t start,
 			       uint64_t end)
 {
 	struct host *h = v->h;
+	bool v14 = h->cfg.version == HOST_V14;
 	uint64_t addr, next, out[5], ret;
+	unsigned int spins = 0;
 
 	for (addr = start; addr < end; addr = next) {
 		ret = host_rmi_call(v, RMI_RTT_DATA_UNMAP, h->rd, addr, end,
 				    RMI_ADDR_TYPE_SINGLE, 0, out);
-		next = out[1];
+		next = v14 ? unmap_next_v14(addr, ret, out[1]) :
+			     unmap_next_v15(addr, ret, out[1]);
 		if (RMI_RETURN_STATUS(ret) == RMI_ERROR_RTT) {
 			uint64_t rtt;
 
 			if (next > addr)
 				continue;	/* nothing mapped up to next */
 			/*
-			 * Part of a block: unfold it one level down. As in
-			 * the series any failure ends the unmap (a table
-			 * that exists already would mean the RMM answered
-			 * ERROR_RTT for no reason: retrying could spin).
+			 * A block to split (or, as the RMM answers x1 = 0
+			 * on every ERROR_RTT, an unassigned entry): create
+			 * the table one level down and unmap again. Any
+			 * failure ends the unmap, as in the trees.
 			 */
 			rtt = alloc_delegated_granule(v);
 			if (!rtt) {
@@ -229,9 +296,13 @@ void realm_unmap_private_range(struct host_vcpu *v, uint64_t start,
 			continue;
 		}
 		if (ret) {
+			/* WARN and go on from next_addr (see above) */
 			host_warn(v, "DATA_UNMAP failed: %s",
 				  status_str(ret));
-			next = addr + PAGE_SIZE;	/* as the kernel: go on */
+			if (next <= addr &&
+			    host_spin(v, &spins, "realm_unmap_private_range",
+				      addr))
+				return;
 			continue;
 		}
 		if (undelegate_range_desc(v, out[2])) {
@@ -242,14 +313,38 @@ void realm_unmap_private_range(struct host_vcpu *v, uint64_t start,
 	realm_fold_rtt_level(v, h->start_level + 1, start, end);
 }
 
+/*
+ * The shared alias of [start, end). v14 ORs the shared bit in, so for
+ * the whole protected half ([0, shared)) start == end and nothing is
+ * unmapped; v15 adds it to ranges below the shared bit.
+ */
+static void shared_range_v14(uint64_t shared, uint64_t *start, uint64_t *end)
+{
+	*start |= shared;
+	*end |= shared;
+}
+
+static void shared_range_v15(uint64_t shared, uint64_t *start, uint64_t *end)
+{
+	if (*start < shared) {
+		*start += shared;
+		*end += shared;
+	}
+}
+
 void realm_unmap_shared_range(struct host_vcpu *v, uint64_t start,
 			      uint64_t end)
 {
 	struct host *h = v->h;
 	uint64_t shared = 1ull << (h->ia_bits - 1), addr, next, out[5], ret;
+	unsigned int spins = 0;
 
-	start |= shared;
-	end |= shared;
+	if (start >= end)
+		return;
+	if (h->cfg.version == HOST_V14)
+		shared_range_v14(shared, &start, &end);
+	else
+		shared_range_v15(shared, &start, &end);
 	for (addr = start; addr < end; addr = next) {
 		ret = host_rmi_call(v, RMI_RTT_UNPROT_UNMAP, h->rd, addr, end,
 				    RMI_ADDR_TYPE_NONE, 0, out);
@@ -258,17 +353,21 @@ void realm_unmap_shared_range(struct host_vcpu *v, uint64_t start,
 			int err_level = (int)RMI_RETURN_INDEX(ret);
 			int level = find_map_level(h, addr, end);
 
-			if (next > addr)
-				continue;	/* nothing mapped up to next */
 			if (err_level >= level) {
-				next = align_down(addr, level_mapsize(err_level)) +
-				       level_mapsize(err_level);
+				/* nothing mapped that deep: skip the entry
+				 * (not aligned down, as in both trees) */
+				next = addr + level_mapsize(err_level);
+				spins = 0;
 				continue;
 			}
+			/* split down to the level the range needs, retry */
 			if (realm_create_rtt_levels(v, addr, err_level, level)) {
 				host_warn(v, "RTT creation for shared unmap failed");
 				return;
 			}
+			if (host_spin(v, &spins, "realm_unmap_shared_range",
+				      addr))
+				return;
 			next = addr;
 			continue;
 		}
@@ -277,14 +376,17 @@ void realm_unmap_shared_range(struct host_vcpu *v, uint64_t start,
 				  status_str(ret));
 			return;
 		}
+		spins = 0;
 	}
 	realm_fold_rtt_level(v, h->start_level + 1, start, end);
 }
 
 /*
  * Fold RTTs of @level over [start, end) into their parents where they are
- * homogeneous. Returns 0, a negative errno, or the number of tables that
- * could not be folded.
+ * homogeneous. As in both trees, each fold targets ALIGN(addr) (rounded
+ * up), so an unaligned start folds the next table, not the one it is in.
+ * Returns 0, a negative errno, or the number of tables that could not be
+ * folded.
  */
 int realm_fold_rtt_level(struct host_vcpu *v, int level, uint64_t start,
 			 uint64_t end)
@@ -292,6 +394,7 @@ int realm_fold_rtt_level(struct host_vcpu *v, int level, uint64_t start,
 	struct host *h = v->h;
 	uint64_t map_size, addr, next, out[5], ret;
 	int not_folded = 0, r;
+	unsigned int spins = 0;
 
 	if (level > LAST_LEVEL)
 		return -EINVAL;
@@ -299,7 +402,7 @@ int realm_fold_rtt_level(struct host_vcpu *v, int level, uint64_t start,
 	for (addr = start; addr < end; addr = next) {
 		next = align_up(addr + 1, map_size);
 		ret = host_rmi_call(v, RMI_RTT_FOLD, h->rd,
-				    align_down(addr, map_size), (uint64_t)level,
+				    align_up(addr, map_size), (uint64_t)level,
 				    0, 0, out);
 		switch (RMI_RETURN_STATUS(ret)) {
 		case RMI_SUCCESS:
@@ -314,8 +417,13 @@ int realm_fold_rtt_level(struct host_vcpu *v, int level, uint64_t start,
 			r = realm_fold_rtt_level(v, level + 1, addr, next);
 			if (r < 0)
 				return r;
-			if (r == 0)
-				next = addr;	/* children gone: try again */
+			if (r == 0) {
+				/* children gone: try again */
+				if (host_spin(v, &spins, "realm_fold_rtt_level",
+					      addr))
+					return -ENXIO;
+				next = addr;
+			}
 			break;
 		default:
 			host_warn(v, "RTT_FOLD failed: %s",
@@ -377,14 +485,31 @@ static bool delegate_failed_v15(struct host_vcpu *v, uint64_t ipa,
 	return false;
 }
 
+/*
+ * DATA_MAP answered ERROR_RTT at level 3, where no table can be missing.
+ * v14 WARNs and goes on (creating nothing, its one retry fails again and
+ * ends the fault); v15 WARNs and fails the fault. True: fail now.
+ */
+static bool map_err_last_level_v14(struct host_vcpu *v)
+{
+	host_warn(v, "DATA_MAP: ERROR_RTT at level 3");
+	return false;
+}
+
+static bool map_err_last_level_v15(struct host_vcpu *v)
+{
+	host_warn(v, "DATA_MAP: ERROR_RTT at level 3");
+	return true;
+}
+
 int realm_map_protected(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
 			uint64_t map_size)
 {
 	struct host *h = v->h;
 	uint64_t base_phys = phys, base_ipa = ipa, delegated, ipa_top, out[5];
 	uint64_t ret;
-	int map_level, last_err_level = -1;
-	uint64_t last_err_ipa = ~0ull;
+	int map_level;
+	unsigned int spins = 0;
 
 	if (!is_aligned(map_size, PAGE_SIZE) || !is_aligned(ipa, map_size)) {
 		host_warn(v, "realm_map_protected: unaligned %#llx size %#llx",
@@ -400,7 +525,7 @@ int realm_map_protected(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
 			    delegate_failed_v14(v, ipa, phys, delegated,
 						&map_size);
 
-		if (over)
+		if (over || h->dead)
 			return 0;
 	}
 
@@ -414,28 +539,26 @@ int realm_map_protected(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
 				    RMI_ADDR_TYPE_SINGLE, desc, out);
 		if (RMI_RETURN_STATUS(ret) == RMI_ERROR_RTT) {
 			err_level = (int)RMI_RETURN_INDEX(ret);
-			if (err_level >= LAST_LEVEL) {
-				host_warn(v, "DATA_MAP: ERROR_RTT at level 3");
+			if (err_level >= LAST_LEVEL &&
+			    (h->cfg.version == HOST_V14 ?
+			     map_err_last_level_v14(v) :
+			     map_err_last_level_v15(v)))
 				goto err_undelegate;
-			}
-			if (ipa == last_err_ipa && err_level == last_err_level &&
-			    !strategy_retries_once(h->strategy)) {
-				/*
-				 * The loop would not end: the walk stops at
-				 * the same level although its next table
-				 * exists. The kernel spins here forever.
-				 */
-				host_warn(v, "DATA_MAP: ERROR_RTT(%d) again after RTT creation: endless loop",
-					  err_level);
-				goto err_undelegate;
-			}
-			last_err_ipa = ipa;
-			last_err_level = err_level;
 			if (realm_create_missing_rtts(v, ipa, err_level,
 						      map_level))
 				goto err_undelegate;
-			if (!strategy_retries_once(h->strategy))
+			if (!strategy_retries_once(h->strategy)) {
+				/*
+				 * Loop back to the map, without bound in
+				 * the trees: the same ERROR_RTT after a
+				 * creation that found the table there
+				 * would go round for ever.
+				 */
+				if (host_spin(v, &spins, "realm_map_protected",
+					      ipa))
+					goto err_undelegate;
 				continue;
+			}
 			ret = host_rmi_call(v, RMI_RTT_DATA_MAP, h->rd, ipa,
 					    ipa_top, RMI_ADDR_TYPE_SINGLE, desc,
 					    out);
@@ -446,6 +569,7 @@ int realm_map_protected(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
 				  RMI_RETURN_INDEX(ret));
 			goto err_undelegate;
 		}
+		spins = 0;
 		phys += out[1] - ipa;
 		ipa = out[1];
 	}
@@ -459,6 +583,56 @@ err_undelegate:
 	return -ENXIO;
 }
 
+/*
+ * realm_map_non_secure() met ERROR_RTT(@level) mapping [ipa, ipa_top) that
+ * fits @map_level. Returns 0 to map again, or the status to give up with.
+ *
+ * v14: create every level down to 3 (find_map_level is not used) and
+ * retry once; what still fails is returned.
+ * v15: a mapping already there (level >= map_level, e.g. a permission
+ * change) is unmapped and the map loops; otherwise create down to the
+ * level the range needs and retry once.
+ */
+static uint64_t unprot_err_rtt_v14(struct host_vcpu *v, uint64_t ipa,
+				   uint64_t ipa_top, uint64_t flags,
+				   uint64_t desc, int level, int map_level,
+				   uint64_t *out)
+{
+	(void)map_level;
+	if (level >= LAST_LEVEL)
+		host_warn(v, "UNPROT_MAP: ERROR_RTT at level 3");
+	if (realm_create_rtt_levels(v, ipa, level, LAST_LEVEL))
+		return RMI_RETURN(RMI_ERROR_RTT, level);
+	return host_rmi_call(v, RMI_RTT_UNPROT_MAP, v->h->rd, ipa, ipa_top,
+			     flags, desc, out);
+}
+
+static uint64_t unprot_err_rtt_v15(struct host_vcpu *v, uint64_t ipa,
+				   uint64_t ipa_top, uint64_t flags,
+				   uint64_t desc, int level, int map_level,
+				   uint64_t *out)
+{
+	uint64_t ret;
+
+	if (level >= map_level) {
+		realm_unmap_shared_range(v, ipa, ipa_top);
+		return RMI_RETURN(RMI_ERROR_RTT, level);	/* loop */
+	}
+	if (realm_create_rtt_levels(v, ipa, level, map_level))
+		return RMI_RETURN(RMI_ERROR_RTT, level);
+	ret = host_rmi_call(v, RMI_RTT_UNPROT_MAP, v->h->rd, ipa, ipa_top,
+			    flags, desc, out);
+	/*
+	 * ERROR_RTT on this retry goes on in the tree with an output the
+	 * wrapper never wrote; the sim maps again from the same IPA.
+	 */
+	return ret;
+}
+
+/*
+ * Returns 0, or a positive RMI status: the fault handler then re-enters
+ * the guest, which faults again (both trees).
+ */
 int realm_map_non_secure(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
 			 uint64_t size)
 {
@@ -467,6 +641,7 @@ int realm_map_non_secure(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
 	uint64_t flags = rmi_flags_encode(RMI_ADDR_TYPE_SINGLE, 0, 0,
 					  RMI_S2AP_READ | RMI_S2AP_WRITE);
 	int map_level = find_map_level(h, ipa, ipa_top);
+	unsigned int spins = 0;
 
 	while (ipa < ipa_top) {
 		uint64_t desc = addr_range_desc(phys, ipa_top - ipa);
@@ -476,20 +651,25 @@ int realm_map_non_secure(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
 		if (RMI_RETURN_STATUS(ret) == RMI_ERROR_RTT) {
 			int level = (int)RMI_RETURN_INDEX(ret);
 
-			if (level >= map_level) {
-				host_warn(v, "UNPROT_MAP: a mapping exists at level %d",
-					  level);
-				return -ENXIO;
+			ret = h->cfg.version == HOST_V14 ?
+			      unprot_err_rtt_v14(v, ipa, ipa_top, flags, desc,
+						 level, map_level, out) :
+			      unprot_err_rtt_v15(v, ipa, ipa_top, flags, desc,
+						 level, map_level, out);
+			if (h->cfg.version == HOST_V15 &&
+			    RMI_RETURN_STATUS(ret) == RMI_ERROR_RTT) {
+				if (host_spin(v, &spins, "realm_map_non_secure",
+					      ipa))
+					return (int)RMI_RETURN_STATUS(ret);
+				continue;
 			}
-			if (realm_create_missing_rtts(v, ipa, level, map_level))
-				return -ENXIO;
-			continue;
 		}
 		if (ret) {
 			host_warn(v, "UNPROT_MAP failed: %s",
 				  status_str(ret));
-			return -ENXIO;
+			return (int)RMI_RETURN_STATUS(ret);
 		}
+		spins = 0;
 		phys += out[1] - ipa;
 		ipa = out[1];
 	}
@@ -554,7 +734,9 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 		v->last_fault_ipa = base;
 	}
 	v->progress_seen = now;
-	if (ret) {
+	if (ret > 0)
+		ret = 0;	/* an RMI status: re-enter the guest */
+	if (ret < 0) {
 		host_kill(h, "vcpu %u: %s returned %d at IPA %#llx: KVM_RUN fails, the VMM kills the realm",
 			  v->id, private ? "realm_map_protected" :
 					   "realm_map_non_secure",
@@ -564,7 +746,7 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 		   (h->cfg.scheduler == SCHED_DET ||
 		    rmib_now_ns() - v->stall_start_ns >= 2000000000ull)) {
 		/* threads: also two seconds of wall time without progress */
-		host_kill(h, "livelock: vcpu %u faulted on IPA %#llx %llu times with no progress anywhere",
+		host_livelock(h, "livelock: vcpu %u faulted on IPA %#llx %llu times with no progress anywhere",
 			  v->id, (unsigned long long)base,
 			  (unsigned long long)v->same_faults);
 	}

@@ -28,6 +28,7 @@ struct sched;
 
 /* What a run of the sim is: the host's and the workload's settings. */
 struct host_config {
+	enum host_version version;	/* every path as that tree has it */
 	enum rmi_rtt_strategy strategy;
 	enum deleg_variant delegation;
 	const char *profile;		/* RMM profile name */
@@ -45,6 +46,8 @@ struct host_config {
 	uint64_t seed;
 	unsigned int s2sz;
 	uint64_t livelock_faults;	/* consecutive no-progress re-faults */
+	uint64_t populate;		/* bytes of the memslot populated
+					 * (DATA_MAP_INIT) before activation */
 };
 
 /* WARN()s by reason, as the kernel's splats would show them. */
@@ -63,6 +66,18 @@ struct host_warns {
 void host_warns_add(struct host_warns *w, const char *reason,
 		    uint64_t count);
 
+/* How a run ended early: the realm killed, or a livelock declared. */
+enum host_death {
+	HOST_ALIVE,
+	HOST_KILLED,		/* KVM_RUN failed, set-up failed: the VMM
+				 * gives up on the realm */
+	HOST_LIVELOCK,		/* no progress where the kernel would spin
+				 * or the guest would re-fault for ever */
+};
+
+/* Rounds without progress of a loop the kernel would spin in. */
+#define HOST_SPIN_BOUND	10000
+
 /*
  * What the sim knows that its events do not tell: the backend's own
  * report, next to what the metrics sink makes of the events.
@@ -77,6 +92,7 @@ struct host_report {
 	uint64_t model_bytes;		/* model memory before teardown */
 	double virtual_seconds;		/* det: the latest vCPU clock */
 	struct host_warns warns;
+	enum host_death death;
 	char outcome[256];		/* "ok", or why the realm died */
 };
 
@@ -118,6 +134,7 @@ struct host {
 	bool v15_delegate;		/* delegation handling */
 
 	uint64_t rd;
+	bool realm_created;		/* REALM_CREATE succeeded */
 	unsigned int ia_bits;		/* S2SZ */
 	int start_level;
 	uint64_t pgd_phys;		/* root RTTs */
@@ -134,7 +151,7 @@ struct host {
 
 	uint64_t global_progress;	/* atomic: RMI state changes */
 	uint64_t leaked, leaked_by_state[RMI_GRANULE_STATE_COUNT];
-	int dead;			/* atomic: the realm died */
+	int dead;			/* atomic: enum host_death */
 	char why[256];			/* why it died (first reason) */
 
 	unsigned int nvcpus;
@@ -171,6 +188,17 @@ void host_warn(struct host_vcpu *v, const char *fmt, ...)
 /* The realm dies where the kernel would kill the VM. */
 void host_kill(struct host *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The run ends where the kernel would spin or the guest re-fault for
+ * ever. */
+void host_livelock(struct host *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Count a round of a loop without progress; true at HOST_SPIN_BOUND,
+ * when the run ends with "livelock in @fn at @addr". */
+bool host_spin(struct host_vcpu *v, unsigned int *spins, const char *fn,
+	       uint64_t addr);
+/* A page delegated and given back at once is no progress: take back the
+ * @n successful calls that made it from the livelock watch. */
+void host_progress_undo(struct host *h, uint64_t n);
 
 /* ---- fault path (fault.c) ----------------------------------------------- */
 
@@ -227,7 +255,7 @@ void host_report(struct host *h, struct host_report *r);
 uint64_t host_alloc_page(struct host *h);
 void host_free_page(struct host *h, uint64_t pa);
 uint64_t alloc_delegated_granule(struct host_vcpu *v);
-void free_delegated_granule(struct host_vcpu *v, uint64_t pa);
+bool free_delegated_granule(struct host_vcpu *v, uint64_t pa);
 
 /* ---- scheduling (sched.c) ----------------------------------------------------- */
 

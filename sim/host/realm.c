@@ -78,14 +78,20 @@ void host_free_page(struct host *h, uint64_t pa)
 	pthread_mutex_unlock(&h->page_lock);
 }
 
-/* contiguous pages from the bump allocator (root RTTs) */
+/*
+ * @n contiguous pages from the bump allocator, naturally aligned to @n
+ * pages rounded up to a power of two (the concatenated root RTTs are one
+ * aligned block, rmi-facts 11.8; the pages skipped stay unused)
+ */
 static uint64_t host_alloc_pages(struct host *h, unsigned int n)
 {
-	uint64_t pa;
+	uint64_t pa, align = PAGE_SIZE;
 
+	while (align < n * PAGE_SIZE)
+		align <<= 1;
 	pthread_mutex_lock(&h->page_lock);
-	pa = h->page_next;
-	h->page_next += n * PAGE_SIZE;
+	pa = align_up(h->page_next, align);
+	h->page_next = pa + n * PAGE_SIZE;
 	pthread_mutex_unlock(&h->page_lock);
 	return pa;
 }
@@ -199,29 +205,39 @@ void host_fini(struct host *h)
 	memset(h, 0, sizeof(*h));
 }
 
-/* ripas_change(RIPAS_INIT) over the memslot */
+/*
+ * ripas_change(RIPAS_INIT) over the memslot. ERROR_RTT: create the levels
+ * the range needs and go again. If the RMM answers ERROR_RTT at (or
+ * below) that level, creating finds nothing to do: v14 goes round for
+ * ever (bounded here), v15 WARNs and fails.
+ */
 static int realm_init_ipa_state(struct host_vcpu *v, uint64_t ipa,
 				uint64_t end)
 {
 	struct host *h = v->h;
 	uint64_t out[5], ret;
+	unsigned int spins = 0;
 
 	while (ipa < end) {
 		ret = host_rmi_call(v, RMI_RTT_INIT_RIPAS, h->rd, ipa, end, 0,
 				    0, out);
 		if (RMI_RETURN_STATUS(ret) == RMI_SUCCESS) {
 			ipa = out[1];
+			spins = 0;
 		} else if (RMI_RETURN_STATUS(ret) == RMI_ERROR_RTT) {
 			int err_level = (int)RMI_RETURN_INDEX(ret);
 			int level = rmi_rtt_map_level(ipa, end - ipa,
 						      h->start_level);
 
-			if (err_level >= level) {
+			if (err_level >= level && h->cfg.version == HOST_V15) {
 				host_warn(v, "INIT_RIPAS: ERROR_RTT(%d) at the level the range needs",
 					  err_level);
 				return -ENXIO;
 			}
 			if (realm_create_rtt_levels(v, ipa, err_level, level))
+				return -ENXIO;
+			if (err_level >= level &&
+			    host_spin(v, &spins, "ripas_change", ipa))
 				return -ENXIO;
 		} else {
 			host_warn(v, "INIT_RIPAS failed: %s",
@@ -230,6 +246,85 @@ static int realm_init_ipa_state(struct host_vcpu *v, uint64_t ipa,
 		}
 	}
 	return 0;
+}
+
+/*
+ * realm_data_map_init(): one page of the initial image. Delegate it,
+ * DATA_MAP_INIT, and on ERROR_RTT create the missing levels: v14 every
+ * level down to 3 and one retry, v15 one level and go again. On failure
+ * the page is undelegated (left to the RMM if that fails). Returns 0, a
+ * negative errno, or (v14) the RMI status as the tree passes it up.
+ */
+static int realm_data_map_init(struct host_vcpu *v, uint64_t ipa,
+			       uint64_t dst, uint64_t src)
+{
+	struct host *h = v->h;
+	bool v14 = h->cfg.version == HOST_V14;
+	unsigned int spins = 0;
+	uint64_t ret;
+
+	if (rmi_delegate_range(v, dst, PAGE_SIZE, NULL))
+		return -ENXIO;
+	for (;;) {
+		int level;
+
+		ret = host_rmi_call(v, RMI_DATA_MAP_INIT, h->rd, dst, ipa, src,
+				    0, NULL);
+		if (RMI_RETURN_STATUS(ret) != RMI_ERROR_RTT)
+			break;
+		level = (int)RMI_RETURN_INDEX(ret);
+		if (level >= RMI_RTT_LAST_LEVEL) {
+			host_warn(v, "DATA_MAP_INIT: ERROR_RTT at level 3");
+			break;
+		}
+		if (realm_create_rtt_levels(v, ipa, level,
+					    v14 ? RMI_RTT_LAST_LEVEL :
+						  level + 1))
+			break;
+		if (v14) {
+			ret = host_rmi_call(v, RMI_DATA_MAP_INIT, h->rd, dst,
+					    ipa, src, 0, NULL);
+			break;
+		}
+		if (host_spin(v, &spins, "realm_data_map_init", ipa))
+			break;
+	}
+	if (!ret)
+		return 0;
+	if (rmi_undelegate_range(v, dst, PAGE_SIZE))
+		host_warn(v, "undelegate after a failed DATA_MAP_INIT failed: page leaked");
+	if (v14)
+		return (int)RMI_RETURN_STATUS(ret);
+	return -ENXIO;
+}
+
+/*
+ * kvm_arm_rmi_populate() over the first @size bytes of the memslot, from
+ * an NS source page. A failed page's return value: v15 fails the ioctl
+ * (the VMM gives up); v14's positive RMI status reads as a count of pages
+ * done, so the VMM goes on that many pages further.
+ */
+static int realm_populate(struct host_vcpu *v, uint64_t size)
+{
+	struct host *h = v->h;
+	uint64_t src = host_alloc_page(h), ipa = h->gmem.ipa_base;
+	uint64_t end = ipa + size;
+
+	while (ipa < end && !h->dead) {
+		int r = realm_data_map_init(v, ipa, gmem_pa(&h->gmem, ipa),
+					    src);
+
+		if (r < 0) {
+			host_free_page(h, src);
+			return r;
+		}
+		if (r > 0)
+			host_warn(v, "populate: RMI status %d taken as %d pages done",
+				  r, r);
+		ipa += (uint64_t)(r > 0 ? r : 1) * PAGE_SIZE;
+	}
+	host_free_page(h, src);
+	return h->dead ? -ENXIO : 0;
 }
 
 int kvm_activate_realm(struct host *h)
@@ -250,12 +345,19 @@ int kvm_activate_realm(struct host *h)
 		return -ENXIO;
 	}
 
-	/* realm_create_rd() */
+	/* realm_create_rd(): on failure it gives back what it delegated */
 	h->rd = alloc_delegated_granule(v);
+	if (!h->rd) {
+		host_kill(h, "delegating the RD failed");
+		return -ENXIO;
+	}
 	h->pgd_phys = host_alloc_pages(h, h->pgd_pages);
-	if (!h->rd || rmi_delegate_range(v, h->pgd_phys,
-					 h->pgd_pages * PAGE_SIZE, NULL)) {
-		host_kill(h, "delegating the RD or the root RTTs failed");
+	if (rmi_delegate_range(v, h->pgd_phys, h->pgd_pages * PAGE_SIZE,
+			       NULL)) {
+		rmi_undelegate_range(v, h->pgd_phys, h->pgd_pages * PAGE_SIZE);
+		free_delegated_granule(v, h->rd);
+		h->rd = 0;
+		host_kill(h, "delegating the root RTTs failed");
 		return -ENXIO;
 	}
 	p.s2sz = h->ia_bits;
@@ -267,30 +369,43 @@ int kvm_activate_realm(struct host *h)
 	ret = host_rmi_call(v, RMI_REALM_CREATE, h->rd, params, 0, 0, 0, NULL);
 	host_free_page(h, params);
 	if (ret) {
+		if (rmi_undelegate_range(v, h->pgd_phys,
+					 h->pgd_pages * PAGE_SIZE))
+			host_warn(v, "undelegate of the root RTTs failed");
+		free_delegated_granule(v, h->rd);
+		h->rd = 0;
 		host_kill(h, "REALM_CREATE failed: %s",
 			  status_str(ret));
 		return -ENXIO;
 	}
+	h->realm_created = true;
 
 	/* kvm_create_rec() for each vCPU */
 	for (unsigned int i = 0; i < h->nvcpus; i++) {
 		struct host_vcpu *c = &h->vcpus[i];
+		uint64_t rec = alloc_delegated_granule(v);
 
-		c->rec = alloc_delegated_granule(v);
 		params = host_alloc_page(h);
-		if (!c->rec ||
-		    host_rmi_call(v, RMI_REC_CREATE, h->rd, c->rec, params, 0,
+		if (!rec ||
+		    host_rmi_call(v, RMI_REC_CREATE, h->rd, rec, params, 0,
 				  0, NULL)) {
 			host_free_page(h, params);
+			if (rec)
+				free_delegated_granule(v, rec);
 			host_kill(h, "REC_CREATE for vcpu %u failed", i);
 			return -ENXIO;
 		}
+		c->rec = rec;
 		host_free_page(h, params);
 	}
 
 	if (realm_init_ipa_state(v, h->gmem.ipa_base,
 				 h->gmem.ipa_base + h->gmem.size)) {
 		host_kill(h, "INIT_RIPAS of the memslot failed");
+		return -ENXIO;
+	}
+	if (h->cfg.populate && realm_populate(v, h->cfg.populate)) {
+		host_kill(h, "populating the realm (DATA_MAP_INIT) failed");
 		return -ENXIO;
 	}
 	ret = host_rmi_call(v, RMI_REALM_ACTIVATE, h->rd, 0, 0, 0, 0, NULL);
@@ -309,6 +424,7 @@ static int realm_tear_down_rtt_level(struct host_vcpu *v, int level,
 {
 	struct host *h = v->h;
 	uint64_t map_size, addr, next, out[5], ret;
+	unsigned int spins = 0;
 	int r;
 
 	if (level > RMI_RTT_LAST_LEVEL)
@@ -345,6 +461,9 @@ static int realm_tear_down_rtt_level(struct host_vcpu *v, int level,
 			r = realm_tear_down_rtt_level(v, level + 1, addr, next);
 			if (r)
 				return r;
+			if (host_spin(v, &spins, "realm_tear_down_rtt_level",
+				      addr))
+				return -EBUSY;
 			next = addr;
 			break;
 		default:
@@ -366,40 +485,47 @@ static void audit_one(void *ctx, uint64_t pa, enum rmi_granule_state st)
 		h->leaked_by_state[st]++;
 }
 
+/*
+ * kvm_destroy_realm(), after the vCPUs' teardown. Both trees: the RECs go
+ * first (kvm_destroy_vcpus), then the stage-2 unmap of the protected half
+ * in one call (shared alias, then private), REALM_TERMINATE, the RTTs
+ * below the roots, REALM_DESTROY, the RD, the root RTTs. Each failure
+ * WARNs and stops: what is left stays delegated and the audit finds it.
+ * v14 ignores the RTT teardown's result (REALM_DESTROY then fails if
+ * anything is left); v15 WARNs and stops there.
+ */
 void kvm_destroy_realm(struct host *h)
 {
 	struct host_vcpu *v = &h->setup;
 	uint64_t prot = 1ull << (h->ia_bits - 1), ret;
+	int r;
 
-	if (!h->rd)
-		goto audit;
-	/*
-	 * kvm_stage2_unmap_range() over the protected half, in the 1 GiB
-	 * chunks stage2_apply_range() cuts it into: shared, then private.
-	 * As in the series, the last chunk's shared alias ends where it
-	 * starts (end | shared bit == end) and is not unmapped.
-	 */
-	for (uint64_t a = 0; a < prot; a += GIB) {
-		uint64_t e = a + GIB < prot ? a + GIB : prot;
-
-		realm_unmap_shared_range(v, a, e);
-		realm_unmap_private_range(v, a, e);
-	}
-	if (host_rmi_call(v, RMI_REALM_TERMINATE, h->rd, 0, 0, 0, 0, NULL)) {
-		host_warn(v, "REALM_TERMINATE failed");
-		goto audit;
-	}
-	/* root RTTs go with the RD: everything below them */
-	realm_tear_down_rtt_level(v, h->start_level + 1, 0, 1ull << h->ia_bits);
 	for (unsigned int i = 0; i < h->nvcpus; i++) {
 		uint64_t rec = h->vcpus[i].rec;
 
 		if (!rec)
 			continue;
-		if (host_rmi_call(v, RMI_REC_DESTROY, rec, 0, 0, 0, 0, NULL))
+		if (host_rmi_call(v, RMI_REC_DESTROY, rec, 0, 0, 0, 0, NULL)) {
 			host_warn(v, "REC_DESTROY failed");
-		else
-			free_delegated_granule(v, rec);
+			continue;
+		}
+		free_delegated_granule(v, rec);
+		h->vcpus[i].rec = 0;
+	}
+	if (!h->realm_created)
+		goto audit;	/* realm_create_rd() gave its pages back */
+	realm_unmap_shared_range(v, 0, prot);
+	realm_unmap_private_range(v, 0, prot);
+	if (host_rmi_call(v, RMI_REALM_TERMINATE, h->rd, 0, 0, 0, 0, NULL)) {
+		host_warn(v, "REALM_TERMINATE failed");
+		goto audit;
+	}
+	/* root RTTs go with the RD: everything below them */
+	r = realm_tear_down_rtt_level(v, h->start_level + 1, 0,
+				      1ull << h->ia_bits);
+	if (r && h->cfg.version == HOST_V15) {
+		host_warn(v, "RTT teardown failed: %d", r);
+		goto audit;
 	}
 	ret = host_rmi_call(v, RMI_REALM_DESTROY, h->rd, 0, 0, 0, 0, NULL);
 	if (ret) {
@@ -447,6 +573,7 @@ void host_report(struct host *h, struct host_report *r)
 	r->leaked_granules = h->leaked;
 	memcpy(r->leaked_by_state, h->leaked_by_state,
 	       sizeof(r->leaked_by_state));
+	r->death = (enum host_death)h->dead;
 	snprintf(r->outcome, sizeof(r->outcome), "%s",
 		 h->dead ? h->why : "ok");
 }

@@ -111,15 +111,36 @@ void host_warn(struct host_vcpu *v, const char *fmt, ...)
 	host_warns_add(&v->warns, reason, 1);
 }
 
+static void host_die(struct host *h, enum host_death kind, const char *fmt,
+		     va_list ap)
+{
+	int expect = HOST_ALIVE;
+
+	if (!__atomic_compare_exchange_n(&h->dead, &expect, (int)kind, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return;	/* the first reason stands */
+	vsnprintf(h->why, sizeof(h->why), fmt, ap);
+}
+
 void host_kill(struct host *h, const char *fmt, ...)
 {
 	va_list ap;
-	int expect = 0;
 
-	if (!__atomic_compare_exchange_n(&h->dead, &expect, 1, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		return;	/* the first reason stands */
 	va_start(ap, fmt);
-	vsnprintf(h->why, sizeof(h->why), fmt, ap);
+	host_die(h, HOST_KILLED, fmt, ap);
 	va_end(ap);
+}
+
+void host_livelock(struct host *h, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	host_die(h, HOST_LIVELOCK, fmt, ap);
+	va_end(ap);
+}
+
+void host_progress_undo(struct host *h, uint64_t n)
+{
+	__atomic_fetch_sub(&h->global_progress, n, __ATOMIC_RELAXED);
 }

@@ -263,7 +263,7 @@ static void unmap(struct rmm *m, const uint64_t *x, struct rmm_out *o,
 	unsigned int i;
 	int l;
 
-	o->x1 = base;
+	/* [f11.1] any status but SUCCESS leaves x1..x4 at 0 */
 	if (!r || !range_ok(base, top, ns ? prot_top(r) : 0,
 			    ns ? ipa_space(r) : prot_top(r)) ||
 	    (list && !ns_writable(m, oaddr))) {
@@ -286,7 +286,6 @@ static void unmap(struct rmm *m, const uint64_t *x, struct rmm_out *o,
 		if (addr != ebase || addr + size > top) {
 			/* part of a block: the host must unfold it first */
 			if (!dcount) {
-				o->x1 = addr;
 				ret_status(o, RMI_ERROR_RTT, (unsigned int)l);
 				goto unlock;
 			}
@@ -313,11 +312,13 @@ static void unmap(struct rmm *m, const uint64_t *x, struct rmm_out *o,
 		}
 		addr += size;
 	}
-	o->x1 = addr < top ? addr : top;
 	if (!dcount && l < RMI_RTT_LAST_LEVEL) {
 		/* nothing mapped where the walk stopped short */
 		ret_status(o, RMI_ERROR_RTT, (unsigned int)l);
-	} else if (!dcount) {
+		goto unlock;
+	}
+	o->x1 = addr < top ? addr : top;
+	if (!dcount) {
 		/* [f11.5] an L3 with nothing mapped up to x1: no descriptor */
 		ret_status(o, RMI_SUCCESS, 0);
 	} else {

@@ -78,6 +78,8 @@ void cmd_realm_create(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	    !roots_needed(p.s2sz, p.rtt_level_start) ||
 	    p.rtt_num_start != roots_needed(p.s2sz, p.rtt_level_start) ||
 	    !gt_valid(&m->gt, p.rtt_base) ||
+	    /* [f11.8] the roots are one naturally aligned block */
+	    ((p.rtt_base >> RMI_GRANULE_SHIFT) & (p.rtt_num_start - 1)) ||
 	    p.rtt_base + p.rtt_num_start * RMI_GRANULE_SIZE > m->gt.pa_limit)
 		goto input;
 

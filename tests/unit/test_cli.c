@@ -31,6 +31,12 @@
 #include "config.h"
 #include "run.h"
 
+/*
+ * Teardown creates an L2 and 512 L3 RTTs under every other unassigned GiB
+ * of the 512 GiB protected half, and an L3 under every empty entry of an
+ * L2 it unmaps page by page (test_host.c, TEARDOWN_RTTS, derives it).
+ */
+#define TEARDOWN_RTTS	(511 * 513)
 #define MIB	(1ull << 20)
 #define GIB	(1ull << 30)
 
@@ -283,12 +289,15 @@ CLI_TEST(run_2m_one_level)
 	/* DATA_MAP: 512 successes and the one ERROR_RTT(1) */
 	ASSERT_EQ(513, u64_at(j, "counts.rmi_calls.by_command.RTT_DATA_MAP"));
 	ASSERT_EQ(1, u64_at(j, "counts.rmi_calls.by_status.RTT_DATA_MAP.ERROR_RTT"));
-	ASSERT_EQ(1, u64_at(j, "counts.rmi_calls.by_command.RTT_CREATE"));
-	/* set-up's 4 (RD, 2 roots, REC), 512 per fault, the L2 */
-	ASSERT_EQ(4 + 512 * 512 + 1,
+	ASSERT_EQ(1 + TEARDOWN_RTTS,
+		  u64_at(j, "counts.rmi_calls.by_command.RTT_CREATE"));
+	/* set-up's 4 (RD, 2 roots, REC), 512 per fault, the L2, one per
+	 * RTT teardown creates */
+	ASSERT_EQ(4 + 512 * 512 + 1 + TEARDOWN_RTTS,
 		  u64_at(j, "counts.rmi_calls.by_command.GRANULE_RANGE_DELEGATE"));
-	ASSERT_EQ(1, u64_at(j, "counts.rtts_created"));
-	ASSERT_EQ(1, u64_at(j, "counts.rtt_pages_peak"));
+	ASSERT_EQ(1 + TEARDOWN_RTTS, u64_at(j, "counts.rtts_created"));
+	ASSERT_EQ(TEARDOWN_RTTS, u64_at(j, "counts.rtts_created_teardown"));
+	ASSERT_EQ(1 + TEARDOWN_RTTS, u64_at(j, "counts.rtt_pages_peak"));
 	ASSERT_EQ(0, u64_at(j, "counts.mapped_bytes.l1"));
 	ASSERT_EQ(GIB, u64_at(j, "counts.mapped_bytes.l2"));
 	ASSERT_EQ(0, u64_at(j, "counts.mapped_bytes.l3"));
@@ -330,8 +339,11 @@ CLI_TEST(run_4k_16m)
 	ASSERT_EQ(8 * 5 + (4096 - 8) * 2, u64_at(j, "counts.rmi_calls.fault"));
 	ASSERT_EQ(2, u64_at(j, "counts.rmi_calls.by_command.RTT_INIT_RIPAS"));
 	ASSERT_EQ(4096 + 8, u64_at(j, "counts.rmi_calls.by_command.RTT_DATA_MAP"));
-	ASSERT_EQ(9, u64_at(j, "counts.rtts_created"));
-	ASSERT_EQ(9, u64_at(j, "counts.rtt_pages_peak"));
+	/* teardown: 504 empty entries of the memslot's L2 too */
+	ASSERT_EQ(TEARDOWN_RTTS + 504,
+		  u64_at(j, "counts.rtts_created_teardown"));
+	ASSERT_EQ(9 + TEARDOWN_RTTS + 504, u64_at(j, "counts.rtts_created"));
+	ASSERT_EQ(9 + TEARDOWN_RTTS + 504, u64_at(j, "counts.rtt_pages_peak"));
 	ASSERT_EQ(16 * MIB, u64_at(j, "counts.mapped_bytes.l3"));
 	ASSERT_EQ(2, u64_at(j, "distributions.rmi_calls_per_fault.min"));
 	ASSERT_EQ(5, u64_at(j, "distributions.rmi_calls_per_fault.max"));
@@ -358,7 +370,8 @@ CLI_TEST(run_full_tf_rmm_2m_realm_dies)
 	ASSERT_NE(NULL, j);
 	ASSERT_EQ(1, u64_at(j, "counts.faults"));
 	ASSERT_EQ(1030, u64_at(j, "counts.rmi_calls.fault"));
-	ASSERT_EQ(2, u64_at(j, "counts.rtts_created"));
+	/* teardown: 511 empty entries of the memslot's L2 too */
+	ASSERT_EQ(2 + TEARDOWN_RTTS + 511, u64_at(j, "counts.rtts_created"));
 	ASSERT_EQ(1, u64_at(j, "counts.warnings"));
 	ASSERT_EQ(1, json_object_array_length(at(j, "counts.warning_reasons")));
 	ASSERT_STREQ("DATA_MAP failed: ERROR_RTT 2",
@@ -399,11 +412,12 @@ static void check_matrix_file(struct __test_metadata *_metadata,
 	char name[128], *p;
 	json_object *j;
 
-	snprintf(name, sizeof(name), "%s-%s-%s-%s-%uvcpu.json", strategy,
+	snprintf(name, sizeof(name), "v15-%s-%s-%s-%s-%uvcpu.json", strategy,
 		 deleg, profile, folio, vcpus);
 	p = path_in(dir, name);
 	j = json_object_from_file(p);
 	ASSERT_NE(NULL, j) TH_LOG("%s", name);
+	ASSERT_STREQ("v15", str_at(j, "config.kernel"));
 	ASSERT_STREQ(strategy, str_at(j, "config.strategy"));
 	ASSERT_STREQ(deleg, str_at(j, "config.delegation"));
 	ASSERT_STREQ(profile, str_at(j, "config.profile"));
@@ -415,7 +429,13 @@ static void check_matrix_file(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, u64_at(j, "counts.refaults"));
 	ASSERT_EQ(huge ? 8 * 513 : 8 * 5 + (4096 - 8) * 2,
 		  u64_at(j, "counts.rmi_calls.fault")) TH_LOG("%s", name);
-	ASSERT_EQ(huge ? 1 : 9, u64_at(j, "counts.rtts_created"));
+	ASSERT_EQ(huge ? 1 : 9, u64_at(j, "counts.rtts_created") -
+				u64_at(j, "counts.rtts_created_teardown"));
+	/* teardown: an L2 of blocks is unmapped in one call to its end; an
+	 * L2 of tables page by page, an L3 under each of its 504 empty
+	 * entries */
+	ASSERT_EQ(TEARDOWN_RTTS + (huge ? 0 : 504),
+		  u64_at(j, "counts.rtts_created_teardown"));
 	ASSERT_EQ(16 * MIB, u64_at(j, huge ? "counts.mapped_bytes.l2" :
 					    "counts.mapped_bytes.l3"));
 	ASSERT_STREQ("ok", str_at(j, "outcome"));
@@ -470,15 +490,15 @@ CLI_TEST(matrix_lists)
 	text = slurp(p);
 	ASSERT_NE(NULL, text);
 	ASSERT_EQ(17, count_lines(text));
-	ASSERT_NE(NULL, strstr(text, "\n1\tfull\t0\tv14 4k 1v\t0\tfull v14 4k 1v\tv14\tspec\t4k\t1\tsequential\t4096\t0\t"));
-	ASSERT_NE(NULL, strstr(text, "\n16\tblock\t2\tv15 2m 2v\t7\tblock v15 2m 2v\tv15\tspec\t2m\t2\tsequential\t8\t0\t"));
+	ASSERT_NE(NULL, strstr(text, "\n1\tfull\t0\tv14 4k 1v\t0\tfull v14 4k 1v\tv15\tv14\tspec\t4k\t1\tsequential\t4096\t0\t"));
+	ASSERT_NE(NULL, strstr(text, "\n16\tblock\t2\tv15 2m 2v\t7\tblock v15 2m 2v\tv15\tv15\tspec\t2m\t2\tsequential\t8\t0\t"));
 	free(text);
 	free(p);
 	p = path_in(dir, "summary.md");
 	text = slurp(p);
 	ASSERT_NE(NULL, text);
 	ASSERT_NE(NULL, strstr(text, "`rmibench matrix --out-dir "));
-	ASSERT_NE(NULL, strstr(text, "16. `rmibench run --strategy block --delegation v15 --profile spec"));
+	ASSERT_NE(NULL, strstr(text, "16. `rmibench run --kernel v15 --strategy block --delegation v15 --profile spec"));
 	free(text);
 	free(p);
 	out_free(&o);
@@ -560,7 +580,7 @@ CLI_TEST(report)
 	ASSERT_NE(NULL, text);
 	ASSERT_NE(NULL, strstr(text, "- **Reproduce:** `make it so`"));
 	ASSERT_NE(NULL, strstr(text, "| 1 | block | v15 | tf-rmm | 2m | 1 | sequential | 8 | 0 | 513.00 |"));
-	ASSERT_NE(NULL, strstr(text, "\n3. `one-level-v15-tf-rmm-2m-1vcpu.json`: `rmibench run --strategy one-level"));
+	ASSERT_NE(NULL, strstr(text, "\n3. `v15-one-level-v15-tf-rmm-2m-1vcpu.json`: `rmibench run --kernel v15 --strategy one-level"));
 	free(text);
 	free(p);
 	p = path_in(dir, "runs.tsv");

@@ -58,6 +58,25 @@ static struct run_config base(const char *profile, int strategy,
 	return c;
 }
 
+/*
+ * Teardown, in both trees (rmi-facts 11.1, 11.5, 12.5, 12.6):
+ * kvm_destroy_realm() unmaps the whole protected half [0, 512 GiB) in one
+ * call. Where nothing is mapped the RMM answers ERROR_RTT(walk level) with
+ * x1 = 0, which realm_unmap_private_range() cannot tell from part of a
+ * block: it creates the table one level down and unmaps again, until the
+ * walk reaches level 3, where an empty table answers SUCCESS up to its
+ * end. Every unassigned L1 entry costs an L2 and 512 L3 RTTs, every
+ * unassigned entry of an existing L2 an L3; the fold at the end gives
+ * them back. The other 511 GiB of the protected half: 511 * 513.
+ */
+#define TEARDOWN_RTTS	(511ull * 513)
+
+/* RTTs created before teardown */
+static uint64_t rtts_before_teardown(const struct run_result *r)
+{
+	return r->counts.rtts_created - r->counts.rtts_created_teardown;
+}
+
 static uint64_t calls(const struct run_result *r, uint32_t fid, int status)
 {
 	unsigned int ci = rmi_cmd_index(fid);
@@ -86,14 +105,17 @@ static void expect_clean(struct __test_metadata *_metadata,
 	ASSERT_EQ(0ull, r->counts.refaults);
 	ASSERT_EQ(11ull, r->counts.rmi_calls_setup);
 	ASSERT_EQ(fault_calls, r->counts.rmi_calls_fault);
-	ASSERT_EQ(rtts, r->counts.rtts_created);
-	ASSERT_EQ(rtts, r->counts.rtt_pages_peak);
+	/* the memslot's GiB fully mapped: teardown adds TEARDOWN_RTTS, all
+	 * alive with the workload's own before the fold */
+	ASSERT_EQ(rtts, rtts_before_teardown(r));
+	ASSERT_EQ(TEARDOWN_RTTS, r->counts.rtts_created_teardown);
+	ASSERT_EQ(rtts + TEARDOWN_RTTS, r->counts.rtt_pages_peak);
 	ASSERT_EQ(0ull, r->counts.warnings);
 	ASSERT_EQ(0ull, r->counts.leaked_granules);
 	ASSERT_EQ(0ull, r->counts.delegate_races);
 	ASSERT_EQ(0ull, r->counts.guest_errors);
 	/* teardown gave every RTT back */
-	ASSERT_EQ(rtts, r->counts.rtts_destroyed);
+	ASSERT_EQ(r->counts.rtts_created, r->counts.rtts_destroyed);
 }
 
 /* ---- 2 MiB folios ---------------------------------------------------------- */
@@ -118,12 +140,13 @@ TEST(one_level_tf_rmm_2m)
 	ASSERT_EQ(GIB, r->counts.mapped_bytes[2]);
 	ASSERT_EQ(0ull, r->counts.mapped_bytes[3]);
 	/* DATA_MAP: 512 successes + the one ERROR_RTT(1); no other phase
-	 * maps. RTT_CREATE: the one L2. */
+	 * maps. RTT_CREATE: the one L2, and teardown's. */
 	ASSERT_EQ(512ull, calls(r, RMI_RTT_DATA_MAP, RMI_SUCCESS));
 	ASSERT_EQ(1ull, calls(r, RMI_RTT_DATA_MAP, RMI_ERROR_RTT));
-	ASSERT_EQ(1ull, calls(r, RMI_RTT_CREATE, -1));
-	/* delegates: 4 at set-up (RD, 2 roots, REC), 512 * 512 + 1 here */
-	ASSERT_EQ(4ull + 512 * 512 + 1,
+	ASSERT_EQ(1ull + TEARDOWN_RTTS, calls(r, RMI_RTT_CREATE, -1));
+	/* delegates: 4 at set-up (RD, 2 roots, REC), 512 * 512 + 1 here,
+	 * one per RTT at teardown */
+	ASSERT_EQ(4ull + 512 * 512 + 1 + TEARDOWN_RTTS,
 		  calls(r, RMI_GRANULE_RANGE_DELEGATE, -1));
 	free(r);
 }
@@ -187,7 +210,9 @@ TEST(full_tf_rmm_2m_kills_the_realm)
 
 	ASSERT_EQ(1ull, r->counts.faults);
 	ASSERT_EQ(1030ull, r->counts.rmi_calls_fault);
-	ASSERT_EQ(2ull, r->counts.rtts_created);
+	ASSERT_EQ(2ull, rtts_before_teardown(r));
+	/* teardown: the memslot's L2 holds one L3 and 511 empty entries */
+	ASSERT_EQ(TEARDOWN_RTTS + 511, r->counts.rtts_created_teardown);
 	ASSERT_EQ(1ull, r->counts.warnings);
 	ASSERT_STREQ("DATA_MAP failed: ERROR_RTT 2", r->counts.warn[0].reason);
 	ASSERT_EQ(1ull, r->counts.guest_errors);
@@ -196,7 +221,9 @@ TEST(full_tf_rmm_2m_kills_the_realm)
 			     57));
 	ASSERT_EQ(0ull, r->counts.mapped_bytes[2] + r->counts.mapped_bytes[3]);
 	ASSERT_EQ(512ull, calls(r, RMI_GRANULE_RANGE_UNDELEGATE, RMI_SUCCESS) -
-			  /* teardown: RD, 2 roots, REC, the 2 RTTs */ 6);
+			  /* teardown: RD, 2 roots, REC, the 2 RTTs and
+			   * those teardown created */
+			  6 - r->counts.rtts_created_teardown);
 	ASSERT_EQ(0ull, r->counts.leaked_granules);
 	free(r);
 }
@@ -277,7 +304,7 @@ TEST(delegate_failure_v14_leaks_and_livelocks)
 	c.delegation = DELEG_V15;
 	r = run(&c, &rule, 1);
 	ASSERT_EQ(1ull, r->counts.partial_delegations);
-	ASSERT_EQ(2ull, r->counts.rtts_created);
+	ASSERT_EQ(2ull, rtts_before_teardown(r));
 	ASSERT_EQ(2 * MIB, r->counts.mapped_bytes[2]);
 	ASSERT_EQ(183 * 4096ull, r->counts.mapped_bytes[3]);
 	ASSERT_EQ(1000ull, r->counts.delegate_races);
@@ -337,7 +364,11 @@ static void storm(struct __test_metadata *_metadata, enum sched_kind s,
 	r = run(&c, NULL, 0);
 	ASSERT_STREQ("ok", r->outcome);
 	ASSERT_EQ(c.size, r->counts.mapped_bytes[2]);
-	ASSERT_EQ(1ull, r->counts.rtts_created);
+	ASSERT_EQ(1ull, rtts_before_teardown(r));
+	/* the memslot's L2 holds blocks: one DATA_UNMAP unmaps them and
+	 * runs on over its empty entries to the table's end (rmi-facts
+	 * 9.8), so only the other 511 GiB cost RTTs */
+	ASSERT_EQ(TEARDOWN_RTTS, r->counts.rtts_created_teardown);
 	ASSERT_LT(0ull, r->counts.delegate_races);
 	ASSERT_EQ(r->counts.delegate_races, r->counts.refaults);
 	ASSERT_EQ(c.size / (2 * MIB) + r->counts.refaults, r->counts.faults);
@@ -450,13 +481,18 @@ TEST(shared_accesses)
 	ASSERT_EQ(1024ull, r->counts.faults_shared);
 	ASSERT_EQ(0ull, r->counts.faults_private);
 	/* per page: one UNPROT_MAP; the first in each 2 MiB also meets
-	 * ERROR_RTT (L2 once, L3 twice): 1024 + 3. RTTs: those 3, and the
-	 * L2 that INIT_RIPAS needed at set-up for a 4 MiB memslot (not a
+	 * ERROR_RTT, and v15 creates every level the 4 KiB mapping needs
+	 * in one go (find_map_level, rmi-facts 12.2): the first L2 + L3,
+	 * the second L3: 1024 + 2 ERROR_RTT. RTTs: those 3, and the L2
+	 * that INIT_RIPAS needed at set-up for a 4 MiB memslot (not a
 	 * whole L1 entry). */
 	ASSERT_EQ(1024ull, calls(r, RMI_RTT_UNPROT_MAP, RMI_SUCCESS));
-	ASSERT_EQ(3ull, calls(r, RMI_RTT_UNPROT_MAP, RMI_ERROR_RTT));
-	ASSERT_EQ(4ull, r->counts.rtts_created);
-	ASSERT_EQ(4ull, r->counts.rtts_destroyed);
+	ASSERT_EQ(2ull, calls(r, RMI_RTT_UNPROT_MAP, RMI_ERROR_RTT));
+	ASSERT_EQ(4ull, rtts_before_teardown(r));
+	/* the private unmap: the memslot's L2 is empty (510 entries beyond
+	 * the 4 MiB too), so 512 L3s there, and TEARDOWN_RTTS elsewhere */
+	ASSERT_EQ(TEARDOWN_RTTS + 512, r->counts.rtts_created_teardown);
+	ASSERT_EQ(r->counts.rtts_created, r->counts.rtts_destroyed);
 	ASSERT_EQ(0ull, r->counts.warnings);
 	ASSERT_EQ(0ull, r->counts.leaked_granules);
 	/* teardown unmapped them: 2 * 512 pages in 2 UNPROT_UNMAP calls */

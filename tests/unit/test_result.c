@@ -416,7 +416,7 @@ TEST(command_line)
 	n = result_command_line(&r.cfg, buf, sizeof(buf));
 	ASSERT_EQ((int)strlen(buf), n);
 	TH_LOG("%s", buf);
-	ASSERT_NE(NULL, strstr(buf, "rmibench run --strategy block --delegation v14 "
+	ASSERT_NE(NULL, strstr(buf, "rmibench run --kernel v14 --strategy block --delegation v14 "
 			       "--profile spec --delegate-granules 7 --folio mixed "
 			       "--ipa 0x40000000 --size 3G --vcpus 9 --workload strided "
 			       "--shared-region --write-pct 33 --shared-pct 12 "
@@ -1161,7 +1161,7 @@ TEST(report_dir)
 	/* 2m, block strategy: one L2 table, 1 GiB in 2 MiB blocks */
 	ASSERT_NE(NULL, strstr(text, "| 9 | block | v15 | tf-rmm | 2m | 1 | sequential | 512 | 0 | 513.00 | 1 | 1 | 1.0 | 0 | 1 GiB | 0 | 100.0% |"));
 	ASSERT_NE(NULL, strstr(text, "| ok \\| with leaks |"));
-	ASSERT_NE(NULL, strstr(text, "18. `rmibench run --strategy block --delegation v15 --profile tf-rmm"));
+	ASSERT_NE(NULL, strstr(text, "18. `rmibench run --kernel v14 --strategy block --delegation v15 --profile tf-rmm"));
 	/* the header and one row per run start with "| " */
 	for (line = strstr(text, "\n| "); line; line = strstr(line + 1, "\n| "))
 		rows++;
@@ -1174,7 +1174,7 @@ TEST(report_dir)
 	ASSERT_NE(NULL, text);
 	ASSERT_EQ(NDEMO + 1, count_lines(text));
 	ASSERT_EQ(text, strstr(text, "run\tstrategy\tstrategy_idx\tgroup\tgroup_idx\tlabel\t"));
-	ASSERT_NE(NULL, strstr(text, "\n1\tfull\t0\t4k 1v\t0\tfull 4k 1v\tv15\ttf-rmm\t4k\t1\tsequential\t262144\t"));
+	ASSERT_NE(NULL, strstr(text, "\n1\tfull\t0\t4k 1v\t0\tfull 4k 1v\tv14\tv15\ttf-rmm\t4k\t1\tsequential\t262144\t"));
 	ASSERT_NE(NULL, strstr(text, "\n18\tblock\t2\t1g 4v\t5\tblock 1g 4v\t"));
 	free(text);
 	free(p);
@@ -1249,7 +1249,7 @@ TEST(cmd_report_reads_a_directory)
 	ASSERT_NE(NULL, text);
 	ASSERT_NE(NULL, strstr(text, "| 1 | block |"));
 	ASSERT_NE(NULL, strstr(text, "| 3 | full |"));
-	ASSERT_NE(NULL, strstr(text, "1. `a.json`: `rmibench run --strategy block"));
+	ASSERT_NE(NULL, strstr(text, "1. `a.json`: `rmibench run --kernel v14 --strategy block"));
 	free(text);
 	free(p);
 
