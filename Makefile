@@ -160,7 +160,8 @@ BARE_CFLAGS     := -std=c11 -O2 -Wall -Wextra -Werror -Iguests -ffreestanding \
 BARE_LOAD_ADDR  := 0x10000000
 WL_DEPS         := guests/workload.c guests/workload.h
 VMM_DEPS        := $(wildcard guests/vmm/*.c guests/vmm/*.h) guests/guest_abi.h $(WL_DEPS)
-GUEST_TESTS     := tests/guests/test-vmm-dry-run tests/guests/test-nested-kvm
+GUEST_TESTS     := tests/guests/test-vmm-dry-run tests/guests/test-kernel-backend \
+                   tests/guests/test-nested-kvm
 
 GUEST_BINS := $(A64)/guest-linux $(A64)/init $(A64)/vmm $(A64)/guest-bare.bin \
               $(A64)/initramfs-linux.cpio.gz $(A64)/initramfs-vmm.cpio.gz \
