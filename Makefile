@@ -38,7 +38,7 @@ KSFT_HDRS  := $(BUILD)/kselftest/kselftest_harness.h $(BUILD)/kselftest/kselftes
 
 .PHONY: FORCE all deps build libsim check check-unit check-scenarios \
         check-kernel check-sanitize bench bench-model bench-sim bench-perf \
-        help clean
+        help clean guests check-guests
 
 all: build
 
@@ -51,6 +51,8 @@ help:
 	@echo "make deps           install missing Debian packages (scripts/deps)"
 	@echo "make build          build $(RMIBENCH)"
 	@echo "make libsim         build $(LIBSIM) (sim/rmm, sim/host, guests)"
+	@echo "make guests         guest programs, VMM and initramfs images (native and aarch64)"
+	@echo "make check-guests   the guest tests: VMM dry runs, nested arm64 KVM end to end"
 
 deps:
 	@scripts/deps
@@ -103,9 +105,9 @@ $(BUILD)/perf/%: tests/perf/%.c $(BENCH_LIB_OBJS) $(LIBSIM)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(BENCH_LIB_OBJS) $(LIBSIM) $(LDLIBS_ALL)
 
-check: deps $(RMIBENCH) $(UNIT_BINS)
+check: deps $(RMIBENCH) $(UNIT_BINS) guests
 	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests \
-		$(UNIT_BINS) tests/check-tap -- tests/rmm/scenarios \
+		$(UNIT_BINS) tests/check-tap $(GUEST_TESTS) -- tests/rmm/scenarios \
 		$(if $(SKIP_KERNEL),,-- kernel)
 
 check-unit: $(RMIBENCH) $(UNIT_BINS)
@@ -144,6 +146,85 @@ bench: deps $(RMIBENCH)
 	RMIBENCH_SCRIPTS=scripts $(RMIBENCH) report \
 		--command "make bench: rmibench matrix $(BENCH_ARGS)" $(BENCH_DIR)
 	@echo "results: $(BENCH_DIR)/summary.md and $(BENCH_DIR)/*.png"
+
+# ---- guests (guests/README.md): the Linux guest program, the bare-metal
+# guest, the VMM, and their initramfs images; aarch64 cross builds under
+# $(BUILD)/aarch64/, native builds (dry runs, counts) under $(BUILD)/guests/.
+AARCH64_CC      ?= aarch64-linux-gnu-gcc
+AARCH64_OBJCOPY ?= aarch64-linux-gnu-objcopy
+A64             := $(BUILD)/aarch64/guests
+NGUESTS         := $(BUILD)/guests
+GUEST_CFLAGS    := -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iguests
+BARE_CFLAGS     := -std=c11 -O2 -Wall -Wextra -Werror -Iguests -ffreestanding \
+                   -nostdlib -fno-pic -fno-stack-protector -mgeneral-regs-only
+BARE_LOAD_ADDR  := 0x10000000
+WL_DEPS         := guests/workload.c guests/workload.h
+VMM_DEPS        := $(wildcard guests/vmm/*.c guests/vmm/*.h) guests/guest_abi.h $(WL_DEPS)
+GUEST_TESTS     := tests/guests/test-vmm-dry-run tests/guests/test-kernel-backend \
+                   tests/guests/test-nested-kvm
+
+GUEST_BINS := $(A64)/guest-linux $(A64)/init $(A64)/vmm $(A64)/guest-bare.bin \
+              $(A64)/initramfs-linux.cpio.gz $(A64)/initramfs-vmm.cpio.gz \
+              $(NGUESTS)/guest-linux $(NGUESTS)/vmm $(NGUESTS)/wl-model
+
+guests: $(GUEST_BINS)
+
+$(A64)/guest-linux: guests/linux/guest.c $(WL_DEPS)
+	@mkdir -p $(dir $@)
+	$(AARCH64_CC) $(GUEST_CFLAGS) -pthread -static -o $@ guests/linux/guest.c guests/workload.c
+
+$(A64)/init: guests/linux/init.c
+	@mkdir -p $(dir $@)
+	$(AARCH64_CC) $(GUEST_CFLAGS) -static -o $@ $<
+
+$(A64)/vmm: $(VMM_DEPS)
+	@mkdir -p $(dir $@)
+	$(AARCH64_CC) $(GUEST_CFLAGS) -pthread -static -o $@ $(wildcard guests/vmm/*.c) guests/workload.c
+
+$(A64)/bare/%.o: guests/bare/%.c guests/guest_abi.h guests/workload.h
+	@mkdir -p $(dir $@)
+	$(AARCH64_CC) $(BARE_CFLAGS) -c -o $@ $<
+
+$(A64)/bare/workload.o: $(WL_DEPS)
+	@mkdir -p $(dir $@)
+	$(AARCH64_CC) $(BARE_CFLAGS) -c -o $@ guests/workload.c
+
+$(A64)/bare/start.o: guests/bare/start.S guests/guest_abi.h
+	@mkdir -p $(dir $@)
+	$(AARCH64_CC) -Iguests -c -o $@ $<
+
+$(A64)/bare/guest.ld: guests/bare/guest.ld
+	@mkdir -p $(dir $@)
+	$(AARCH64_CC) -E -P -x c -DBARE_LOAD_ADDR=$(BARE_LOAD_ADDR) -o $@ $<
+
+$(A64)/guest-bare.elf: $(A64)/bare/start.o $(A64)/bare/guest.o $(A64)/bare/workload.o $(A64)/bare/guest.ld
+	$(AARCH64_CC) -nostdlib -static -no-pie -Wl,--build-id=none -T $(A64)/bare/guest.ld \
+		-o $@ $(A64)/bare/start.o $(A64)/bare/guest.o $(A64)/bare/workload.o
+
+$(A64)/guest-bare.bin: $(A64)/guest-bare.elf
+	$(AARCH64_OBJCOPY) -O binary $< $@
+
+$(A64)/initramfs-linux.cpio.gz: $(A64)/init $(A64)/guest-linux guests/mkinitramfs
+	guests/mkinitramfs $@ $(A64)/init=init $(A64)/guest-linux=bin/guest
+
+$(A64)/initramfs-vmm.cpio.gz: $(A64)/init $(A64)/vmm $(A64)/guest-bare.bin guests/mkinitramfs
+	guests/mkinitramfs $@ $(A64)/init=init $(A64)/vmm=bin/vmm \
+		$(A64)/guest-bare.bin=guest-bare.bin
+
+$(NGUESTS)/guest-linux: guests/linux/guest.c $(WL_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -pthread -o $@ guests/linux/guest.c guests/workload.c
+
+$(NGUESTS)/vmm: $(VMM_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -pthread -o $@ $(wildcard guests/vmm/*.c) guests/workload.c
+
+$(NGUESTS)/wl-model: tests/guests/wl-model.c $(WL_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -o $@ $< guests/workload.c
+
+check-guests: $(RMIBENCH) guests
+	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests $(GUEST_TESTS)
 
 clean:
 	rm -rf $(BUILD)

@@ -9,6 +9,7 @@
 #ifndef RMIBENCH_BACKEND_H
 #define RMIBENCH_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "inject.h"
@@ -34,6 +35,32 @@ struct backend {
 };
 
 extern const struct backend backend_sim;
+
+/*
+ * The kernel backend (bench/backend_kernel.c): a KVM host with the
+ * rmibench kernel series (kernel/README.md), through the VMM of
+ * guests/vmm. It checks what the host has, validates and writes the knobs
+ * (kvm.rtt_strategy, /sys/kernel/debug/fail_rmi, the kvm_rmi events),
+ * runs the VMM, reads its report (and, for a realm, the kvm_rmi trace
+ * into the metrics sink), and restores every knob it changed, also on
+ * SIGINT, SIGTERM and SIGHUP.
+ */
+extern const struct backend backend_kernel;
+
+struct kernel_opts {
+	const char *root;	/* prefix of every /sys and /dev path ("") */
+	bool dry_run;		/* print every command and write, do none */
+	const char *vmm;	/* the VMM binary */
+	const char *guest;	/* the bare-metal guest image */
+	const char *report;	/* a VMM report (e.g. a console log) to
+				 * assemble the result from: no VMM is run,
+				 * no knob touched */
+	unsigned int timeout_s;	/* the VMM's --timeout */
+};
+
+/* Options of the kernel backend's next runs; NULL restores the defaults
+ * (root "", VMM and image next to the rmibench binary). */
+void backend_kernel_set_opts(const struct kernel_opts *o);
 
 /* A backend by name; NULL if there is none. */
 const struct backend *backend_find(const char *name);

@@ -13,6 +13,11 @@
 static int sim_prepare(const struct run_config *cfg, char *err,
 		       size_t errlen)
 {
+	if (cfg->vm != VM_REALM) {
+		snprintf(err, errlen, "the sim models realms: --vm %s needs --backend kernel",
+			 vm_name(cfg->vm));
+		return -1;
+	}
 	if (!rmm_profile_find(cfg->profile)) {
 		snprintf(err, errlen, "unknown RMM profile '%s'", cfg->profile);
 		return -1;

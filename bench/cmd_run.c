@@ -9,7 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "backend.h"
 #include "cli.h"
 #include "rmm.h"
 #include "result.h"
@@ -60,9 +62,12 @@ struct run_args {
 	struct run_opts o;
 	const char *out;
 	bool quiet;
+	struct kernel_opts k;	/* --backend kernel only */
+	bool kernel_opt;	/* one of them was given */
 };
 
-enum { OPT_OUT = 0x200, OPT_OUT_DIR, OPT_QUIET, OPT_LIST };
+enum { OPT_OUT = 0x200, OPT_OUT_DIR, OPT_QUIET, OPT_DRY_RUN, OPT_ROOT,
+       OPT_VMM, OPT_GUEST, OPT_VMM_REPORT, OPT_LIST };
 
 /* the directory of --out FILE must be there before the run is made */
 static error_t check_out_path(const struct argp_state *state, const char *opt,
@@ -98,6 +103,32 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case OPT_QUIET:
 		a->quiet = true;
 		return 0;
+	case OPT_DRY_RUN:
+		a->k.dry_run = a->kernel_opt = true;
+		return 0;
+	case OPT_ROOT:
+		if (arg[0] != '/' || strlen(arg) > 256)
+			return cli_bad_value(state, "root", arg,
+					     "want an absolute path");
+		/* "/" is the real root: no prefix */
+		a->k.root = strcmp(arg, "/") ? arg : "";
+		a->kernel_opt = true;
+		return 0;
+	case OPT_VMM:
+		a->k.vmm = arg;
+		a->kernel_opt = true;
+		return 0;
+	case OPT_GUEST:
+		a->k.guest = arg;
+		a->kernel_opt = true;
+		return 0;
+	case OPT_VMM_REPORT:
+		if (access(arg, R_OK))
+			return cli_bad_value(state, "vmm-report", arg,
+					     "want a readable file");
+		a->k.report = arg;
+		a->kernel_opt = true;
+		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -108,6 +139,21 @@ static const struct argp_option run_options[] = {
 	  "write the result file (results/README.md); without it, only the "
 	  "summary line", 0 },
 	{ "quiet", OPT_QUIET, NULL, 0, "no summary line on stdout", 0 },
+	{ NULL, 0, NULL, 0, "The kernel backend (--backend kernel, guests/README.md):", 1 },
+	{ "dry-run", OPT_DRY_RUN, NULL, 0,
+	  "print every check, knob write, command and restore; do none and "
+	  "write no result", 1 },
+	{ "root", OPT_ROOT, "DIR", 0,
+	  "prefix every /sys and /dev path with DIR (a fake tree for tests; "
+	  "default /)", 1 },
+	{ "vmm", OPT_VMM, "PATH", 0,
+	  "the VMM (default: guests/vmm next to rmibench)", 1 },
+	{ "guest", OPT_GUEST, "IMAGE", 0,
+	  "the bare-metal guest (default: aarch64/guests/guest-bare.bin next "
+	  "to rmibench)", 1 },
+	{ "vmm-report", OPT_VMM_REPORT, "FILE", 0,
+	  "make the result from a VMM report collected elsewhere (a console "
+	  "log of a nested run): run nothing, touch no knob", 1 },
 	{ 0 }
 };
 
@@ -140,6 +186,11 @@ int cmd_run(int argc, char **argv)
 	rc = cli_parse(&argp, "rmibench run", argc, argv, 0, &a);
 	if (rc >= 0)
 		return rc;
+	if (a.kernel_opt && strcmp(a.o.cfg.backend, "kernel")) {
+		fprintf(stderr, "rmibench run: --dry-run, --root, --vmm, --guest and --vmm-report are options of --backend kernel\n");
+		return CLI_EXIT_USAGE;
+	}
+	backend_kernel_set_opts(&a.k);
 	r = calloc(1, sizeof(*r));
 	if (!r) {
 		fprintf(stderr, "rmibench run: out of memory\n");
@@ -148,6 +199,10 @@ int cmd_run(int argc, char **argv)
 	rc = CLI_EXIT_FAIL;
 	if (run_one(&a.o.cfg, a.o.rules, a.o.nrules, r, err, sizeof(err))) {
 		fprintf(stderr, "rmibench run: %s\n", err);
+		goto out;
+	}
+	if (a.k.dry_run) {
+		rc = CLI_EXIT_OK;
 		goto out;
 	}
 	if (!a.quiet)

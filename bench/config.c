@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backend.h"
 #include "cli.h"
 #include "config.h"
 #include "errmsg.h"
@@ -25,6 +26,11 @@ static bool profile_known(const char *s)
 static bool workload_known(const char *s)
 {
 	return wl_pattern_from_name(s) >= 0;
+}
+
+static bool backend_known(const char *s)
+{
+	return backend_find(s) != NULL;
 }
 
 /* ---- accessors: one pair per number, one namer per enum --------------------- */

@@ -90,6 +90,21 @@ int sched_from_name(const char *s)
 	return -1;
 }
 
+static const char *const vm_names[VM_COUNT] = { "realm", "normal" };
+
+const char *vm_name(enum vm_kind v)
+{
+	return (unsigned int)v < VM_COUNT ? vm_names[v] : "?";
+}
+
+int vm_from_name(const char *s)
+{
+	for (int i = 0; s && i < VM_COUNT; i++)
+		if (!strcmp(s, vm_names[i]))
+			return i;
+	return -1;
+}
+
 int strategy_from_name(const char *s)
 {
 	for (int i = 0; s && i < RMI_RTT_STRATEGY_COUNT; i++)

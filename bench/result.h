@@ -39,6 +39,16 @@ int folio_from_name(const char *s);
 int sched_from_name(const char *s);
 int strategy_from_name(const char *s);
 
+/* The VM a workload runs in: a realm, or (kernel backend) a normal VM. */
+enum vm_kind {
+	VM_REALM,
+	VM_NORMAL,
+	VM_COUNT,
+};
+
+const char *vm_name(enum vm_kind v);
+int vm_from_name(const char *s);	/* -1 if unknown */
+
 /*
  * The settings of one run: the result file's "config" and the options of
  * `rmibench run`, one member per row of RUN_CONFIG_FIELDS (schema.h).

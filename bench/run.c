@@ -10,7 +10,10 @@
 #include "rmib_util.h"
 #include "run.h"
 
-static const struct backend *const backends[] = { &backend_sim };
+static const struct backend *const backends[] = {
+	&backend_sim,
+	&backend_kernel,
+};
 
 const struct backend *backend_find(const char *name)
 {
@@ -36,13 +39,17 @@ int run_one(const struct run_config *cfg, const struct inj_rule *rules,
 	    unsigned int nrules, struct run_result *r, char *err,
 	    size_t errlen)
 {
-	const struct backend *b = &backend_sim;
+	const struct backend *b = backend_find(cfg->backend);
 	double t0 = rmib_now_s();
 	struct metrics *m;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->cfg = *cfg;
+	if (!b) {
+		snprintf(err, errlen, "unknown backend '%s'", cfg->backend);
+		return -1;
+	}
 	snprintf(r->backend, sizeof(r->backend), "%s", b->name);
 	if (b->prepare(cfg, err, errlen))
 		return -1;

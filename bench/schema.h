@@ -129,7 +129,14 @@
 	X(UINT, livelock_faults, uint64_t, "livelock-faults", "N", "faults", \
 	  0, UINT32_MAX, UINT64_MAX, 1000, "livelock %s", false,	\
 	  "declare a livelock after N no-progress re-faults of one IPA, " \
-	  "0: never")
+	  "0: never")							\
+	X(STR, backend, 16, backend_known, "sim or kernel", "backend",	\
+	  "sim", "%s", false,						\
+	  "what makes the run: the sim, or a KVM host through the VMM "	\
+	  "(guests/README.md)")						\
+	X(NAME, vm, enum vm_kind, VM_COUNT, vm_name, vm_from_name, "vm", \
+	  VM_REALM, "%s", false,						\
+	  "the VM the workload runs in (the sim models realms only)")
 
 #define RUN_COUNTS_FIELDS(X)						\
 	X(U64, faults, "faults", "faults", "faults",			\

@@ -1,0 +1,822 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rmibench: the kernel backend. A KVM host (with the rmibench kernel
+ * series for realms: kernel/README.md) runs the workload through the VMM
+ * of guests/vmm; this file checks what the host has, validates and writes
+ * the knobs a run needs, runs the VMM, turns its report into the result,
+ * and puts every knob back as it found it, also when the run is
+ * interrupted (SIGINT, SIGTERM, SIGHUP: the handler writes the saved
+ * values back with open/write/close, stops the VMM, and lets the signal
+ * end the process).
+ *
+ * Knobs: /sys/module/kvm/parameters/rtt_strategy (realm runs), and for an
+ * --inject rule the files of /sys/kernel/debug/fail_rmi/ (command, status,
+ * index, interval, times, space, then probability, which arms it; it is
+ * the first put back). fail_rmi is one fault attribute: one rule, without
+ * the sim's ipa, pa and vcpu filters. Every path is under --root DIR (for
+ * tests, a fake tree); --dry-run prints every check, write, command and
+ * restore instead of doing them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "rmi_abi.h"
+#include "workload.h"
+
+#define KNOB_MAX	12
+#define KNOB_VAL	64
+#define PATH_LEN	512
+#define REPORT_MAX	(16u << 20)
+
+static struct kernel_opts kopts;
+
+void backend_kernel_set_opts(const struct kernel_opts *o)
+{
+	if (o)
+		kopts = *o;
+	else
+		kopts = (struct kernel_opts){ 0 };
+	if (!kopts.root)
+		kopts.root = "";
+}
+
+/* ---- paths ------------------------------------------------------------------ */
+
+static const char P_KVM[] = "/dev/kvm";
+static const char P_STRATEGY[] = "/sys/module/kvm/parameters/rtt_strategy";
+static const char P_FAIL_RMI[] = "/sys/kernel/debug/fail_rmi";
+static const char *const P_EVENTS[] = {
+	"/sys/kernel/tracing/events/kvm_rmi",
+	"/sys/kernel/debug/tracing/events/kvm_rmi",
+};
+
+static int rooted(char *buf, size_t len, const char *path)
+{
+	int n = snprintf(buf, len, "%s%s", kopts.root ? kopts.root : "", path);
+
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static bool exists(const char *path)
+{
+	char p[PATH_LEN];
+	struct stat st;
+
+	return !rooted(p, sizeof(p), path) && !stat(p, &st);
+}
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!kopts.dry_run)
+		return;
+	fputs("dry-run: ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+}
+
+/* ---- the knobs -------------------------------------------------------------- */
+
+enum knob_kind { K_STRATEGY, K_HEX, K_UINT, K_INT };
+
+struct knob {
+	const char *path;		/* without the root */
+	enum knob_kind kind;
+	char full[PATH_LEN];		/* with the root */
+	char old[KNOB_VAL], val[KNOB_VAL];
+	char raw[KNOB_VAL];		/* as read, written back as it was */
+	size_t raw_len;
+	bool written;
+};
+
+/* read and written by the signal handler: set up before it is armed */
+static struct knob knobs[KNOB_MAX];
+static volatile sig_atomic_t nknobs;
+static volatile pid_t vmm_pid;
+
+static bool knob_value_ok(enum knob_kind k, const char *s)
+{
+	char *end;
+
+	if (!*s)
+		return false;
+	errno = 0;
+	switch (k) {
+	case K_STRATEGY:
+		return strategy_from_name(s) >= 0;
+	case K_HEX:
+	case K_UINT:
+		if (*s == '-')
+			return false;
+		(void)strtoull(s, &end, 0);
+		break;
+	case K_INT:
+		(void)strtoll(s, &end, 0);
+		break;
+	}
+	return !errno && !*end;
+}
+
+/* Read a knob's value: a regular file, one line, a value of its kind. */
+static int knob_read(struct knob *k, char *err, size_t errlen)
+{
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (rooted(k->full, sizeof(k->full), k->path)) {
+		snprintf(err, errlen, "--root: path too long");
+		return -1;
+	}
+	if (stat(k->full, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s", k->path,
+			 errno == ENOENT ? "not there" : "not a regular file");
+		return -1;
+	}
+	fd = open(k->full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", k->path, strerror(errno));
+		return -1;
+	}
+	n = read(fd, k->old, sizeof(k->old) - 1);
+	close(fd);
+	if (n < 0) {
+		snprintf(err, errlen, "%s: %s", k->path, strerror(errno));
+		return -1;
+	}
+	k->old[n] = '\0';
+	memcpy(k->raw, k->old, (size_t)n + 1);
+	k->raw_len = (size_t)n;
+	while (n && (k->old[n - 1] == '\n' || k->old[n - 1] == ' '))
+		k->old[--n] = '\0';
+	if ((size_t)n >= sizeof(k->old) - 2 || !knob_value_ok(k->kind, k->old)) {
+		snprintf(err, errlen, "%s reads '%.32s', not a value it takes: leaving every knob alone",
+			 k->path, k->old);
+		return -1;
+	}
+	return 0;
+}
+
+/* async-signal-safe: open, write, close */
+static int knob_write_raw(const char *path, const char *v, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, v, len);
+	if (close(fd) || n != (ssize_t)len)
+		return -1;
+	return 0;
+}
+
+static int knob_write(struct knob *k, char *err, size_t errlen)
+{
+	if (!knob_value_ok(k->kind, k->val)) {
+		snprintf(err, errlen, "%s: refusing to write '%s'", k->path,
+			 k->val);
+		return -1;
+	}
+	if (kopts.dry_run) {
+		say("write %s '%s' (now '%s')", k->path, k->val, k->old);
+		return 0;
+	}
+	k->written = true;	/* put back even if the write half-failed */
+	if (knob_write_raw(k->full, k->val, strlen(k->val))) {
+		snprintf(err, errlen, "writing '%s' to %s: %s", k->val, k->path,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Put back every knob written, the last first; 0 or the first error. */
+static int knobs_restore(char *err, size_t errlen)
+{
+	int rc = 0;
+
+	for (int i = nknobs - 1; i >= 0; i--) {
+		struct knob *k = &knobs[i];
+
+		if (kopts.dry_run) {
+			say("restore %s '%s'", k->path, k->old);
+			continue;
+		}
+		if (!k->written)
+			continue;
+		if (knob_write_raw(k->full, k->raw, k->raw_len) && !rc) {
+			snprintf(err, errlen, "could not restore %s to '%s': %s",
+				 k->path, k->old, strerror(errno));
+			rc = -1;
+		}
+		k->written = false;
+	}
+	return rc;
+}
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+
+	if (vmm_pid > 0)
+		kill(vmm_pid, SIGKILL);
+	for (int i = nknobs - 1; i >= 0; i--)
+		if (knobs[i].written)
+			knob_write_raw(knobs[i].full, knobs[i].raw,
+				       knobs[i].raw_len);
+	signal(sig, SIG_DFL);
+	errno = saved;
+	raise(sig);
+}
+
+static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void handlers(bool on, struct sigaction *old)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigfillset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++) {
+		if (on)
+			sigaction(caught[i], &sa, &old[i]);
+		else
+			sigaction(caught[i], &old[i], NULL);
+	}
+}
+
+static struct knob *knob_add(const char *path, enum knob_kind kind,
+			     const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static struct knob *knob_add(const char *path, enum knob_kind kind,
+			     const char *fmt, ...)
+{
+	struct knob *k = &knobs[nknobs];
+	va_list ap;
+
+	memset(k, 0, sizeof(*k));
+	k->path = path;
+	k->kind = kind;
+	va_start(ap, fmt);
+	vsnprintf(k->val, sizeof(k->val), fmt, ap);
+	va_end(ap);
+	nknobs = nknobs + 1;
+	return k;
+}
+
+/* the knobs of @cfg and @rule (NULL: none), values validated */
+static int knobs_plan(const struct run_config *cfg,
+		      const struct inj_rule *rule, char *err, size_t errlen)
+{
+	static char fr[7][64];
+	static const char *const file[7] = {
+		"command", "status", "index", "interval", "times", "space",
+		"probability",
+	};
+
+	nknobs = 0;
+	if (cfg->vm == VM_REALM)
+		knob_add(P_STRATEGY, K_STRATEGY, "%s",
+			 rmi_rtt_strategy_name(cfg->strategy));
+	if (!rule)
+		return 0;
+	for (int i = 0; i < 7; i++)
+		snprintf(fr[i], sizeof(fr[i]), "%s/%s", P_FAIL_RMI, file[i]);
+	knob_add(fr[0], K_HEX, "%#x", rule->r.command);
+	knob_add(fr[1], K_UINT, "%u", rule->r.status);
+	knob_add(fr[2], K_UINT, "%u", rule->r.index);
+	knob_add(fr[3], K_UINT, "%lu", rule->r.interval);
+	knob_add(fr[4], K_INT, "%ld", rule->r.times);
+	knob_add(fr[5], K_INT, "%ld", rule->r.space);
+	knob_add(fr[6], K_UINT, "%u", rule->r.probability);
+	(void)err;
+	(void)errlen;
+	return 0;
+}
+
+/* What fail_rmi can do of a rule of the sim's grammar. */
+static int rule_check(const struct inj_rule *q, char *err, size_t errlen)
+{
+	const struct rmi_inject_rule *r = &q->r;
+
+	if (q->filters) {
+		snprintf(err, errlen, "--inject: fail_rmi has no %s filter (the sim's only)",
+			 q->filters & INJ_F_IPA ? "ipa" :
+			 q->filters & INJ_F_PA ? "pa" : "vcpu");
+		return -1;
+	}
+	if (r->command && (r->command < 0xc4000150u || r->command > 0xc400024fu)) {
+		snprintf(err, errlen, "--inject: command 0x%x is outside 0xc4000150..0xc400024f",
+			 r->command);
+		return -1;
+	}
+	if (r->status < 1 || r->status > 255 || r->index > 255 ||
+	    r->probability > 100 || r->interval < 1 || r->times < -1 ||
+	    r->space < 0) {
+		snprintf(err, errlen, "--inject: a value fail_rmi does not take (status 1..255, index 0..255, probability 0..100, interval >= 1, times >= -1, space >= 0)");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- prepare ---------------------------------------------------------------- */
+
+static bool report_mode(void)
+{
+	return kopts.report && kopts.report[0];
+}
+
+static int kernel_prepare(const struct run_config *cfg, char *err,
+			  size_t errlen)
+{
+	bool events = false;
+
+	if (report_mode())
+		return 0;
+	if (kopts.root[0] && kopts.root[0] != '/') {
+		snprintf(err, errlen, "--root %s: want an absolute path", kopts.root);
+		return -1;
+	}
+	say("root %s", kopts.root[0] ? kopts.root : "/");
+	if (!exists(P_KVM)) {
+		snprintf(err, errlen, "%s: not there (no KVM on this host)", P_KVM);
+		return -1;
+	}
+	say("check %s: there", P_KVM);
+	for (size_t i = 0; i < sizeof(P_EVENTS) / sizeof(P_EVENTS[0]); i++)
+		if (exists(P_EVENTS[i])) {
+			say("check %s: there", P_EVENTS[i]);
+			events = true;
+			break;
+		}
+	if (!events)
+		say("check kvm_rmi events: none (tracefs or the series' events missing)");
+	if (cfg->vm == VM_NORMAL) {
+		if (cfg->inject[0]) {
+			snprintf(err, errlen, "--inject: a normal VM makes no RMI calls");
+			return -1;
+		}
+		return 0;
+	}
+	if (!exists(P_STRATEGY)) {
+		snprintf(err, errlen, "%s: not there (a kernel without the rmibench series' strategy knob)",
+			 P_STRATEGY);
+		return -1;
+	}
+	say("check %s: there", P_STRATEGY);
+	if (cfg->inject[0]) {
+		if (!exists(P_FAIL_RMI)) {
+			snprintf(err, errlen, "%s: not there (CONFIG_FAIL_RMI, debugfs mounted?)",
+				 P_FAIL_RMI);
+			return -1;
+		}
+		say("check %s: there", P_FAIL_RMI);
+	}
+	return 0;
+}
+
+static unsigned int kernel_streams(const struct run_config *cfg)
+{
+	return cfg->vcpus + 1;
+}
+
+/* ---- the VMM's report -------------------------------------------------------- */
+
+static int get_u64(json_object *o, const char *key, uint64_t *v, bool null_ok,
+		   bool *is_null)
+{
+	json_object *x;
+
+	if (is_null)
+		*is_null = false;
+	if (!json_object_object_get_ex(o, key, &x))
+		return -1;
+	if (!x && null_ok) {
+		*is_null = true;
+		*v = 0;
+		return 0;
+	}
+	if (!json_object_is_type(x, json_type_int) ||
+	    json_object_get_int64(x) < 0)
+		return -1;
+	*v = json_object_get_uint64(x);
+	return 0;
+}
+
+static const char *get_str(json_object *o, const char *key)
+{
+	json_object *x;
+
+	if (!json_object_object_get_ex(o, key, &x) ||
+	    !json_object_is_type(x, json_type_string))
+		return NULL;
+	return json_object_get_string(x);
+}
+
+/* the guest's first-touch histogram into @h */
+static int add_hist(json_object *o, struct hist *h)
+{
+	json_object *t, *b;
+	uint64_t count, sum, min, max;
+	size_t n;
+
+	if (!json_object_object_get_ex(o, "first_touch_ns", &t) ||
+	    get_u64(t, "count", &count, false, NULL) ||
+	    get_u64(t, "sum", &sum, false, NULL) ||
+	    get_u64(t, "min", &min, false, NULL) ||
+	    get_u64(t, "max", &max, false, NULL) ||
+	    !json_object_object_get_ex(t, "log2_buckets", &b) ||
+	    !json_object_is_type(b, json_type_array))
+		return -1;
+	n = json_object_array_length(b);
+	if (n > HIST_BUCKETS)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(b, i);
+
+		if (!json_object_is_type(e, json_type_int) ||
+		    json_object_get_int64(e) < 0)
+			return -1;
+		h->bucket[i] += json_object_get_uint64(e);
+	}
+	if (!count)
+		return 0;
+	if (!h->count || min < h->min)
+		h->min = min;
+	if (max > h->max)
+		h->max = max;
+	h->count += count;
+	h->sum += sum;
+	return 0;
+}
+
+/* the settings the report says it ran with must be the run's */
+static int check_same(const struct run_config *cfg, json_object *d,
+		      const char *what, char *err, size_t errlen)
+{
+	struct { const char *key; uint64_t want; } nums[] = {
+		{ "ipa", cfg->ipa }, { "size", cfg->size },
+		{ "vcpus", cfg->vcpus }, { "stride", cfg->stride },
+		{ "write_pct", cfg->write_pct }, { "passes", cfg->passes },
+		{ "seed", cfg->seed },
+	};
+	const char *s;
+	json_object *b;
+	uint64_t v;
+
+	s = get_str(d, "vm");
+	if (!s || strcmp(s, vm_name(cfg->vm))) {
+		snprintf(err, errlen, "%s: the VMM ran vm %s, the run is --vm %s",
+			 what, s ? s : "?", vm_name(cfg->vm));
+		return -1;
+	}
+	s = get_str(d, "workload");
+	if (!s || strcmp(s, cfg->workload)) {
+		snprintf(err, errlen, "%s: the VMM ran workload %s, the run is --workload %s",
+			 what, s ? s : "?", cfg->workload);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		if (get_u64(d, nums[i].key, &v, false, NULL) ||
+		    v != nums[i].want) {
+			snprintf(err, errlen, "%s: the VMM ran %s %" PRIu64 ", the run has %" PRIu64,
+				 what, nums[i].key, v, nums[i].want);
+			return -1;
+		}
+	}
+	if (!json_object_object_get_ex(d, "shared_region", &b) ||
+	    !json_object_is_type(b, json_type_boolean) ||
+	    json_object_get_boolean(b) != cfg->shared_region) {
+		snprintf(err, errlen, "%s: shared_region differs from the run's",
+			 what);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The VMM's JSON lines in @text (other lines, a console's, are skipped)
+ * into @r. 0, or -1 with one line in @err.
+ */
+static int take_report(const struct run_config *cfg, char *text,
+		       const char *what, struct run_result *r, char *err,
+		       size_t errlen)
+{
+	struct run_counts *k = &r->counts;
+	unsigned int nvcpu = 0;
+	bool done = false, ok = false, faults_null = false;
+	char first_err[160] = "";
+	char *line, *save = NULL;
+	int rc = -1;
+
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *j = strstr(line, "{\"vmm\"");
+		json_object *o, *x;
+		const char *kind;
+		uint64_t v;
+		bool isnull;
+
+		if (!j)
+			continue;
+		o = json_tokener_parse(j);
+		if (!o) {
+			snprintf(err, errlen, "%s: a VMM line does not parse", what);
+			return -1;
+		}
+		kind = get_str(o, "vmm");
+		if (kind && !strcmp(kind, "vcpu")) {
+			uint64_t acc, faults;
+
+			if (get_u64(o, "accesses", &acc, false, NULL) ||
+			    get_u64(o, "s2_faults", &faults, true, &isnull) ||
+			    add_hist(o, &r->lat_wall)) {
+				snprintf(err, errlen, "%s: vCPU line %u lacks a field or has a bad one",
+					 what, nvcpu);
+				json_object_put(o);
+				return -1;
+			}
+			faults_null |= isnull;
+			k->accesses += acc;
+			k->faults += faults;
+			if (cfg->vm == VM_REALM)
+				k->faults_private += faults;
+			if (json_object_object_get_ex(o, "error", &x) && x &&
+			    !first_err[0])
+				snprintf(first_err, sizeof(first_err), "vCPU %u: %s",
+					 nvcpu, json_object_get_string(x));
+			nvcpu++;
+		} else if (kind && !strcmp(kind, "done")) {
+			if (check_same(cfg, o, what, err, errlen)) {
+				json_object_put(o);
+				return -1;
+			}
+			ok = json_object_object_get_ex(o, "ok", &x) &&
+			     json_object_is_type(x, json_type_boolean) &&
+			     json_object_get_boolean(x);
+			if (faults_null) {
+				const char *src = get_str(o, "fault_source");
+
+				snprintf(first_err, sizeof(first_err),
+					 "stage-2 faults not counted: %s",
+					 src ? src : "?");
+			}
+			(void)get_u64(o, "accesses", &v, false, NULL);
+			done = true;
+		}
+		json_object_put(o);
+		if (done)
+			break;
+	}
+	if (!done) {
+		snprintf(err, errlen, "%s: no VMM report (no {\"vmm\":\"done\"...} line)",
+			 what);
+		return -1;
+	}
+	if (nvcpu != cfg->vcpus) {
+		snprintf(err, errlen, "%s: %u vCPU lines for %u vCPUs", what,
+			 nvcpu, cfg->vcpus);
+		return -1;
+	}
+	rc = 0;
+	if (ok && !faults_null)
+		snprintf(r->outcome, sizeof(r->outcome), "ok");
+	else
+		snprintf(r->outcome, sizeof(r->outcome), "VMM: %s",
+			 first_err[0] ? first_err : "the run did not finish");
+	r->cost_model_default = true;	/* nothing modelled */
+	return rc;
+}
+
+static char *slurp(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(REPORT_MAX + 1);
+	if (!buf) {
+		fclose(f);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	n = fread(buf, 1, REPORT_MAX, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* ---- running the VMM ---------------------------------------------------------- */
+
+static const char *self_dir(void)
+{
+	static char dir[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (dir[0])
+		return dir;
+	n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	if (n <= 0) {
+		snprintf(dir, sizeof(dir), ".");
+		return dir;
+	}
+	dir[n] = '\0';
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	return dir;
+}
+
+#define VMM_ARGS	40
+
+static void vmm_argv(const struct run_config *cfg, char **argv,
+		     char store[][48], const char **vmm, const char **guest)
+{
+	static char dvmm[PATH_MAX], dguest[PATH_MAX];
+	int n = 0, s = 0;
+
+#define ARG(x)	(argv[n++] = (char *)(x))
+#define NUM(fmt, v) (snprintf(store[s], 48, fmt, v), ARG(store[s++]))
+	snprintf(dvmm, sizeof(dvmm), "%s/guests/vmm", self_dir());
+	snprintf(dguest, sizeof(dguest), "%s/aarch64/guests/guest-bare.bin",
+		 self_dir());
+	*vmm = kopts.vmm && kopts.vmm[0] ? kopts.vmm : dvmm;
+	*guest = kopts.guest && kopts.guest[0] ? kopts.guest : dguest;
+	ARG(*vmm);
+	ARG("--vm"); ARG(vm_name(cfg->vm));
+	ARG("--guest"); ARG(*guest);
+	ARG("--workload"); ARG(cfg->workload);
+	ARG("--ipa"); NUM("%#" PRIx64, cfg->ipa);
+	ARG("--size"); NUM("%" PRIu64, cfg->size);
+	ARG("--vcpus"); NUM("%u", cfg->vcpus);
+	if (cfg->shared_region)
+		ARG("--shared-region");
+	ARG("--stride"); NUM("%" PRIu64, cfg->stride);
+	ARG("--write-pct"); NUM("%u", cfg->write_pct);
+	ARG("--passes"); NUM("%u", cfg->passes);
+	ARG("--seed"); NUM("%" PRIu64, cfg->seed);
+	ARG("--ipa-bits"); NUM("%u", cfg->s2sz);
+	ARG("--timeout"); NUM("%u", kopts.timeout_s ? kopts.timeout_s : 600);
+	argv[n] = NULL;
+#undef ARG
+#undef NUM
+}
+
+/* Run the VMM, its stdout into a buffer. 0, or -1 with one line. */
+static int run_vmm(char **argv, char **out, char *err, size_t errlen)
+{
+	size_t used = 0;
+	int p[2], st;
+	pid_t pid;
+	char *buf;
+
+	buf = malloc(REPORT_MAX + 1);
+	if (!buf || pipe(p)) {
+		free(buf);
+		snprintf(err, errlen, "cannot start the VMM: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		free(buf);
+		close(p[0]);
+		close(p[1]);
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (!pid) {
+		/* the child takes the default dispositions back */
+		for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+			signal(caught[i], SIG_DFL);
+		dup2(p[1], 1);
+		close(p[0]);
+		close(p[1]);
+		execv(argv[0], argv);
+		fprintf(stderr, "rmibench: cannot run %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	vmm_pid = pid;
+	close(p[1]);
+	for (;;) {
+		ssize_t n = read(p[0], buf + used, REPORT_MAX - used);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+		if (used == REPORT_MAX)
+			break;
+	}
+	close(p[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	vmm_pid = 0;
+	buf[used] = '\0';
+	*out = buf;
+	if (WIFSIGNALED(st)) {
+		snprintf(err, errlen, "the VMM was killed by signal %d",
+			 WTERMSIG(st));
+		return -1;
+	}
+	if (WEXITSTATUS(st) == 127) {
+		snprintf(err, errlen, "cannot run the VMM %s", argv[0]);
+		return -1;
+	}
+	/* exit 1 with a report is a run that was made (outcome says how) */
+	return 0;
+}
+
+static int kernel_run(const struct run_config *cfg,
+		      const struct inj_rule *rules, unsigned int nrules,
+		      struct metrics *m, struct run_result *r, char *err,
+		      size_t errlen)
+{
+	char store[VMM_ARGS][48], *argv[VMM_ARGS], *out = NULL;
+	struct sigaction old[sizeof(caught) / sizeof(caught[0])];
+	const char *vmm, *guest;
+	int rc = -1;
+
+	(void)m;
+	if (report_mode()) {
+		char *text = slurp(kopts.report, err, errlen);
+
+		if (!text)
+			return -1;
+		rc = take_report(cfg, text, kopts.report, r, err, errlen);
+		free(text);
+		return rc;
+	}
+	if (nrules > 1) {
+		snprintf(err, errlen, "--inject: fail_rmi is one fault attribute: one rule at most");
+		return -1;
+	}
+	if (nrules && rule_check(&rules[0], err, errlen))
+		return -1;
+	knobs_plan(cfg, nrules ? &rules[0] : NULL, err, errlen);
+	for (int i = 0; i < nknobs; i++)
+		if (knob_read(&knobs[i], err, errlen)) {
+			nknobs = 0;
+			return -1;
+		}
+	vmm_argv(cfg, argv, store, &vmm, &guest);
+	if (!kopts.dry_run)
+		handlers(true, old);
+	for (int i = 0; i < nknobs; i++)
+		if (knob_write(&knobs[i], err, errlen))
+			goto restore;
+	if (kopts.dry_run) {
+		char line[2048] = "run";
+
+		for (int i = 0; argv[i]; i++) {
+			size_t len = strlen(line);
+
+			snprintf(line + len, sizeof(line) - len, " %s", argv[i]);
+		}
+		say("%s", line);
+		rc = 0;
+		snprintf(r->outcome, sizeof(r->outcome), "dry run: nothing was run");
+		goto restore;
+	}
+	if (run_vmm(argv, &out, err, errlen))
+		goto restore;
+	rc = take_report(cfg, out, "the VMM's report", r, err, errlen);
+restore:
+	if (knobs_restore(rc ? err + strlen(err) : err,
+			  rc ? errlen - strlen(err) : errlen) && !rc)
+		rc = -1;
+	if (!kopts.dry_run)
+		handlers(false, old);
+	nknobs = 0;
+	free(out);
+	return rc;
+}
+
+const struct backend backend_kernel = {
+	.name = "kernel",
+	.prepare = kernel_prepare,
+	.run = kernel_run,
+	.streams = kernel_streams,
+};
