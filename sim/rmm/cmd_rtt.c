@@ -82,15 +82,19 @@ static inline bool entry_live(uint64_t e)
 }
 
 /*
- * A live RTT holds a live entry [f7]; in the unprotected half NS mappings
- * do not count, they go with the RTT [f11.4]: only a table does.
+ * A live RTT holds a live entry [f7]. In the unprotected half the
+ * implementation does not count NS mappings, they go with the RTT
+ * [f11.4]: only a table does; the draft counts them (profile spec).
  */
-static bool rtt_is_live(const struct rtt *c, bool ns)
+static bool rtt_is_live(const struct rmm *m, const struct rtt *c, bool ns)
 {
+	bool tables_only = ns && !m->prof.ns_mappings_live;
+
 	for (int j = 0; j < RMI_RTT_ENTRIES; j++) {
 		uint64_t e = c->e[j];
 
-		if (ns ? E_STATE(e) == RMI_ENTRY_TABLE : entry_live(e))
+		if (tables_only ? E_STATE(e) == RMI_ENTRY_TABLE :
+				  entry_live(e))
 			return true;
 	}
 	return false;
@@ -173,7 +177,7 @@ void cmd_rtt_destroy(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 		ret_status(o, RMI_ERROR_RTT, (unsigned int)wl);
 		return;
 	}
-	if (rtt_is_live(c, ipa >= prot_top(r))) {
+	if (rtt_is_live(m, c, ipa >= prot_top(r))) {
 		rtt_unlock(c);
 		rtt_unlock(t);
 		o->x2 = ipa;

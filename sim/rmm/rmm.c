@@ -31,6 +31,7 @@ static const struct rmm_profile prof_spec = {
 	.map_level = RMM_LEVEL_FROM_WALK,
 	.remap_same_pa = false,
 	.destroy_top = RMM_DESTROY_TOP_ENTRY,
+	.ns_mappings_live = true,
 	.delegate_granules = 1,
 };
 

@@ -41,6 +41,9 @@ struct rmm_profile {
 	enum rmm_map_level_rule map_level;
 	bool remap_same_pa;		/* same IPA, same PA again: SUCCESS */
 	enum rmm_destroy_top_rule destroy_top;
+	bool ns_mappings_live;		/* an ASSIGNED_NS entry keeps its RTT
+					 * live (the draft [f7]); tf-rmm: no,
+					 * only a table does [f11.4] */
 	unsigned int delegate_granules;	/* default granules per call */
 };
 
