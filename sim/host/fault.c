@@ -187,7 +187,8 @@ int realm_create_rtt_levels(struct host_vcpu *v, uint64_t ipa, int level,
 				  level,
 				  status_str(ret),
 				  RMI_RETURN_INDEX(ret));
-			free_delegated_granule(v, rtt);
+			if (free_delegated_granule(v, rtt))
+				host_progress_undo(v->h, 2);
 			return -ENXIO;
 		}
 		v->fault_rtts++;
@@ -259,8 +260,8 @@ void realm_unmap_private_range(struct host_vcpu *v, uint64_t start,
 {
 	struct host *h = v->h;
 	bool v14 = h->cfg.version == HOST_V14;
-	uint64_t addr, next, out[5], ret;
-	unsigned int spins = 0;
+	uint64_t addr, next, out[5], ret, fail_addr = ~0ull;
+	unsigned int fails = 0;
 
 	for (addr = start; addr < end; addr = next) {
 		ret = host_rmi_call(v, RMI_RTT_DATA_UNMAP, h->rd, addr, end,
@@ -296,13 +297,24 @@ void realm_unmap_private_range(struct host_vcpu *v, uint64_t start,
 			continue;
 		}
 		if (ret) {
-			/* WARN and go on from next_addr (see above) */
+			/*
+			 * WARN and go on from next_addr (see above). The same
+			 * address failing again, after v14's pass from IPA 0
+			 * or v15's retry in place, would go on for ever.
+			 */
 			host_warn(v, "DATA_UNMAP failed: %s",
 				  status_str(ret));
-			if (next <= addr &&
-			    host_spin(v, &spins, "realm_unmap_private_range",
-				      addr))
-				return;
+			if (addr == fail_addr) {
+				if (++fails >= HOST_RESTART_BOUND) {
+					host_livelock(h, "livelock in realm_unmap_private_range at %#llx: DATA_UNMAP fails there on every pass (%s)",
+						      (unsigned long long)addr,
+						      status_str(ret));
+					return;
+				}
+			} else {
+				fail_addr = addr;
+				fails = 1;
+			}
 			continue;
 		}
 		if (undelegate_range_desc(v, out[2])) {

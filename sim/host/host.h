@@ -77,6 +77,8 @@ enum host_death {
 
 /* Rounds without progress of a loop the kernel would spin in. */
 #define HOST_SPIN_BOUND	10000
+/* Passes of an unmap that fail at the same address again. */
+#define HOST_RESTART_BOUND	8
 
 /*
  * What the sim knows that its events do not tell: the backend's own
