@@ -44,9 +44,29 @@ static unsigned int live_realms(struct rmm *m)
 	return n;
 }
 
+/*
+ * The bytes of @t and the tables under it: each one's header, and its
+ * entries page unless all the entries are 0 (a page of the pool that was
+ * never written is not resident).
+ */
+static uint64_t rtt_bytes(const struct rtt *t)
+{
+	uint64_t n = sizeof(*t);
+
+	if (!pool_page_zero(t->e))
+		n += RMI_GRANULE_SIZE;
+	if (t->level == RMI_RTT_LAST_LEVEL)
+		return n;
+	for (int i = 0; i < RMI_RTT_ENTRIES; i++)
+		if (E_STATE(t->e[i]) == RMI_ENTRY_TABLE)
+			n += rtt_bytes(E_TABLE(t->e[i]));
+	return n;
+}
+
 void rmm_get_stats(struct rmm *m, struct rmm_stats *st)
 {
-	uint64_t roots = 0;
+	struct pool_stats ps;
+	uint64_t rtt_bytes_live = 0;
 
 	memset(st, 0, sizeof(*st));
 	for (uint64_t c = 0; c < m->gt.nchunks; c++) {
@@ -58,16 +78,25 @@ void rmm_get_stats(struct rmm *m, struct rmm_stats *st)
 			if (b[g] && b[g] < RMI_GRANULE_STATE_COUNT)
 				st->granules[b[g]]++;
 	}
-	for (int i = 0; i < RMM_MAX_REALMS; i++)
-		if (m->realms[i] && m->realms[i]->state != REALM_GONE)
-			roots += m->realms[i]->nroot;
+	for (int i = 0; i < RMM_MAX_REALMS; i++) {
+		const struct realm *r = m->realms[i];
+
+		if (!r || r->state == REALM_GONE)
+			continue;
+		for (unsigned int j = 0; j < r->nroot; j++)
+			rtt_bytes_live += rtt_bytes(r->root[j]);
+	}
+	pool_get_stats(&m->pool, &ps);
+	st->rtt_pages_clean = ps.clean;
+	st->rtt_pages_dirty = ps.dirty;
+	st->rtt_pages_fresh = ps.fresh;
 	st->rtts_live = m->rtts_live;
 	st->rtts_created = m->rtts_created;
 	st->rtts_freed = m->rtts_freed;
 	st->realms = live_realms(m);
 	st->model_bytes = sizeof(*m) + m->gt.nchunks * sizeof(uint8_t *) +
 			  m->gt.allocated * GT_CHUNK_GRANULES +
-			  (m->rtts_live + roots) * sizeof(struct rtt) +
+			  rtt_bytes_live +
 			  st->realms * sizeof(struct realm) +
 			  m->nns * sizeof(struct ns_block);
 }
@@ -115,6 +144,10 @@ static void check_rtt(struct refs *rf, const struct realm *r,
 		fail(rf, "RTT at %#llx is in granule state %llu",
 		     (unsigned long long)t->pa, gt_get(gt, t->pa));
 	ref(rf, t->pa);
+	if (t->e != rtt_entries(t))
+		fail(rf, "RTT at %#llx: entries at %#llx, not its slot's page",
+		     (unsigned long long)t->pa,
+		     (unsigned long long)(uintptr_t)t->e);
 	for (int i = 0; i < RMI_RTT_ENTRIES && !rf->bad; i++) {
 		uint64_t e = t->e[i], ipa = ipa0 + i * size;
 		bool prot = ipa < (1ull << (r->s2sz - 1));

@@ -6,7 +6,6 @@
  * serves.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "rmm_internal.h"
 
@@ -101,9 +100,8 @@ void cmd_realm_create(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	r->nroot = p.rtt_num_start;
 	r->rtt_base = p.rtt_base;
 	for (unsigned int i = 0; i < r->nroot; i++) {
-		r->root[i] = rtt_new(r->start_level,
-				     p.rtt_base + i * RMI_GRANULE_SIZE);
-		memset(r->root[i]->e, 0, sizeof(r->root[i]->e));
+		r->root[i] = rtt_new(m, r->start_level,
+				     p.rtt_base + i * RMI_GRANULE_SIZE, true);
 	}
 
 	pthread_mutex_lock(&m->meta);
@@ -123,7 +121,7 @@ void cmd_realm_create(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	if (slot < 0) {
 		/* out of RMM memory for realms */
 		for (unsigned int i = 0; i < r->nroot; i++)
-			free(r->root[i]);
+			rtt_free(m, r->root[i]);
 		free(r);
 		gt_cas_run(&m->gt, p.rtt_base, p.rtt_num_start,
 			   RMI_GRANULE_RTT, RMI_GRANULE_DELEGATED);
@@ -214,7 +212,7 @@ void cmd_realm_destroy(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	for (unsigned int i = 0; i < r->nroot; i++) {
 		gt_cas(&m->gt, r->root[i]->pa, RMI_GRANULE_RTT,
 		       RMI_GRANULE_DELEGATED);
-		free(r->root[i]);
+		rtt_free(m, r->root[i]);
 		r->root[i] = NULL;
 	}
 	gt_cas(&m->gt, r->rd, RMI_GRANULE_RD, RMI_GRANULE_DELEGATED);

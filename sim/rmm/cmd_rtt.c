@@ -3,8 +3,6 @@
  * rmibench RMM model: the RTT structure commands: RTT_CREATE, RTT_DESTROY,
  * RTT_FOLD and RTT_READ_ENTRY.
  */
-#include <stdlib.h>
-
 #include "rmm_internal.h"
 
 /* ---- commands: RTT create / destroy / fold / read [f2, f7, f9] -------------- */
@@ -36,7 +34,6 @@ void cmd_rtt_create(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 		ret_status(o, RMI_ERROR_INPUT, 0);
 		return;
 	}
-	nt = rtt_new(level, rtt);
 	t = walk(r, ipa, level - 1, &wl);
 	if (wl < level - 1) {
 		ret_status(o, RMI_ERROR_RTT, (unsigned int)wl);
@@ -54,22 +51,25 @@ void cmd_rtt_create(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	}
 	if (E_STATE(e) == RMI_ENTRY_ASSIGNED) {
 		/* unfold [f2, f9.11]: the block's pages, with its attributes */
+		nt = rtt_new(m, level, rtt, false);
 		step = LSIZE(level);
 		for (int j = 0; j < RMI_RTT_ENTRIES; j++)
 			nt->e[j] = (E_PA(e) + j * step) | E_LEAF_ATTRS(e) |
 				   RMI_ENTRY_ASSIGNED;
+	} else if (!e) {
+		/* UNASSIGNED, RIPAS EMPTY (or NS): a zero page, no writes */
+		nt = rtt_new(m, level, rtt, true);
 	} else {
+		nt = rtt_new(m, level, rtt, false);
 		for (int j = 0; j < RMI_RTT_ENTRIES; j++)
 			nt->e[j] = e;
 	}
 	t->e[i] = (uint64_t)(uintptr_t)nt | RMI_ENTRY_TABLE;
-	nt = NULL;
 	__atomic_fetch_add(&m->rtts_live, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&m->rtts_created, 1, __ATOMIC_RELAXED);
 	ret_status(o, RMI_SUCCESS, 0);
 out:
 	rtt_unlock(t);
-	free(nt);
 }
 
 /* A live entry [f7, f9.9]: a table, or a mapping. */
@@ -118,14 +118,17 @@ static uint64_t destroy_top(const struct rmm *m, const struct rtt *t,
 	return a;
 }
 
-/* Free child @c of @t's entry @i, which now reads @parent_e. Both locked. */
+/*
+ * Unlink child @c of @t's entry @i, which now reads @parent_e; both locked,
+ * @c unlocked on return. Nobody can reach @c any more: the caller gives it
+ * to rtt_free() once it has unlocked @t.
+ */
 static void rtt_remove(struct rmm *m, struct rtt *t, unsigned int i,
 		       struct rtt *c, uint64_t parent_e)
 {
 	t->e[i] = parent_e;
 	rtt_unlock(c);
 	gt_cas(&m->gt, c->pa, RMI_GRANULE_RTT, RMI_GRANULE_DELEGATED);
-	free(c);
 	__atomic_fetch_sub(&m->rtts_live, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&m->rtts_freed, 1, __ATOMIC_RELAXED);
 }
@@ -189,6 +192,7 @@ void cmd_rtt_destroy(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 		   e_unassigned(RMI_RIPAS_DESTROYED) : e_unassigned(0));
 	o->x2 = destroy_top(m, t, i, ipa);
 	rtt_unlock(t);
+	rtt_free(m, c);
 	ret_status(o, RMI_SUCCESS, 0);
 }
 
@@ -250,6 +254,7 @@ void cmd_rtt_fold(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	o->x1 = c->pa;
 	rtt_remove(m, t, i, c, fe);
 	rtt_unlock(t);
+	rtt_free(m, c);
 	ret_status(o, RMI_SUCCESS, 0);
 }
 

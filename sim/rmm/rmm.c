@@ -7,9 +7,10 @@
  * Behaviour follows rmi-facts.md; comments cite its sections as [fN.M].
  * Locking follows an RMM: a granule's state changes by compare-and-swap,
  * RTTs are locked hand over hand from the root down, and nothing global is
- * taken on the map/unmap/create paths, so calls on different parts of the
- * tree run in parallel and racing calls on one granule or entry see one
- * winner and the error the state then implies.
+ * taken on the map/unmap/create paths but the RTT pool's mutex, for a few
+ * loads and stores when a table is made or freed, so calls on different
+ * parts of the tree run in parallel and racing calls on one granule or
+ * entry see one winner and the error the state then implies.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -65,37 +66,24 @@ struct rmm *rmm_create(const struct rmm_config *cfg)
 		return NULL;
 	}
 	pthread_mutex_init(&m->meta, NULL);
+	pool_init(&m->pool);
 	return m;
-}
-
-static void rtt_free_tree(struct rtt *t)
-{
-	for (int i = 0; i < RMI_RTT_ENTRIES; i++)
-		if (E_STATE(t->e[i]) == RMI_ENTRY_TABLE)
-			rtt_free_tree(E_TABLE(t->e[i]));
-	free(t);
 }
 
 void rmm_destroy(struct rmm *m)
 {
 	if (!m)
 		return;
-	for (int i = 0; i < RMM_MAX_REALMS; i++) {
-		struct realm *r = m->realms[i];
-
-		if (!r)
-			continue;
-		for (unsigned int j = 0; j < r->nroot; j++)
-			if (r->root[j])
-				rtt_free_tree(r->root[j]);
-		free(r);
-	}
+	/* the RTTs go with the pool */
+	for (int i = 0; i < RMM_MAX_REALMS; i++)
+		free(m->realms[i]);
 	for (int i = 0; i < RMM_MAX_RECS; i++)
 		free(m->recs[i]);
 	for (size_t i = 0; i < m->nns; i++)
 		free(m->ns[i]);
 	free(m->ns);
 	gt_fini(&m->gt);
+	pool_fini(&m->pool);
 	pthread_mutex_destroy(&m->meta);
 	free(m);
 }

@@ -100,8 +100,14 @@ struct rmm_stats {
 	uint64_t rtts_created;		/* RTT_CREATE successes */
 	uint64_t rtts_freed;		/* RTT_DESTROY + RTT_FOLD successes */
 	uint64_t realms;		/* live realms */
-	uint64_t model_bytes;		/* memory the model holds */
+	uint64_t model_bytes;		/* memory the model's live state
+					 * holds; an RTT whose entries are
+					 * all 0 counts its header only */
 	uint64_t calls;			/* rmm_smc() calls */
+	/* the RTT page pool: pages free for reuse (not in model_bytes) */
+	uint64_t rtt_pages_clean;	/* all 0 */
+	uint64_t rtt_pages_dirty;	/* written: resident */
+	uint64_t rtt_pages_fresh;	/* never handed out, not resident */
 };
 void rmm_get_stats(struct rmm *m, struct rmm_stats *st);
 

@@ -9,6 +9,7 @@
 #include <sched.h>
 
 #include "granule.h"
+#include "pool.h"
 #include "rmm.h"
 
 /*
@@ -46,12 +47,29 @@ static inline uint64_t e_assigned_ns(uint64_t pa, unsigned int attr,
 	       RMI_ENTRY_ASSIGNED;
 }
 
+/*
+ * An RTT: a header of one cache line, a slot of the pool, and its entries,
+ * the pool page that slot belongs to (pool.h). e is that page, set when the
+ * table is made; the walk works it out from the header's address instead
+ * of loading it (rtt_entries()).
+ */
 struct rtt {
 	unsigned int lock;
 	int level;
+	uint64_t *e;		/* RMI_RTT_ENTRIES entries, a 4 KiB page */
 	uint64_t pa;
-	uint64_t e[RMI_RTT_ENTRIES] __attribute__((aligned(64)));
 } __attribute__((aligned(64)));
+
+_Static_assert(sizeof(struct rtt) == POOL_SLOT_SIZE,
+	       "an RTT header is a slot");
+_Static_assert(RMI_RTT_ENTRIES * sizeof(uint64_t) == POOL_PAGE_SIZE,
+	       "an RTT's entries are a page");
+
+/* t->e, without a load */
+static inline uint64_t *rtt_entries(const struct rtt *t)
+{
+	return pool_page_of(t);
+}
 
 static inline void cpu_relax(void)
 {
@@ -128,6 +146,8 @@ struct rmm {
 	struct rec *recs[RMM_MAX_RECS];
 	struct ns_block **ns;
 	size_t nns, cap_ns;
+
+	struct rtt_pool pool;	/* the RTTs */
 
 	/* statistics, atomic */
 	uint64_t rtts_live, rtts_created, rtts_freed;
@@ -207,8 +227,15 @@ static inline bool range_ok(uint64_t base, uint64_t top, uint64_t lo,
 
 /* walk.c */
 
-/* A new RTT of @level at @pa, unlocked, entries not set. */
-struct rtt *rtt_new(int level, uint64_t pa);
+/*
+ * A new RTT of @level at @pa, unlocked, from the pool. With @zero its
+ * entries are all 0 (a page never written costs nothing); else they are
+ * not set and the caller writes all of them.
+ */
+struct rtt *rtt_new(struct rmm *m, int level, uint64_t pa, bool zero);
+
+/* Gives an RTT no longer reachable back to the pool. */
+void rtt_free(struct rmm *m, struct rtt *t);
 
 /*
  * Walk from the root towards @target for @ipa (inside the IPA space),

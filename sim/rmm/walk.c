@@ -4,20 +4,23 @@
  * locks RTTs hand over hand from the root, and realms and RECs by their
  * granules.
  */
-#include <stdlib.h>
-
 #include "rmm_internal.h"
 
-struct rtt *rtt_new(int level, uint64_t pa)
+struct rtt *rtt_new(struct rmm *m, int level, uint64_t pa, bool zero)
 {
-	struct rtt *t = aligned_alloc(64, sizeof(*t));
+	uint64_t *e = pool_get(&m->pool, zero);
+	struct rtt *t = pool_slot_of(e);
 
-	if (!t)
-		abort();
 	t->lock = 0;
 	t->level = level;
+	t->e = e;
 	t->pa = pa;
 	return t;
+}
+
+void rtt_free(struct rmm *m, struct rtt *t)
+{
+	pool_put(&m->pool, t->e);
 }
 
 /*
@@ -30,18 +33,23 @@ struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level)
 {
 	int l = r->start_level;
 	struct rtt *t = r->root[ipa >> (LSHIFT(l) + 9)];
+	const uint64_t *te = rtt_entries(t);
 
 	rtt_lock(t);
 	while (l < target) {
-		uint64_t e = t->e[idx_of(ipa, l)];
+		uint64_t e = te[idx_of(ipa, l)];
+		const uint64_t *ce;
 		struct rtt *c;
 
 		if (E_STATE(e) != RMI_ENTRY_TABLE)
 			break;
 		c = E_TABLE(e);
+		/* by arithmetic, not a load: off the lock's path */
+		ce = rtt_entries(c);
 		rtt_lock(c);
 		rtt_unlock(t);
 		t = c;
+		te = ce;
 		l++;
 	}
 	*level = l;

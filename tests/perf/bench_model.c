@@ -8,6 +8,9 @@
  *  2. Model memory per mapped 4 KiB page, with 64 GiB of 4 KiB pages
  *     mapped (16.7 million pages): the model's own count of its bytes, and
  *     the process's resident set growth.
+ *  3. Model memory per RTT whose entries are all 0: an L3 RTT under every
+ *     unassigned 2 MiB of 512 GiB (a 40-bit realm's protected half), as a
+ *     host's teardown makes them, then folded back.
  *
  * Figures are printed, not asserted: this is a benchmark, not a test.
  * usage: bench_model [GIB_OF_4K_PAGES] (default 64)
@@ -217,6 +220,45 @@ static void memory(const struct rmm_profile *p, uint64_t gib)
 	rmm_destroy(c.m);
 }
 
+static void zero_rtts(const struct rmm_profile *p)
+{
+	struct ctx c = setup(p, 48);
+	const uint64_t l2s = 512, l3s = l2s * 512;
+	struct rmm_stats st0, st;
+	long rss0, rss1;
+	double t0, t1, t2;
+	uint64_t x0 = 0;
+
+	for (uint64_t i = 0; i < l2s + l3s + 1; i++)
+		x0 |= call(&c, RMI_GRANULE_RANGE_DELEGATE, c.next_rtt + i * 4096,
+			   c.next_rtt + (i + 1) * 4096, 0, 0, 0);
+	x0 |= call(&c, RMI_RTT_CREATE, RD, c.next_rtt, 0, 1, 0);
+	for (uint64_t i = 0; i < l2s; i++)
+		x0 |= call(&c, RMI_RTT_CREATE, RD, c.next_rtt + (1 + i) * 4096,
+			   i * GIB, 2, 0);
+	rmm_get_stats(c.m, &st0);
+	rss0 = rss_bytes();
+	t0 = cpu_now();
+	for (uint64_t i = 0; i < l3s; i++)
+		x0 |= call(&c, RMI_RTT_CREATE, RD,
+			   c.next_rtt + (1 + l2s + i) * 4096, i * MIB2, 3, 0);
+	t1 = cpu_now();
+	rss1 = rss_bytes();
+	rmm_get_stats(c.m, &st);
+	for (uint64_t i = 0; i < l3s; i++)
+		x0 |= call(&c, RMI_RTT_FOLD, RD, i * MIB2, 3, 0, 0);
+	t2 = cpu_now();
+	printf("%-7s zero RTTs: %llu L3 RTTs of all-0 entries (every 2 MiB of "
+	       "512 GiB) in %.2f s: model %.1f bytes/RTT, RSS growth %.1f "
+	       "bytes/RTT (%.0f MiB); folded back in %.2f s%s\n", p->name,
+	       (unsigned long long)l3s, t1 - t0,
+	       (double)(st.model_bytes - st0.model_bytes) / (double)l3s,
+	       (double)(rss1 - rss0) / (double)l3s,
+	       (double)(rss1 - rss0) / 1048576.0, t2 - t1,
+	       x0 || st.rtts_live != st0.rtts_live + l3s ? " (ERRORS)" : "");
+	rmm_destroy(c.m);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t gib = argc > 1 ? strtoull(argv[1], NULL, 0) : 64;
@@ -235,5 +277,7 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; rmm_profiles[i]; i++)
 		memory(rmm_profiles[i], gib);
+	for (int i = 0; rmm_profiles[i]; i++)
+		zero_rtts(rmm_profiles[i]);
 	return 0;
 }

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The RMM model's invariants: granule conservation and tree consistency
- * after seeded random call sequences, state after each call, and races
- * between threads resolving as an RMM would (one winner).
+ * after seeded random call sequences, state after each call, races
+ * between threads resolving as an RMM would (one winner), and the RTT
+ * pool: tables of zero entries cost no page, recycled pages read right.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 
@@ -423,6 +426,186 @@ TEST(parallel_disjoint_regions)
 	ASSERT_EQ(32ull * 256, st.granules[RMI_GRANULE_DATA]);
 	ASSERT_EQ(32ull + 1 + 2, st.granules[RMI_GRANULE_RTT]);
 	ASSERT_EQ(33ull, st.rtts_live);
+	check_ok(_metadata, m);
+	rmm_destroy(m);
+}
+
+/* ---- the RTT pool ------------------------------------------------------------ */
+
+#ifdef __SANITIZE_THREAD__
+#define RSS_PER_TABLE	1024	/* the thread sanitizer shadows the headers */
+#else
+#define RSS_PER_TABLE	256
+#endif
+
+static long rss_bytes(void)
+{
+	long pages = 0, rss = -1;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+		rss = -1;
+	fclose(f);
+	return rss < 0 ? -1 : rss * sysconf(_SC_PAGESIZE);
+}
+
+static uint64_t rtt_create(struct rmm *m, uint64_t rtt, uint64_t ipa,
+			   int level)
+{
+	return rmm_call(m, RMI_RTT_CREATE, RD, rtt, ipa, level, 0, NULL);
+}
+
+/* All 512 entries of the RTT of @level at @ipa: UNASSIGNED, @ripas. */
+static void expect_rtt(struct __test_metadata *_metadata, struct rmm *m,
+		       uint64_t ipa, int level, unsigned int ripas)
+{
+	uint64_t out[5];
+
+	for (uint64_t j = 0; j < 512; j++) {
+		ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_READ_ENTRY, RD,
+					 ipa + j * RMI_LEVEL_SIZE(level),
+					 level, 0, 0, out));
+		ASSERT_EQ((uint64_t)level, out[1]);
+		ASSERT_EQ((uint64_t)RMI_ENTRY_UNASSIGNED, out[2]);
+		ASSERT_EQ((uint64_t)ripas, out[4]);
+	}
+}
+
+TEST(zero_rtts_cost_no_page)
+{
+	/*
+	 * A host's teardown creates an L3 RTT under every unassigned 2 MiB
+	 * before it folds them back: their entries are all UNASSIGNED,
+	 * RIPAS EMPTY (0), and such a table costs its 64-byte header
+	 */
+	enum { NL2 = 8, NL3 = NL2 * 512 };
+	struct rmm *m = model("tf-rmm", 512);
+	uint64_t rtt = G(0x10000);
+	struct rmm_stats st0, st;
+	long rss0, rss1;
+
+	ASSERT_EQ(0ull, realm(m, 40));
+	ASSERT_EQ(0ull, delegate(m, rtt, rtt + (NL2 + NL3) * 4096ull));
+	for (uint64_t i = 0; i < NL2; i++)
+		ASSERT_EQ(0ull, rtt_create(m, rtt + i * 4096, (1 + i) * GIB, 2));
+	rmm_get_stats(m, &st0);
+	rss0 = rss_bytes();
+	ASSERT_LT(0, rss0);
+	for (uint64_t i = 0; i < NL3; i++)
+		ASSERT_EQ(0ull, rtt_create(m, rtt + (NL2 + i) * 4096,
+					   GIB + i * MIB2, 3));
+	rss1 = rss_bytes();
+	ASSERT_LT(rss1 - rss0, (long)NL3 * RSS_PER_TABLE);
+	rmm_get_stats(m, &st);
+	ASSERT_EQ(st0.rtts_live + NL3, st.rtts_live);
+	/* the headers; and the L2 tables' entries are no longer all 0 */
+	ASSERT_EQ(st0.model_bytes + NL3 * 64ull + NL2 * 4096ull,
+		  st.model_bytes);
+	check_ok(_metadata, m);
+
+	/* folded back: the stats as before, the pages clean */
+	for (uint64_t i = 0; i < NL3; i++)
+		ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_FOLD, RD, GIB + i * MIB2, 3,
+					 0, 0, NULL));
+	rmm_get_stats(m, &st);
+	ASSERT_EQ(st0.rtts_live, st.rtts_live);
+	ASSERT_EQ(st0.rtts_freed + NL3, st.rtts_freed);
+	ASSERT_EQ(st0.model_bytes, st.model_bytes);
+	for (int i = 0; i < RMI_GRANULE_STATE_COUNT; i++)
+		ASSERT_EQ(st0.granules[i], st.granules[i]);
+	ASSERT_EQ(st0.rtt_pages_clean + NL3, st.rtt_pages_clean);
+	ASSERT_EQ(st0.rtt_pages_dirty, st.rtt_pages_dirty);
+	check_ok(_metadata, m);
+	rmm_destroy(m);
+}
+
+/*
+ * The next zero table in a row: an L3 RTT for the next 2 MiB from *@ipa,
+ * after the L2 RTT for its GiB when *@l2 is false. Delegates its granule,
+ * the one after *@g. Sets *@at and *@level to the table made.
+ */
+static uint64_t zero_rtt_next(struct rmm *m, uint64_t *g, uint64_t *ipa,
+			      bool *l2, uint64_t *at, int *level)
+{
+	*g += 4096;
+	delegate(m, *g, *g + 4096);
+	*at = *l2 ? *ipa : *ipa & ~(GIB - 1);
+	*level = *l2 ? 3 : 2;
+	if (*l2) {
+		*ipa += MIB2;
+		*l2 = *ipa & (GIB - 1);
+	} else {
+		*l2 = true;
+	}
+	return rtt_create(m, *g, *at, *level);
+}
+
+TEST(rtt_pages_recycled_read_back)
+{
+	/*
+	 * Pages freed all 0 are handed out again to tables filled with RIPAS
+	 * RAM and DESTROYED, which read back whole; those, freed written,
+	 * are handed out to a zero fill once nothing else is left, and read
+	 * all 0
+	 */
+	struct rmm *m = model("tf-rmm", 1);
+	uint64_t g = G(0x10000), a = GIB, b = GIB + MIB2, ipa, at, left;
+	struct rmm_stats st0, st;
+	bool l2 = true;
+	int level;
+
+	ASSERT_EQ(0ull, realm(m, 40));
+	ASSERT_EQ(0ull, delegate(m, g, g + 4096));
+	ASSERT_EQ(0ull, rtt_create(m, g, GIB, 2));
+	/* two zero tables folded: two clean pages */
+	ASSERT_EQ(0ull, delegate(m, g + 4096, g + 3 * 4096));
+	ASSERT_EQ(0ull, rtt_create(m, g + 4096, a, 3));
+	ASSERT_EQ(0ull, rtt_create(m, g + 2 * 4096, b, 3));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_FOLD, RD, a, 3, 0, 0, NULL));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_FOLD, RD, b, 3, 0, 0, NULL));
+	g += 2 * 4096;
+	rmm_get_stats(m, &st0);
+	ASSERT_EQ(2ull, st0.rtt_pages_clean);
+	ASSERT_EQ(0ull, st0.rtt_pages_dirty);
+
+	/* RIPAS RAM at a; DESTROYED at b, where an RTT was destroyed */
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_INIT_RIPAS, RD, a, a + MIB2, 0, 0,
+				 NULL));
+	ASSERT_EQ(0ull, rtt_create(m, g, b, 3));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_DESTROY, RD, b, 3, 0, 0, NULL));
+	ASSERT_EQ(0ull, rtt_create(m, g - 4096, a, 3));
+	ASSERT_EQ(0ull, rtt_create(m, g, b, 3));
+	rmm_get_stats(m, &st);
+	ASSERT_EQ(0ull, st.rtt_pages_clean);
+	ASSERT_EQ(st0.rtt_pages_fresh, st.rtt_pages_fresh);
+	expect_rtt(_metadata, m, a, 3, RMI_RIPAS_RAM);
+	expect_rtt(_metadata, m, b, 3, RMI_RIPAS_DESTROYED);
+	check_ok(_metadata, m);
+
+	/* destroyed written: two dirty pages */
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_DESTROY, RD, a, 3, 0, 0, NULL));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_DESTROY, RD, b, 3, 0, 0, NULL));
+	rmm_get_stats(m, &st);
+	ASSERT_EQ(2ull, st.rtt_pages_dirty);
+	ASSERT_EQ(0ull, st.rtt_pages_clean);
+
+	/* zero fills take the pages never handed out first: use them up */
+	ipa = b + MIB2;
+	for (left = st.rtt_pages_fresh; left; left--)
+		ASSERT_EQ(0ull, zero_rtt_next(m, &g, &ipa, &l2, &at, &level));
+	rmm_get_stats(m, &st);
+	ASSERT_EQ(0ull, st.rtt_pages_fresh);
+	ASSERT_EQ(0ull, st.rtt_pages_clean);
+	ASSERT_EQ(2ull, st.rtt_pages_dirty);
+
+	/* then a dirty one, zeroed, before the pool grows */
+	ASSERT_EQ(0ull, zero_rtt_next(m, &g, &ipa, &l2, &at, &level));
+	rmm_get_stats(m, &st);
+	ASSERT_EQ(1ull, st.rtt_pages_dirty);
+	ASSERT_EQ(0ull, st.rtt_pages_fresh);
+	expect_rtt(_metadata, m, at, level, RMI_RIPAS_EMPTY);
 	check_ok(_metadata, m);
 	rmm_destroy(m);
 }
