@@ -103,7 +103,16 @@ static int sim_run(const struct run_config *cfg, const struct inj_rule *rules,
 				    rep.warns.kind[i].count);
 	r->model_bytes = rep.model_bytes;
 	r->virtual_seconds = rep.virtual_seconds;
-	snprintf(r->outcome, sizeof(r->outcome), "%s", rep.outcome);
+	if (!rep.invariants_ok)
+		snprintf(r->outcome, sizeof(r->outcome),
+			 "model invariant broken: %s", rep.invariant);
+	else
+		snprintf(r->outcome, sizeof(r->outcome), "%s", rep.outcome);
+	r->outcome_class = !rep.invariants_ok ? OUTCOME_INVARIANT :
+			   rep.death == HOST_LIVELOCK ? OUTCOME_LIVELOCK :
+			   rep.leaked_granules ? OUTCOME_LEAK :
+			   rep.death == HOST_KILLED ? OUTCOME_KILLED :
+			   OUTCOME_OK;
 	r->cost_model_default = cost.is_default;
 	return 0;
 }

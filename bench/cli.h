@@ -21,6 +21,8 @@ extern const char rmibench_version[];
 #define CLI_EXIT_OK	0
 #define CLI_EXIT_FAIL	1	/* bad input, or an operation failed */
 #define CLI_EXIT_USAGE	2	/* the command line is wrong */
+#define CLI_EXIT_OUTCOME 3	/* run: made, but the realm was killed,
+				 * leaked, livelocked or broke the model */
 
 struct subcmd {
 	const char *name;

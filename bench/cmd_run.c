@@ -162,8 +162,11 @@ static const char run_doc[] =
 "prints a summary line and, with --out, writes the result file."
 "\v"
 "BYTES and BASE take K/M/G/T suffixes: 1G, 512M, 0x40000000, 1G+2M. Exit "
-"status: 0 the run was made (the realm may have died: see its outcome), 1 "
-"it could not be made or its file not written, 2 a bad command line.";
+"status: 0 the run was made and its outcome is ok, a WARN or an error "
+"the guest saw; 3 it was made but the realm was killed, granules leaked, "
+"a livelock was declared or the model's invariants broke (the last line "
+"on stderr names the outcome); 1 it could not be made or its file not "
+"written; 2 a bad command line.";
 
 int cmd_run(int argc, char **argv)
 {
@@ -212,6 +215,11 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	rc = CLI_EXIT_OK;
+	if (outcome_fails(r->outcome_class)) {
+		fprintf(stderr, "rmibench run: outcome %s: %s\n",
+			outcome_name(r->outcome_class), r->outcome);
+		rc = CLI_EXIT_OUTCOME;
+	}
 out:
 	free(r);
 	return rc;

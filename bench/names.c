@@ -10,6 +10,22 @@
 #include "rmm.h"
 
 static const char *const kernel_names[HOST_VERSION_COUNT] = { "v14", "v15" };
+static const char *const outcome_names[OUTCOME_COUNT] = {
+	"ok", "guest-error", "warn", "killed", "leak", "livelock", "invariant",
+};
+
+const char *outcome_name(enum run_outcome o)
+{
+	return (unsigned int)o < OUTCOME_COUNT ? outcome_names[o] : "?";
+}
+
+int outcome_from_name(const char *s)
+{
+	for (int i = 0; s && i < OUTCOME_COUNT; i++)
+		if (!strcmp(s, outcome_names[i]))
+			return i;
+	return -1;
+}
 static const char *const deleg_names[DELEG_COUNT] = { "v14", "v15" };
 
 const char *kernel_name(enum host_version k)

@@ -120,6 +120,33 @@ void run_counts_merge(struct run_counts *dst, const struct run_counts *src);
 void run_counts_add_warn(struct run_counts *c, const char *reason,
 			 uint64_t n);
 
+/*
+ * What a run came to, one class, least severe first (a run is given the
+ * most severe that applies): ok, errors returned to the guest, WARNs,
+ * the realm killed (KVM_RUN failed, set-up failed), leaked granules, a
+ * livelock (the kernel would spin or re-fault for ever), the model's
+ * invariants broken.
+ */
+enum run_outcome {
+	OUTCOME_OK,
+	OUTCOME_GUEST_ERROR,
+	OUTCOME_WARN,
+	OUTCOME_KILLED,
+	OUTCOME_LEAK,
+	OUTCOME_LIVELOCK,
+	OUTCOME_INVARIANT,
+	OUTCOME_COUNT,
+};
+
+const char *outcome_name(enum run_outcome o);
+int outcome_from_name(const char *s);		/* -1 if unknown */
+/* Whether a run of this class answers "the host coped" (ok, WARN or an
+ * error the guest sees) rather than a failure (the rest). */
+static inline bool outcome_fails(enum run_outcome o)
+{
+	return o >= OUTCOME_KILLED;
+}
+
 struct run_result {
 	struct run_config cfg;
 	struct run_counts counts;
@@ -127,6 +154,7 @@ struct run_result {
 	struct hist lat_wall;		/* fault latency, wall clock ns */
 	struct hist calls_per_fault;	/* RMI calls per fault (as "ns") */
 	char outcome[256];		/* "ok", or why the realm died */
+	enum run_outcome outcome_class;
 	bool cost_model_default;	/* the assumed table, not calibrated */
 	double wall_seconds;		/* whole run */
 	double virtual_seconds;		/* det: virtual time at the end */

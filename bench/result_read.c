@@ -415,6 +415,20 @@ int result_read_json_meta(const char *path, struct run_result *r,
 		rd_fail(&c, "outcome", "empty");
 		goto out;
 	}
+	{
+		char cls[32];
+		int k;
+
+		if (rd_str(&c, root, NULL, "outcome_class", cls, sizeof(cls),
+			   false))
+			goto out;
+		k = outcome_from_name(cls);
+		if (k < 0) {
+			rd_fail(&c, "outcome_class", "unknown class '%s'", cls);
+			goto out;
+		}
+		r->outcome_class = (enum run_outcome)k;
+	}
 	if (meta)
 		*meta = mbuf;
 	ret = 0;

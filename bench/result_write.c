@@ -380,6 +380,7 @@ int result_write_json(const struct run_result *r, const char *path,
 	add(o, "distributions", dist);
 
 	add(o, "outcome", jstr(r->outcome));
+	add(o, "outcome_class", jstr(outcome_name(r->outcome_class)));
 
 	t = json_object_new_object();
 	add(t, "wall_seconds", jdouble(r->wall_seconds));

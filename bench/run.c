@@ -59,8 +59,14 @@ int run_one(const struct run_config *cfg, const struct inj_rule *rules,
 		return -1;
 	}
 	rc = b->run(cfg, rules, nrules, m, r, err, errlen);
-	if (!rc)
+	if (!rc) {
 		metrics_collect(m, r);
+		/* the milder classes come from the counts */
+		if (r->outcome_class == OUTCOME_OK && r->counts.warnings)
+			r->outcome_class = OUTCOME_WARN;
+		if (r->outcome_class == OUTCOME_OK && r->counts.guest_errors)
+			r->outcome_class = OUTCOME_GUEST_ERROR;
+	}
 	metrics_destroy(m);
 	r->wall_seconds = rmib_now_s() - t0;
 	return rc;

@@ -95,6 +95,8 @@ struct host_report {
 	double virtual_seconds;		/* det: the latest vCPU clock */
 	struct host_warns warns;
 	enum host_death death;
+	bool invariants_ok;		/* the model's check after teardown */
+	char invariant[160];		/* else the first it found broken */
 	char outcome[256];		/* "ok", or why the realm died */
 };
 

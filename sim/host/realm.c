@@ -574,6 +574,7 @@ void host_report(struct host *h, struct host_report *r)
 	memcpy(r->leaked_by_state, h->leaked_by_state,
 	       sizeof(r->leaked_by_state));
 	r->death = (enum host_death)h->dead;
+	r->invariants_ok = !rmm_check(h->m, r->invariant, sizeof(r->invariant));
 	snprintf(r->outcome, sizeof(r->outcome), "%s",
 		 h->dead ? h->why : "ok");
 }

@@ -354,7 +354,9 @@ CLI_TEST(run_4k_16m)
 
 /*
  * full, tf-rmm, 2 MiB folios (test_host.c, full_tf_rmm_2m_kills_the_realm):
- * the realm dies on its first fault, 1030 calls. The run was made: exit 0.
+ * the realm dies on its first fault, 1030 calls. The run was made, its
+ * file written, and the exit status says the outcome is a failure: 3,
+ * with the outcome on the last line of stderr.
  */
 CLI_TEST(run_full_tf_rmm_2m_realm_dies)
 {
@@ -364,7 +366,9 @@ CLI_TEST(run_full_tf_rmm_2m_realm_dies)
 	struct out o = run(args);
 	json_object *j;
 
-	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+	ASSERT_EQ(3, o.status) TH_LOG("%s", o.err);
+	ASSERT_STREQ("rmibench run: outcome killed: vcpu 0: realm_map_protected returned -6 at IPA 0x40000000: KVM_RUN fails, the VMM kills the realm\n",
+		     o.err);
 	ASSERT_NE(NULL, strstr(o.out, "\n  WARN x1: DATA_MAP failed: ERROR_RTT 2\n"));
 	j = json_object_from_file(p);
 	ASSERT_NE(NULL, j);
@@ -380,6 +384,7 @@ CLI_TEST(run_full_tf_rmm_2m_realm_dies)
 	ASSERT_EQ(1, u64_at(j, "counts.guest_errors"));
 	ASSERT_EQ(0, strncmp(str_at(j, "outcome"),
 			     "vcpu 0: realm_map_protected returned -6", 39));
+	ASSERT_STREQ("killed", str_at(j, "outcome_class"));
 	json_object_put(j);
 	out_free(&o);
 	free(p);
