@@ -106,6 +106,10 @@ static int sim_run(const struct run_config *cfg, const struct inj_rule *rules,
 	if (!rep.invariants_ok)
 		snprintf(r->outcome, sizeof(r->outcome),
 			 "model invariant broken: %s", rep.invariant);
+	else if (rep.death == HOST_ALIVE && rep.leaked_granules)
+		snprintf(r->outcome, sizeof(r->outcome),
+			 "%llu granules left delegated after teardown",
+			 (unsigned long long)rep.leaked_granules);
 	else
 		snprintf(r->outcome, sizeof(r->outcome), "%s", rep.outcome);
 	r->outcome_class = !rep.invariants_ok ? OUTCOME_INVARIANT :
