@@ -372,8 +372,9 @@ static void storm(struct __test_metadata *_metadata, enum sched_kind s,
 	/* det interleaves at every RMI call: races are certain; threads
 	 * race only if the OS runs them side by side, which a loaded
 	 * machine may not */
-	if (s == SCHED_DET)
+	if (s == SCHED_DET) {
 		ASSERT_LT(0ull, r->counts.delegate_races);
+	}
 	ASSERT_EQ(r->counts.delegate_races, r->counts.refaults);
 	ASSERT_EQ(c.size / (2 * MIB) + r->counts.refaults, r->counts.faults);
 	ASSERT_EQ(0ull, r->counts.leaked_granules);

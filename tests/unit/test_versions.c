@@ -253,10 +253,11 @@ TEST(persistent_error_on_every_command)
 				       outcome_name(r->outcome_class), r->outcome);
 				ASSERT_LT((int)r->outcome_class, OUTCOME_COUNT);
 				/* v14 never unmaps the shared half */
-				if (v || strcmp(cmds[i], "RTT_UNPROT_UNMAP"))
+				if (v || strcmp(cmds[i], "RTT_UNPROT_UNMAP")) {
 					ASSERT_LT(0ull, r->counts.injected);
-				else
+				} else {
 					ASSERT_EQ(0ull, r->counts.injected);
+				}
 				if (!strcmp(cmds[i], "RTT_DATA_MAP") ||
 				    !strcmp(cmds[i], "GRANULE_RANGE_DELEGATE") ||
 				    !strcmp(cmds[i], "REALM_CREATE"))
