@@ -138,7 +138,8 @@ bench-perf: bench-model bench-sim
 
 # The default comparison on the sim: strategies x profiles x folios x vCPUs
 BENCH_DIR  ?= results/latest
-BENCH_ARGS ?= --size 1G --workload random --shared-region --quiet
+BENCH_ARGS ?= --kernels v14,v15 --strategies kernel,block --size 1G \
+              --workload random --shared-region --quiet
 bench: deps $(RMIBENCH)
 	@mkdir -p $(BENCH_DIR)
 	rm -f $(BENCH_DIR)/*.json $(BENCH_DIR)/*.png

@@ -241,7 +241,7 @@ static const struct axis {
 } axes[] = {
 	{ "kernels", CFG_FIELD_kernel, NULL, "" },
 	{ "strategies", CFG_FIELD_strategy, "full,one-level,block", "" },
-	{ "delegations", CFG_FIELD_delegation, NULL, "" },
+	{ "delegations", CFG_FIELD_delegation, "kernel", "" },
 	{ "profiles", CFG_FIELD_profile, "tf-rmm,spec", "" },
 	{ "folios", CFG_FIELD_folio, "4k,2m", "" },
 	{ "vcpus-list", CFG_FIELD_vcpus, "1,4", "vcpu" },
