@@ -716,7 +716,7 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 
 	v->fault_calls = 0;
 	v->fault_rtts = 0;
-	t0 = rmib_now_ns();
+	t0 = rmib_fast_ns();
 	/* the fault's modelled latency starts with the exit, before the map */
 	v->hdr.wall_ns = t0;
 	host_ev_realm_map_enter(v, v->id, base, size, private);
@@ -725,7 +725,7 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 	ret = private ? realm_map_protected(v, base, phys, size) :
 			realm_map_non_secure(v, base, phys, size);
 
-	v->hdr.wall_ns = rmib_now_ns();
+	v->hdr.wall_ns = rmib_fast_ns();
 	host_ev_realm_map_exit(v, v->id, base, size, (uint64_t)(int64_t)ret,
 			       v->fault_calls, v->fault_rtts);
 	v->hdr.wall_ns = 0;
@@ -756,7 +756,7 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 	} else if (h->cfg.livelock_faults &&
 		   v->same_faults >= h->cfg.livelock_faults &&
 		   (h->cfg.scheduler == SCHED_DET ||
-		    rmib_now_ns() - v->stall_start_ns >= 2000000000ull)) {
+		    rmib_fast_ns() - v->stall_start_ns >= 2000000000ull)) {
 		/* threads: also two seconds of wall time without progress */
 		host_livelock(h, "livelock: vcpu %u faulted on IPA %#llx %llu times with no progress anywhere",
 			  v->id, (unsigned long long)base,

@@ -119,6 +119,8 @@ static struct rmi_sink sink_of(struct rmi_sink (*sink_for)(void *, unsigned int)
 	return s;
 }
 
+struct rmib_fast_clock rmib_fast_clock;
+
 int host_init(struct host *h, const struct host_config *cfg,
 	      const struct cost_model *cost,
 	      struct rmi_sink (*sink_for)(void *ctx, unsigned int stream),
@@ -133,6 +135,7 @@ int host_init(struct host *h, const struct host_config *cfg,
 			 cfg->folio == FOLIO_2M ? MIB2 : GIB;
 
 	memset(h, 0, sizeof(*h));
+	rmib_fast_clock_init();	/* once per process: ~20 ms */
 	if (!mc.profile)
 		return fail(err, errlen, "unknown RMM profile");
 	if (cfg->s2sz < 32 || cfg->s2sz > 48)
