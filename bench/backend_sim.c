@@ -46,6 +46,7 @@ static void host_config_of(const struct run_config *c, struct host_config *h)
 		.shared_region = c->shared_region,
 		.write_pct = c->write_pct,
 		.shared_pct = c->shared_pct,
+		.ripas_pct = c->ripas_pct,
 		.passes = c->passes,
 		.stride = c->stride,
 		.scheduler = c->scheduler,
@@ -92,6 +93,9 @@ static int sim_run(const struct run_config *cfg, const struct inj_rule *rules,
 	host_fini(&h);
 
 	k->accesses += rep.accesses;
+	k->ripas_changes += rep.ripas_changes;
+	k->mmu_lock_waits += rep.lock_waits;
+	k->mmu_lock_wait_ns += rep.lock_wait_ns;
 	k->guest_errors += rep.guest_errors;
 	k->leaked_granules += rep.leaked_granules;
 	for (unsigned int i = 0; i < RMI_GRANULE_STATE_COUNT; i++)

@@ -106,6 +106,10 @@
 	X(UINT, shared_pct, unsigned int, "shared-pct", "P", "percent", 0, \
 	  100, 100, 0, "s%s%%", false,					\
 	  "accesses through the shared (unprotected) alias")		\
+	X(UINT, ripas_pct, unsigned int, "ripas-pct", "P", "percent", 0, \
+	  100, 100, 0, "r%s%%", false,					\
+	  "private accesses that first set their page's RIPAS to EMPTY " \
+	  "and back to RAM (RSI_IPA_STATE_SET)")			\
 	X(UINT, passes, unsigned int, "passes", "N", "passes", 1, 1000000, \
 	  UINT_MAX, 1, "x%s", false, "passes over the region")		\
 	X(SIZE, stride, "stride", "BYTES", 1, 4096, false, 2ull << 20,	\
@@ -198,6 +202,13 @@
 	  "RMI failures injected by --inject")				\
 	X(U64, accesses, "accesses", NULL, "accesses",			\
 	  "guest accesses made")					\
+	X(U64, ripas_changes, "ripas_changes", NULL, "changes",	\
+	  "guest RIPAS changes the host served (realm_set_ipa_state)")	\
+	X(U64, mmu_lock_waits, "mmu_lock.waits", NULL, "waits",		\
+	  "times a vCPU found kvm->mmu_lock taken (faults read, RIPAS " \
+	  "changes write)")						\
+	X(U64, mmu_lock_wait_ns, "mmu_lock.wait_ns", NULL, "ns",	\
+	  "time waited for it (det: modelled, threads: wall clock)")	\
 	X(U64, granules_delegated, "granules_delegated", NULL, "granules", \
 	  "granules the host delegated (its own count)")
 

@@ -688,6 +688,107 @@ int realm_map_non_secure(struct host_vcpu *v, uint64_t ipa, uint64_t phys,
 	return 0;
 }
 
+/* ---- kvm->mmu_lock and the guest's RIPAS changes ---------------------------- */
+
+#define LOCK_WAIT_NS	100	/* det: a waiter's clock steps by this */
+
+static bool lock_busy(const struct host *h, bool write)
+{
+	return h->lock_writer || (write && h->lock_readers);
+}
+
+void host_mmu_lock(struct host_vcpu *v, bool write)
+{
+	struct host *h = v->h;
+
+	if (h->cfg.scheduler == SCHED_THREADS) {
+		uint64_t t0;
+
+		if (!(write ? pthread_rwlock_trywrlock(&h->mmu_lock) :
+			      pthread_rwlock_tryrdlock(&h->mmu_lock)))
+			return;
+		v->lock_waits++;
+		t0 = rmib_fast_ns();
+		if (write)
+			pthread_rwlock_wrlock(&h->mmu_lock);
+		else
+			pthread_rwlock_rdlock(&h->mmu_lock);
+		v->lock_wait_ns += rmib_fast_ns() - t0;
+		return;
+	}
+	/* det: one coroutine runs at a time; the holder runs when the
+	 * waiter's clock passes it */
+	if (lock_busy(h, write)) {
+		v->lock_waits++;
+		while (lock_busy(h, write)) {
+			v->clock_ns += LOCK_WAIT_NS;
+			v->lock_wait_ns += LOCK_WAIT_NS;
+			sched_point(v);
+		}
+	}
+	if (write)
+		h->lock_writer = true;
+	else
+		h->lock_readers++;
+}
+
+void host_mmu_unlock(struct host_vcpu *v, bool write)
+{
+	struct host *h = v->h;
+
+	if (h->cfg.scheduler == SCHED_THREADS) {
+		pthread_rwlock_unlock(&h->mmu_lock);
+		return;
+	}
+	if (write)
+		h->lock_writer = false;
+	else
+		h->lock_readers--;
+}
+
+int realm_set_ipa_state(struct host_vcpu *v, uint64_t base, uint64_t top,
+			unsigned int ripas)
+{
+	struct host *h = v->h;
+	uint64_t ipa = base, out[5], ret;
+	unsigned int spins = 0;
+	int r = 0;
+
+	host_mmu_lock(v, true);
+	v->ripas_changes++;
+	while (ipa < top) {
+		ret = host_rmi_call(v, RMI_RTT_SET_RIPAS, h->rd, v->rec, ipa,
+				    top, 0, out);
+		if (RMI_RETURN_STATUS(ret) == RMI_SUCCESS) {
+			ipa = out[1];
+			spins = 0;
+			continue;
+		}
+		if (RMI_RETURN_STATUS(ret) == RMI_ERROR_RTT) {
+			/* ripas_change(): create what the range needs, again */
+			int err_level = (int)RMI_RETURN_INDEX(ret);
+			int level = find_map_level(h, ipa, top);
+
+			if (realm_create_rtt_levels(v, ipa, err_level, level) ||
+			    (err_level >= level &&
+			     host_spin(v, &spins, "ripas_change", ipa))) {
+				r = -ENXIO;
+				break;
+			}
+			continue;
+		}
+		host_warn(v, "SET_RIPAS failed: %s", status_str(ret));
+		r = -ENXIO;
+		break;
+	}
+	/* EMPTY: unmap what changed (v15 only when all went well) */
+	if (ripas == RMI_RIPAS_EMPTY && ipa != base &&
+	    (h->cfg.version == HOST_V14 || !r))
+		realm_unmap_private_range(v, base, ipa);
+	host_mmu_unlock(v, true);
+	return r;
+}
+
 /* ---- the fault ----------------------------------------------------------------- */
 
 int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
@@ -722,8 +823,10 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 	host_ev_realm_map_enter(v, v->id, base, size, private);
 	v->clock_ns += h->cost->fault_overhead_ns;
 
+	host_mmu_lock(v, false);	/* kvm_fault_lock(): read */
 	ret = private ? realm_map_protected(v, base, phys, size) :
 			realm_map_non_secure(v, base, phys, size);
+	host_mmu_unlock(v, false);
 
 	v->hdr.wall_ns = rmib_fast_ns();
 	host_ev_realm_map_exit(v, v->id, base, size, (uint64_t)(int64_t)ret,

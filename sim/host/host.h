@@ -40,6 +40,8 @@ struct host_config {
 	bool shared_region;
 	unsigned int write_pct;
 	unsigned int shared_pct;	/* accesses through the shared alias */
+	unsigned int ripas_pct;		/* private accesses that first set
+					 * RIPAS EMPTY, then RAM again */
 	unsigned int passes;
 	uint64_t stride;
 	enum sched_kind scheduler;
@@ -86,6 +88,8 @@ enum host_death {
  */
 struct host_report {
 	uint64_t accesses;		/* guest accesses made */
+	uint64_t ripas_changes;		/* realm_set_ipa_state() calls */
+	uint64_t lock_waits, lock_wait_ns;	/* kvm->mmu_lock */
 	uint64_t guest_errors;		/* errors to the guest with no event:
 					 * no memslot, external abort */
 	uint64_t leaked_granules;	/* not undelegated after teardown */
@@ -111,7 +115,8 @@ struct host_vcpu {
 	uint64_t fault_calls, fault_rtts;
 	/* livelock watch: consecutive no-progress faults on one IPA */
 	uint64_t last_fault_ipa, same_faults, progress_seen, stall_start_ns;
-	uint64_t accesses, guest_errors;
+	uint64_t accesses, guest_errors, ripas_changes;
+	uint64_t lock_waits, lock_wait_ns;	/* kvm->mmu_lock */
 	struct host_warns warns;
 	struct rmi_sink sink;		/* where its events go */
 	struct rmi_ev_hdr hdr;		/* their stream and stamps */
@@ -146,6 +151,15 @@ struct host {
 
 	struct gmem gmem;
 	uint64_t shared_pa_base;	/* NS memory behind shared IPAs */
+
+	/*
+	 * kvm->mmu_lock: faults hold it for read, a RIPAS change (and its
+	 * unmap) for write. threads: a pthread rwlock; det: the counts
+	 * below, a vCPU that cannot take it waits in virtual time.
+	 */
+	pthread_rwlock_t mmu_lock;
+	int lock_readers;
+	bool lock_writer;
 
 	/* host pages for RD, RECs and RTTs: a bump allocator + free list */
 	pthread_mutex_t page_lock;
@@ -228,6 +242,19 @@ int realm_fold_rtt_level(struct host_vcpu *v, int level, uint64_t start,
  * or a negative errno (KVM_RUN fails: the VMM gives up on the realm).
  */
 int host_handle_fault(struct host_vcpu *v, uint64_t ipa);
+
+/*
+ * The guest's RSI_IPA_STATE_SET of [base, top) to @ripas and the host's
+ * answer, kvm_complete_ripas_change() -> realm_set_ipa_state() under
+ * kvm->mmu_lock held for write: RTT_SET_RIPAS (creating levels on
+ * ERROR_RTT), and for EMPTY the unmap of what it covered. 0 or -ENXIO.
+ */
+int realm_set_ipa_state(struct host_vcpu *v, uint64_t base, uint64_t top,
+			unsigned int ripas);
+
+/* kvm->mmu_lock (read for faults, write for RIPAS changes) */
+void host_mmu_lock(struct host_vcpu *v, bool write);
+void host_mmu_unlock(struct host_vcpu *v, bool write);
 
 /* ---- life cycle (realm.c) --------------------------------------------------- */
 

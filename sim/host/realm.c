@@ -168,6 +168,7 @@ int host_init(struct host *h, const struct host_config *cfg,
 	h->page_next = HOST_PAGES_BASE;
 	h->page_end = HOST_PAGES_END;
 	pthread_mutex_init(&h->page_lock, NULL);
+	pthread_rwlock_init(&h->mmu_lock, NULL);
 	h->nvcpus = cfg->vcpus;
 	h->vcpus = calloc(cfg->vcpus, sizeof(*h->vcpus));
 	h->m = rmm_create(&mc);
@@ -205,6 +206,7 @@ void host_fini(struct host *h)
 	free(h->vcpus);
 	free(h->free_pages);
 	pthread_mutex_destroy(&h->page_lock);
+	pthread_rwlock_destroy(&h->mmu_lock);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -560,6 +562,9 @@ void host_report_before_teardown(struct host *h, struct host_report *r)
 static void report_vcpu(struct host_report *r, const struct host_vcpu *v)
 {
 	r->accesses += v->accesses;
+	r->ripas_changes += v->ripas_changes;
+	r->lock_waits += v->lock_waits;
+	r->lock_wait_ns += v->lock_wait_ns;
 	r->guest_errors += v->guest_errors;
 	for (unsigned int i = 0; i < v->warns.n; i++)
 		host_warns_add(&r->warns, v->warns.kind[i].reason,

@@ -139,6 +139,22 @@ void sched_point(struct host_vcpu *v)
 
 /* ---- a vCPU: the guest's accesses and the faults they take ------------------ */
 
+/*
+ * The guest gives its page back and takes it again: RSI_IPA_STATE_SET
+ * EMPTY (the host unmaps it), then RAM; its next access faults it in.
+ */
+static void guest_ripas_cycle(struct host_vcpu *v, uint64_t ipa)
+{
+	struct host *h = v->h;
+	uint64_t base = ipa & ~(RMI_GRANULE_SIZE - 1);
+	uint64_t top = base + RMI_GRANULE_SIZE;
+
+	rmm_rec_request_ripas(h->m, v->rec, base, top, RMI_RIPAS_EMPTY);
+	realm_set_ipa_state(v, base, top, RMI_RIPAS_EMPTY);
+	rmm_rec_request_ripas(h->m, v->rec, base, top, RMI_RIPAS_RAM);
+	realm_set_ipa_state(v, base, top, RMI_RIPAS_RAM);
+}
+
 static void vcpu_body(struct host_vcpu *v)
 {
 	struct host *h = v->h;
@@ -155,6 +171,9 @@ static void vcpu_body(struct host_vcpu *v)
 		v->clock_ns += h->cost->access_ns;
 		if (shared_pct && rmib_xorshift(&v->rng) % 100 < shared_pct)
 			ipa |= shared;	/* the same page, through its alias */
+		else if (h->cfg.ripas_pct &&
+			 rmib_xorshift(&v->rng) % 100 < h->cfg.ripas_pct)
+			guest_ripas_cycle(v, ipa);
 		for (;;) {
 			enum rmm_access a = rmm_guest_access(h->m, h->rd, ipa);
 

@@ -245,6 +245,7 @@ static void distinct(struct run_result *r)
 	r->cfg.shared_region = true;
 	r->cfg.write_pct = 33;
 	r->cfg.shared_pct = 12;
+	r->cfg.ripas_pct = 21;
 	r->cfg.passes = 4;
 	r->cfg.stride = 0x3000;
 	r->cfg.scheduler = SCHED_THREADS;
@@ -419,7 +420,7 @@ TEST(command_line)
 	ASSERT_NE(NULL, strstr(buf, "rmibench run --kernel v14 --strategy block --delegation v14 "
 			       "--profile spec --delegate-granules 7 --folio mixed "
 			       "--ipa 0x40000000 --size 3G --vcpus 9 --workload strided "
-			       "--shared-region --write-pct 33 --shared-pct 12 "
+			       "--shared-region --write-pct 33 --shared-pct 12 --ripas-pct 21 "
 			       "--passes 4 --stride 12k --scheduler threads"));
 	ASSERT_NE(NULL, strstr(buf, "--calibration 'lab/costs \"x\".json'"));
 	ASSERT_NE(NULL, strstr(buf, "--livelock-faults 12345"));
