@@ -37,6 +37,9 @@ __u64 rmi_test_now = 0;
 __u32 rmi_test_tid = 0;
 __u32 rmi_test_tgid = 0;
 
+/* records waiting before the reader is woken */
+#define RMI_BPF_RB_BATCH	(256 << 10)
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 << 20);
@@ -136,7 +139,10 @@ static __always_inline void rmi_bpf_record(enum rmi_event ev,
 	r->nargs = nargs;
 	for (int i = 0; i < RMI_BPF_MAX_ARGS; i++)
 		r->arg[i] = e->a[i];
-	bpf_ringbuf_submit(r, 0);
+	/* wake the reader for a batch only: it also looks every few ms */
+	bpf_ringbuf_submit(r, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >=
+			      RMI_BPF_RB_BATCH ? BPF_RB_FORCE_WAKEUP :
+						 BPF_RB_NO_WAKEUP);
 }
 
 /* who and when; false if the event is not of the traced process */

@@ -593,13 +593,16 @@ int tool_run(struct tool *t, int (*report)(struct tool *t, bool final,
 		kill(t->o.pid, SIGCONT);
 	while (!stopping) {
 		double now = tool_now();
-		int ms = 50;
+		int ms = 10;
 
-		if (t->o.interval && next - now < 0.05)
+		if (t->o.interval && next - now < 0.01)
 			ms = next > now ? (int)((next - now) * 1000) : 0;
 		if (t->rb) {
+			/* woken for a batch (rmi_common.bpf.h), else look */
 			int e = ring_buffer__poll(t->rb, ms);
 
+			if (e >= 0)
+				e = ring_buffer__consume(t->rb);
 			if (e < 0 && e != -EINTR) {
 				rc = tool_err(t, "ring buffer: %s",
 					      strerror(-e));
