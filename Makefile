@@ -61,7 +61,7 @@ BPF_CHECK  := $(if $(BPF_OK),$(BPF_TEST_BINS),tests/bpf/no-bpf)
 
 .PHONY: FORCE all deps build libsim check check-unit check-scenarios \
         check-kernel check-sanitize bench bench-model bench-sim bench-perf \
-        bpf check-bpf help clean guests check-guests
+        bpf check-bpf bench-bpf help clean guests check-guests
 
 all: build
 
@@ -70,7 +70,8 @@ help:
 	@echo "make check          all tests (TAP), ending with 'N passed, N failed'"
 	@echo "make bench-model    RMM model speed and memory"
 	@echo "make bench-sim      simulated faults per second; the 64 GiB run"
-	@echo "make bench-perf     both benchmarks"
+	@echo "make bench-perf     all benchmarks"
+	@echo "make bench-bpf      cost per traced event of each BPF tool (root)"
 	@echo "make bpf            build the BPF tools into $(BPF_BUILD)/"
 	@echo "make check-bpf      the BPF tools' tests only (root)"
 	@echo "make deps           install missing Debian packages (scripts/deps)"
@@ -178,6 +179,16 @@ $(BPF_TEST_BINS): $(BPF_BUILD)/tests/%: tests/bpf/%.c $(BPF_BINS) \
 check-bpf: $(RMIBENCH) $(if $(BPF_OK),$(BPF_BINS) $(BPF_TEST_BINS))
 	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests $(BPF_CHECK)
 
+$(BUILD)/perf/bench_bpf: tests/perf/bench_bpf.c $(BPF_BINS) \
+		$(BPF_TOOLS:%=$(BPF_BUILD)/%.skel.h) $(BPF_BUILD)/tool.o \
+		$(BPF_LIBBENCH) $(LIBSIM)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -I$(BPF_BUILD) -Ibpf -o $@ $< \
+		$(BPF_BUILD)/tool.o $(BPF_LIBBENCH) $(LIBSIM) $(BPF_LDLIBS)
+
+bench-bpf: $(RMIBENCH) $(BUILD)/perf/bench_bpf
+	BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) $(BUILD)/perf/bench_bpf
+
 # ---- tests -------------------------------------------------------------------
 
 check: deps $(RMIBENCH) $(UNIT_BINS) guests \
@@ -211,7 +222,7 @@ bench-model: $(BUILD)/perf/bench_model
 bench-sim: $(BUILD)/perf/bench_sim
 	$(BUILD)/perf/bench_sim
 
-bench-perf: bench-model bench-sim
+bench-perf: bench-model bench-sim bench-bpf
 
 # The default comparison on the sim: strategies x profiles x folios x vCPUs
 BENCH_DIR  ?= results/latest
