@@ -17,6 +17,7 @@
 
 #include "delegrace.h"
 #include "delegrace.skel.h"
+#include "cli.h"
 #include "rmm.h"
 #include "tool.h"
 
@@ -48,14 +49,14 @@ static int parse(int key, char *arg, struct argp_state *state)
 	case OPT_LIVELOCK:
 		dr.bound = strtoull(arg, &end, 10);
 		if (*end || !dr.bound || arg[0] == '-')
-			tool_usage(state, "--livelock: '%s' is not a positive whole number",
-				   arg);
+			return cli_bad_value(state, "livelock", arg,
+					     "want a whole number, at least 1");
 		return 0;
 	case OPT_TOP:
 		dr.top = (unsigned int)strtoul(arg, &end, 10);
 		if (*end || arg[0] == '-' || dr.top > 100000)
-			tool_usage(state, "--top: '%s' is not a number of folios",
-				   arg);
+			return cli_bad_value(state, "top", arg,
+					     "want a whole number, at most 100000");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -11,6 +11,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "cli.h"
 #include "rmistat.h"
 #include "rmistat.skel.h"
 #include "rmm.h"
@@ -35,9 +36,14 @@ static const struct argp_option options[] = {
 
 static int parse(int key, char *arg, struct argp_state *state)
 {
-	(void)state;
+	const char *why;
+
 	switch (key) {
 	case OPT_CALIBRATION_OUT:
+		why = tool_check_out(arg);
+		if (why)
+			return cli_bad_value(state, "calibration-out", arg,
+					     why);
 		st.calibration_out = arg;
 		return 0;
 	default:

@@ -9,6 +9,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "cli.h"
 #include "rmm.h"
 #include "rttcreate.h"
 #include "rttcreate.skel.h"
@@ -40,8 +41,8 @@ static int parse(int key, char *arg, struct argp_state *state)
 		rc_.slot_ms = strtoul(arg, &end, 10);
 		if (*end || !rc_.slot_ms || rc_.slot_ms > 3600000 ||
 		    arg[0] == '-')
-			tool_usage(state, "--slot: '%s' is not a number of milliseconds",
-				   arg);
+			return cli_bad_value(state, "slot", arg,
+					     "want milliseconds, 1 to 3600000");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -26,7 +26,9 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "cli.h"
 #include "rmm.h"
+#include "run.h"
 #include "tool.h"
 
 #define VMLINUX_BTF	"/sys/kernel/btf/vmlinux"
@@ -85,39 +87,50 @@ static const struct argp_option common_options[] = {
 
 static struct tool *parsing;
 
-void tool_usage(const struct argp_state *state, const char *fmt, ...)
+const char *tool_check_out(const char *path)
 {
-	va_list ap;
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
 
-	(void)state;
-	fprintf(stderr, "%s: ", parsing->name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
+	if (!*path)
+		return "want a file name";
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path + 1),
+			 path);
+	if (access(dir, W_OK))
+		return strerror(errno);
+	/* written by renaming a new file over it: regular files only */
+	if (!stat(path, &st) && !S_ISREG(st.st_mode))
+		return "not a regular file";
+	return NULL;
 }
 
 static int parse_common(int key, char *arg, struct argp_state *state)
 {
 	struct tool_opts *o = &parsing->o;
+	const char *why;
 	char *end;
+	long v;
 
 	switch (key) {
-	case ARGP_KEY_INIT:
-		/* argp's messages off: one line each, ours or getopt's */
-		state->err_stream = NULL;
-		break;
 	case 'p':
 		errno = 0;
-		o->pid = (pid_t)strtol(arg, &end, 10);
-		if (errno || *end || o->pid <= 0)
-			tool_usage(state, "-p: '%s' is not a process id", arg);
+		v = strtol(arg, &end, 10);
+		if (errno || *end || v <= 0 || v > INT_MAX)
+			return cli_usage_error(state, "-p '%s': want a process id",
+					       arg);
+		o->pid = (pid_t)v;
 		break;
 	case 'j':
 		o->json = true;
 		break;
 	case OPT_RESULT:
+		why = tool_check_out(arg);
+		if (why)
+			return cli_bad_value(state, "result", arg, why);
 		o->result = arg;
 		break;
 	case 'v':
@@ -129,15 +142,15 @@ static int parse_common(int key, char *arg, struct argp_state *state)
 			o->interval = strtod(arg, &end);
 			if (errno || *end || !(o->interval > 0) ||
 			    o->interval > 86400)
-				tool_usage(state, "interval: '%s' is not a number of seconds",
-					   arg);
+				return cli_usage_error(state, "interval '%s': want seconds, more than 0, at most 86400",
+						       arg);
 		} else if (state->arg_num == 1) {
 			o->count = strtoul(arg, &end, 10);
 			if (errno || *end || !o->count || arg[0] == '-')
-				tool_usage(state, "count: '%s' is not a positive whole number",
-					   arg);
+				return cli_usage_error(state, "count '%s': want a whole number, at least 1",
+						       arg);
 		} else {
-			tool_usage(state, "unexpected argument '%s' (a command goes after --)",
+			return cli_usage_error(state, "unexpected argument '%s' (a command goes after --)",
 				   arg);
 		}
 		break;
@@ -156,7 +169,7 @@ const struct argp tool_argp = {
 void tool_parse(struct tool *t, const struct argp *argp, int argc,
 		char **argv, void *input)
 {
-	int n = argc;
+	int n = argc, rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--")) {
@@ -171,9 +184,9 @@ void tool_parse(struct tool *t, const struct argp *argp, int argc,
 		}
 	}
 	parsing = t;
-	argp_err_exit_status = 2;
-	if (argp_parse(argp, n, argv, 0, NULL, input))
-		exit(2);
+	rc = cli_parse(argp, t->name, n, argv, 0, input);
+	if (rc >= 0)
+		exit(rc);
 	if (t->o.count && !t->o.interval) {
 		fprintf(stderr, "%s: a count needs an interval\n", t->name);
 		exit(2);
@@ -1272,31 +1285,6 @@ uint64_t tool_feed_records(const struct tool *t)
 
 /* ---- the result file ---------------------------------------------------- */
 
-/*
- * The configuration of a traced run is not known to the tool: rmibench's
- * defaults, with the number of vCPUs seen.
- */
-static void traced_config(struct run_config *c, unsigned int vcpus)
-{
-	memset(c, 0, sizeof(*c));
-	c->strategy = RMI_RTT_STRATEGY_ONE_LEVEL;
-	c->delegation = DELEG_V15;
-	snprintf(c->profile, sizeof(c->profile), "tf-rmm");
-	c->delegate_granules = 1;
-	c->folio = FOLIO_4K;
-	c->ipa = 1ull << 30;
-	c->size = 1ull << 30;
-	c->vcpus = vcpus ? vcpus : 1;
-	snprintf(c->workload, sizeof(c->workload), "sequential");
-	c->passes = 1;
-	c->stride = 2ull << 20;
-	c->write_pct = 50;
-	c->scheduler = SCHED_DET;
-	c->seed = 1;
-	c->s2sz = 40;
-	c->livelock_faults = 1000;
-}
-
 static int write_result(struct tool *t)
 {
 	struct run_result *r = calloc(1, sizeof(*r));
@@ -1309,7 +1297,10 @@ static int write_result(struct tool *t)
 		return tool_err(t, "out of memory");
 	}
 	tool_feed_result(f, r);
-	traced_config(&r->cfg, f->vcpus);
+	/* the traced run's settings are not known: rmibench's defaults,
+	 * with the vCPUs seen */
+	run_config_default(&r->cfg);
+	r->cfg.vcpus = f->vcpus ? f->vcpus : 1;
 	snprintf(r->backend, sizeof(r->backend), "%s",
 		 tool_backend_name(t->backend));
 	if (f->died)

@@ -76,14 +76,12 @@ struct tool {
 /* The options every tool has; a tool's argp names it as a child. */
 extern const struct argp tool_argp;
 
-/* A bad command line, in a parser: one line "NAME: ...", exit 2. */
-void tool_usage(const struct argp_state *state, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3), noreturn));
-
 /*
- * Parse the command line: @argp is the tool's (with tool_argp as a child
- * whose input is &t->o). Splits off "-- COMMAND ...". Exits 2 on a bad
- * option, with one line.
+ * Parse the command line with bench's convention (cli_parse(): -h/--help,
+ * --usage, one-line errors, exit status 2 for a bad command line): @argp
+ * is the tool's, with tool_argp as a child. Splits off "-- COMMAND ...".
+ * Exits after --help or a bad command line. A tool's parser reports a
+ * bad value with cli_usage_error().
  */
 void tool_parse(struct tool *t, const struct argp *argp, int argc,
 		char **argv, void *input);
@@ -96,6 +94,10 @@ void tool_parse(struct tool *t, const struct argp *argp, int argc,
  */
 int tool_prepare(struct tool *t, const char *name, unsigned int events,
 		 unsigned int record);
+
+/* Whether a file can be written at @path (its directory is writable,
+ * nothing but a regular file is there): NULL, or why not. */
+const char *tool_check_out(const char *path);
 
 /* The record mask and tgid the skeleton's rodata must be given. */
 unsigned int tool_record_mask(const struct tool *t);
