@@ -121,6 +121,20 @@ static __always_inline void rmi_bpf_stat(__u32 i)
 		(*n)++;
 }
 
+/*
+ * Wake the reader once per RMI_BPF_RB_BATCH bytes waiting: when this
+ * record took what waits across a multiple of it. A wakeup per record
+ * costs microseconds; the reader also drains the ring every 10 ms, so a
+ * crossing missed between CPUs only delays it.
+ */
+static __always_inline bool rmi_bpf_wake(void)
+{
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+	return avail >= RMI_BPF_RB_BATCH &&
+	       avail % RMI_BPF_RB_BATCH < sizeof(struct rmi_rec) + 8;
+}
+
 static __always_inline void rmi_bpf_record(enum rmi_event ev,
 					   const struct rmi_bpf_ev *e,
 					   __u32 nargs)
@@ -139,10 +153,8 @@ static __always_inline void rmi_bpf_record(enum rmi_event ev,
 	r->nargs = nargs;
 	for (int i = 0; i < RMI_BPF_MAX_ARGS; i++)
 		r->arg[i] = e->a[i];
-	/* wake the reader for a batch only: it also looks every few ms */
-	bpf_ringbuf_submit(r, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >=
-			      RMI_BPF_RB_BATCH ? BPF_RB_FORCE_WAKEUP :
-						 BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(r, rmi_bpf_wake() ? BPF_RB_FORCE_WAKEUP :
+					       BPF_RB_NO_WAKEUP);
 }
 
 /* who and when; false if the event is not of the traced process */
