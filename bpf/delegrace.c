@@ -298,6 +298,12 @@ static int report(struct tool *t, bool final, void *ctx)
 
 	(void)t;
 	rc = read_totals(s, &k);
+	if (!rc && k.nstuck)
+		snprintf(s->t.outcome, sizeof(s->t.outcome),
+			 "possible livelock: vcpu %u faulted on IPA %#llx %llu times with no RMI call succeeding anywhere",
+			 (unsigned int)k.stuck[0].key,
+			 (unsigned long long)k.stuck[0].v.stuck_ipa,
+			 (unsigned long long)k.stuck[0].v.max_same);
 	if (!rc && s->t.o.json)
 		print_json(s, &k, final);
 	else if (!rc)

@@ -200,7 +200,8 @@ static int write_calibration(struct rmistat *s, const struct cmd_total *tot,
 				       json_object_new_uint64(
 					       fault_overhead(tot, f)));
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-					      JSON_C_TO_STRING_SPACED);
+					      JSON_C_TO_STRING_SPACED |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
 	rc = result_write_file_atomic(s->calibration_out, text, strlen(text),
 				      err, sizeof(err));
 	json_object_put(o);

@@ -27,6 +27,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "config.h"
 #include "rmm.h"
 #include "run.h"
 #include "tool.h"
@@ -911,7 +912,8 @@ json_object *tool_json_report(const struct tool *t, bool final)
 
 void tool_json_print(json_object *o)
 {
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					  JSON_C_TO_STRING_NOSLASHESCAPE));
 	fflush(stdout);
 	json_object_put(o);
 }
@@ -1285,6 +1287,62 @@ uint64_t tool_feed_records(const struct tool *t)
 
 /* ---- the result file ---------------------------------------------------- */
 
+/*
+ * The settings of a launched `rmibench run ...`, read from its command
+ * line with the schema's table: 0, or -1 (then rmibench's defaults
+ * stand) if the command is something else or has an option this does not
+ * know (it reads exact names only, --out and --quiet besides the
+ * settings).
+ */
+static int launched_config(const struct tool *t, struct run_config *c)
+{
+	char **a = t->o.cmd, why[256];
+	const char *base;
+
+	run_config_default(c);
+	if (!t->launched || !a[0] || !a[1] || strcmp(a[1], "run"))
+		return -1;
+	base = strrchr(a[0], '/');
+	if (strcmp(base ? base + 1 : a[0], "rmibench"))
+		return -1;
+	for (a += 2; *a; a++) {
+		const struct cfg_field *f = NULL;
+		const char *opt = *a, *eq, *val;
+		size_t n;
+
+		if (strncmp(opt, "--", 2))
+			return -1;
+		opt += 2;
+		eq = strchr(opt, '=');
+		n = eq ? (size_t)(eq - opt) : strlen(opt);
+		if (n == 5 && !strncmp(opt, "quiet", n) && !eq)
+			continue;
+		if (n == 3 && !strncmp(opt, "out", n)) {
+			if (!eq && !*++a)
+				return -1;
+			continue;
+		}
+		for (unsigned int i = 0; i < CFG_NFIELDS; i++)
+			if (strlen(run_config_fields[i].opt) == n &&
+			    !strncmp(run_config_fields[i].opt, opt, n))
+				f = &run_config_fields[i];
+		if (!f)
+			return -1;
+		if (f->kind == CFG_KIND_BOOL) {
+			if (eq)
+				return -1;
+			val = NULL;
+		} else if (eq) {
+			val = eq + 1;
+		} else if (!(val = *++a)) {
+			return -1;
+		}
+		if (cfg_parse(c, f, val, why, sizeof(why)))
+			return -1;
+	}
+	return 0;
+}
+
 static int write_result(struct tool *t)
 {
 	struct run_result *r = calloc(1, sizeof(*r));
@@ -1297,10 +1355,10 @@ static int write_result(struct tool *t)
 		return tool_err(t, "out of memory");
 	}
 	tool_feed_result(f, r);
-	/* the traced run's settings are not known: rmibench's defaults,
-	 * with the vCPUs seen */
-	run_config_default(&r->cfg);
-	r->cfg.vcpus = f->vcpus ? f->vcpus : 1;
+	/* the traced run's settings, where the tool can know them; else
+	 * rmibench's defaults with the vCPUs seen */
+	if (launched_config(t, &r->cfg))
+		r->cfg.vcpus = f->vcpus ? f->vcpus : 1;
 	snprintf(r->backend, sizeof(r->backend), "%s",
 		 tool_backend_name(t->backend));
 	if (f->died)
@@ -1308,6 +1366,8 @@ static int write_result(struct tool *t)
 			 "vcpu %u: realm_map returned %lld at IPA %#llx",
 			 f->dead_vcpu, (long long)f->dead_ret,
 			 (unsigned long long)f->dead_ipa);
+	else if (t->outcome[0])
+		snprintf(r->outcome, sizeof(r->outcome), "%s", t->outcome);
 	else if (t->launched && t->child_done &&
 		 !(WIFEXITED(t->child_status) &&
 		   !WEXITSTATUS(t->child_status)))

@@ -71,6 +71,8 @@ struct tool {
 	double t0, t_end;	/* CLOCK_MONOTONIC seconds */
 	int ncpus;
 	unsigned int reports;
+	/* what a tool saw that ends a run (a livelock), for --result */
+	char outcome[256];
 };
 
 /* The options every tool has; a tool's argp names it as a child. */

@@ -167,6 +167,7 @@ FIXTURE_VARIANT(sim) {
 	bool died;		/* the realm dies in a fault */
 	bool threads;		/* real threads: re-faults while a winner
 				 * is off-CPU may pass a livelock bound */
+	bool livelock;		/* the sim ends it as a livelock */
 };
 
 FIXTURE_VARIANT_ADD(sim, folio_4k) {
@@ -201,6 +202,7 @@ FIXTURE_VARIANT_ADD(sim, inject_fault) {
 FIXTURE_VARIANT_ADD(sim, partial_livelock) {
 	.args = "--size 16M --folio 2m --livelock-faults 200 --inject "
 		"command=GRANULE_RANGE_DELEGATE,status=ERROR_INPUT,space=701,times=1",
+	.livelock = true,
 };
 
 FIXTURE_SETUP(sim)
@@ -268,10 +270,16 @@ static void trace(struct __test_metadata *_metadata,
 		  u64(self->res, "distributions.fault_latency_wall_ns.count"));
 	EXPECT_STREQ("sim-usdt", json_object_get_string(
 		get(self->res, "metadata.backend")));
+	/* the settings, read from the command line the tool launched */
+	EXPECT_TRUE(json_object_equal(get(self->sim, "config"),
+				      get(self->res, "config")));
 	if (variant->died) {
 		EXPECT_NE(NULL, strstr(json_object_get_string(
 			get(self->res, "outcome")), "realm_map returned -6"));
-	} else {
+	} else if (variant->livelock) {
+		EXPECT_NE(NULL, strstr(json_object_get_string(
+			get(self->res, "outcome")), "possible livelock"));
+	} else if (!variant->threads) {
 		EXPECT_STREQ("ok", json_object_get_string(
 			get(self->res, "outcome")));
 	}
@@ -417,8 +425,9 @@ TEST_F(sim, delegrace)
 		  u64(self->out, "granules_delegated"));
 	EXPECT_EQ(0, u64(self->out, "untracked"));
 	/* the sim ends a livelock after 200 re-faults: warned at 100 */
-	if (strstr(json_object_get_string(get(self->sim, "outcome")),
-		   "livelock")) {
+	if (variant->livelock) {
+		EXPECT_NE(NULL, strstr(json_object_get_string(
+			get(self->sim, "outcome")), "livelock"));
 		EXPECT_EQ(1, u64(self->out, "livelocks"));
 		EXPECT_EQ(1, u64(self->sim, "counts.partial_delegations"));
 	} else if (!variant->threads) {
