@@ -12,7 +12,7 @@
 const volatile __u64 livelock_bound = 1000;
 
 /* RMI calls that succeeded, every CPU */
-__u64 progress = 0;
+__u64 progress;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -55,7 +55,7 @@ static __always_inline void livelock_watch(const struct rmi_bpf_ev *e,
 					   struct dr_total *t)
 {
 	__u64 key = (__u64)e->tgid << 32 | (__u32)e->a[0];
-	__u64 now = *(volatile __u64 *)&progress;
+	__u64 now = *(volatile __u64 *)&progress;	/* READ_ONCE */
 	struct dr_vcpu *v = bpf_map_lookup_elem(&vcpus, &key), nv = {};
 
 	if (!v) {

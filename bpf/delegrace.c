@@ -119,10 +119,7 @@ static int read_totals(struct delegrace *s, struct totals *k)
 	const void *pc;
 	long n;
 
-	pc = tool_percpu_lookup(t, s->skel->maps.total, &zero, sizeof(k->t));
-	if (pc)
-		tool_percpu_sum(t, pc, sizeof(k->t), &k->t);
-
+	/* the folios first: faults counted after them only add */
 	n = tool_map_dump(s->skel->maps.folios, sizeof(uint64_t),
 			  sizeof(struct dr_folio), &keys, &vals);
 	if (n < 0)
@@ -149,6 +146,9 @@ static int read_totals(struct delegrace *s, struct totals *k)
 	free(vals);
 	qsort(k->top, (size_t)n, sizeof(*k->top), cmp_folio);
 	k->ntop = (size_t)n < s->top ? (size_t)n : s->top;
+	pc = tool_percpu_lookup(t, s->skel->maps.total, &zero, sizeof(k->t));
+	if (pc)
+		tool_percpu_sum(t, pc, sizeof(k->t), &k->t);
 
 	n = tool_map_dump(s->skel->maps.vcpus, sizeof(uint64_t),
 			  sizeof(struct dr_vcpu), &keys, &vals);

@@ -33,9 +33,9 @@ const volatile __u32 record_mask = 0;	/* events sent to the ring buffer */
 /* tests: time and thread ids from rmi_test_now/tid/tgid, not the clock */
 const volatile bool rmi_test = false;
 
-__u64 rmi_test_now = 0;
-__u32 rmi_test_tid = 0;
-__u32 rmi_test_tgid = 0;
+__u64 rmi_test_now;
+__u32 rmi_test_tid;
+__u32 rmi_test_tgid;
 
 /* records waiting before the reader is woken */
 #define RMI_BPF_RB_BATCH	(256 << 10)

@@ -9,11 +9,11 @@
 
 /* the timeline: slot i covers [t0 + i * slot_ns, t0 + (i + 1) * slot_ns) */
 const volatile __u64 slot_ns = 10000000;
-__u64 t0 = 0;
+__u64 t0;
 
 /* non-root RTTs live, and their peak, over every CPU */
-__s64 live = 0;
-__u64 peak = 0;
+__s64 live;
+__u64 peak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -328,7 +328,8 @@ static const char *btf_path(void)
 }
 
 /* Whether this kernel has the raw tracepoint of every event in @mask;
- * -1 without BTF, else the first event missing + 1, 0 if none is. */
+ * -1 without BTF, else the first event missing + 1, 0 if none is.
+ */
 static int kernel_missing_event(unsigned int mask, bool *any)
 {
 	struct btf *btf;
@@ -964,7 +965,8 @@ void tool_print_events(const struct tool *t, FILE *f)
 #define FEED_STREAMS	(RMIB_MAX_VCPUS + 1)
 
 /* a fault open on a thread: the stream of its vCPU, the stack pointer at
- * realm_map_enter */
+ * realm_map_enter
+ */
 struct open_fault {
 	uint64_t sp;
 	unsigned int stream;
@@ -1334,8 +1336,10 @@ static int launched_config(const struct tool *t, struct run_config *c)
 			val = NULL;
 		} else if (eq) {
 			val = eq + 1;
-		} else if (!(val = *++a)) {
-			return -1;
+		} else {
+			val = *++a;
+			if (!val)
+				return -1;
 		}
 		if (cfg_parse(c, f, val, why, sizeof(why)))
 			return -1;
@@ -1356,7 +1360,8 @@ static int write_result(struct tool *t)
 	}
 	tool_feed_result(f, r);
 	/* the traced run's settings, where the tool can know them; else
-	 * rmibench's defaults with the vCPUs seen */
+	 * rmibench's defaults with the vCPUs seen
+	 */
 	if (launched_config(t, &r->cfg))
 		r->cfg.vcpus = f->vcpus ? f->vcpus : 1;
 	snprintf(r->backend, sizeof(r->backend), "%s",

@@ -98,7 +98,8 @@ int tool_prepare(struct tool *t, const char *name, unsigned int events,
 		 unsigned int record);
 
 /* Whether a file can be written at @path (its directory is writable,
- * nothing but a regular file is there): NULL, or why not. */
+ * nothing but a regular file is there): NULL, or why not.
+ */
 const char *tool_check_out(const char *path);
 
 /* The record mask and tgid the skeleton's rodata must be given. */
@@ -123,7 +124,8 @@ int tool_run(struct tool *t, int (*report)(struct tool *t, bool final,
 					   void *ctx), void *ctx);
 
 /* Clean up (links, ring buffer, feed; kills a launched child still
- * stopped). The skeleton is the tool's to destroy. */
+ * stopped). The skeleton is the tool's to destroy.
+ */
 void tool_cleanup(struct tool *t);
 
 /* One line "NAME: what" on stderr; returns -1. */
@@ -140,14 +142,16 @@ uint64_t tool_now_ns(void);	/* CLOCK_MONOTONIC, as bpf_ktime_get_ns() */
 uint64_t tool_percpu_u64(const struct tool *t, struct bpf_map *map,
 			 const void *key);
 /* Every CPU's copy of @key's value of @size bytes, valid until the next
- * lookup; NULL if there is no entry. */
+ * lookup; NULL if there is no entry.
+ */
 const void *tool_percpu_lookup(const struct tool *t, struct bpf_map *map,
 			       const void *key, size_t size);
 /* The copies of a value made of __u64 words only, summed into @out. */
 void tool_percpu_sum(const struct tool *t, const void *percpu, size_t size,
 		     void *out);
 /* The copies of the struct rmi_bpf_hist at byte offset @off of the value,
- * merged into @h (min and max as such, not summed). */
+ * merged into @h (min and max as such, not summed).
+ */
 void tool_percpu_hist(const struct tool *t, const void *percpu, size_t size,
 		      size_t off, struct hist *h);
 void tool_hist_from_bpf(struct hist *h, const struct rmi_bpf_hist *b);
@@ -177,7 +181,8 @@ void tool_print_events(const struct tool *t, FILE *f);
 /* ---- the feed: ring-buffer records into the metrics ------------------ */
 
 /* What the metrics say so far (a fresh result each time). NULL if the
- * tool records nothing. */
+ * tool records nothing.
+ */
 int tool_feed_collect(const struct tool *t, struct run_result *r);
 /* records fed so far */
 uint64_t tool_feed_records(const struct tool *t);

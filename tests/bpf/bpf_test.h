@@ -20,7 +20,8 @@ static int bpf_test_quiet(enum libbpf_print_level level, const char *fmt,
 }
 
 /* NULL if BPF programs can be loaded and probes attached here, else why
- * not, in a few words */
+ * not, in a few words
+ */
 static inline const char *bpf_skip_reason(void)
 {
 	libbpf_set_print(bpf_test_quiet);

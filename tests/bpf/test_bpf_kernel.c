@@ -464,7 +464,8 @@ TEST(delegrace_kernel_programs)
 	FIRE(s->obj, realm_map_exit, U32(1), 0x40200000, SZ_2M, I32(0),
 	     U32(257), U32(0));
 	/* vCPU 1 again on that folio, four times: nothing, a race; no RMI
-	 * call succeeds in between, so its third re-fault is a livelock */
+	 * call succeeds in between, so its third re-fault is a livelock
+	 */
 	for (int i = 0; i < 4; i++) {
 		AT(s, 300 + i, 32);
 		FIRE(s->obj, realm_map_enter, U32(1), 0x40200000, SZ_2M, 1);
@@ -595,7 +596,8 @@ TEST(feed_attributes_events_by_stack_pointer)
 }
 
 /* set-up until REALM_ACTIVATE returns, fault inside realm mappings,
- * teardown after */
+ * teardown after
+ */
 TEST(feed_phases)
 {
 	struct tool_feed *f = tool_feed_new();

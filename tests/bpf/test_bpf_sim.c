@@ -166,7 +166,8 @@ FIXTURE_VARIANT(sim) {
 	const char *args;
 	bool died;		/* the realm dies in a fault */
 	bool threads;		/* real threads: re-faults while a winner
-				 * is off-CPU may pass a livelock bound */
+				 * is off-CPU may pass a livelock bound
+				 */
 	bool livelock;		/* the sim ends it as a livelock */
 };
 
