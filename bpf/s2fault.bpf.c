@@ -2,7 +2,8 @@
 /*
  * s2fault: realm stage-2 fault latency (realm_map_enter to _exit of one
  * vCPU) by mapping size and private/shared; RMI calls and RTTs per fault;
- * faults per vCPU; errors returned to the guest.
+ * faults per vCPU; errors returned to the guest (a negative errno fails
+ * KVM_RUN; a positive RMI status re-enters the guest, which faults again).
  */
 #include "rmi_common.bpf.h"
 #include "s2fault.h"
@@ -28,7 +29,7 @@ struct {
 	__type(value, struct s2f_vcpu);
 } vcpus SEC(".maps");
 
-/* ret -> faults that returned it */
+/* ret (not 0) -> faults that returned it */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 256);
@@ -92,7 +93,7 @@ static __always_inline void map_exit(const struct rmi_bpf_ev *e)
 	c = bpf_map_lookup_elem(&classes, &ci);
 	if (c) {
 		rmi_bpf_hist_add(&c->lat, lat);
-		if (ret)
+		if (ret < 0)
 			c->errors++;
 	}
 	rmi_bpf_hist_add(&t->calls, e->a[4]);
@@ -109,7 +110,7 @@ static __always_inline void map_exit(const struct rmi_bpf_ev *e)
 	if (v) {
 		v->faults++;
 		v->private += private ? 1 : 0;
-		v->errors += ret ? 1 : 0;
+		v->errors += ret < 0 ? 1 : 0;
 		v->lat += lat;
 	}
 	if (ret) {

@@ -202,9 +202,11 @@ static void print_text(struct s2fault *s, const struct totals *k)
 		}
 	}
 	for (size_t i = 0; i < k->nerrs; i++)
-		printf("%serror %d to the guest: %llu faults\n",
-		       i ? "" : "\n", k->errs[i].ret,
-		       (unsigned long long)k->errs[i].n);
+		printf("%s%s %d: %llu faults\n", i ? "" : "\n",
+		       k->errs[i].ret < 0 ?
+		       "error to the guest (KVM_RUN fails)" :
+		       "RMI status back to the guest (it faults again)",
+		       k->errs[i].ret, (unsigned long long)k->errs[i].n);
 	if (k->t.unpaired)
 		printf("%llu realm_map_exit without an enter (attached mid-fault)\n",
 		       (unsigned long long)k->t.unpaired);

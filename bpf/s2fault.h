@@ -18,7 +18,7 @@
 /* per class, per CPU */
 struct s2f_class {
 	struct rmi_bpf_hist lat;	/* realm_map_enter to _exit, ns */
-	__u64 errors;			/* ret != 0: an error to the guest */
+	__u64 errors;			/* ret < 0: an error to the guest */
 };
 
 /* every fault, per CPU */
@@ -31,7 +31,7 @@ struct s2f_total {
 
 /* per vCPU (key: the event's vcpu), per CPU */
 struct s2f_vcpu {
-	__u64 faults, private, errors;
+	__u64 faults, private, errors;	/* errors: ret < 0 */
 	__u64 lat;			/* sum, ns */
 };
 

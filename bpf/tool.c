@@ -1228,7 +1228,8 @@ void tool_feed_record(struct tool_feed *f, const struct rmi_rec *r)
 	case RMI_EV_realm_map_exit:
 		stream = feed_stream(f, r->tgid, (uint32_t)r->arg[0]);
 		open_pop(th, stream);
-		if ((int64_t)r->arg[3] && !f->died) {
+		/* a negative errno fails KVM_RUN: the realm dies */
+		if ((int64_t)r->arg[3] < 0 && !f->died) {
 			f->died = true;
 			f->dead_vcpu = (uint32_t)r->arg[0];
 			f->dead_ret = (int64_t)r->arg[3];
@@ -1299,6 +1300,7 @@ uint64_t tool_feed_records(const struct tool *t)
 static int launched_config(const struct tool *t, struct run_config *c)
 {
 	char **a = t->o.cmd, why[256];
+	bool given[CFG_NFIELDS] = { false };
 	const char *base;
 
 	run_config_default(c);
@@ -1343,7 +1345,11 @@ static int launched_config(const struct tool *t, struct run_config *c)
 		}
 		if (cfg_parse(c, f, val, why, sizeof(why)))
 			return -1;
+		given[f - run_config_fields] = true;
 	}
+	/* as rmibench run: --kernel sets every path, these override */
+	run_config_resolve(c, given[CFG_FIELD_strategy],
+			   given[CFG_FIELD_delegation]);
 	return 0;
 }
 
@@ -1362,8 +1368,12 @@ static int write_result(struct tool *t)
 	/* the traced run's settings, where the tool can know them; else
 	 * rmibench's defaults with the vCPUs seen
 	 */
-	if (launched_config(t, &r->cfg))
+	if (launched_config(t, &r->cfg)) {
 		r->cfg.vcpus = f->vcpus ? f->vcpus : 1;
+		if (t->backend == TOOL_KERNEL)
+			snprintf(r->cfg.backend, sizeof(r->cfg.backend),
+				 "kernel");
+	}
 	snprintf(r->backend, sizeof(r->backend), "%s",
 		 tool_backend_name(t->backend));
 	if (f->died)

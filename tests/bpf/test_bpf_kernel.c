@@ -265,6 +265,12 @@ TEST(s2fault_kernel_programs)
 	AT(s, 2000700, 12);
 	FIRE(s->obj, realm_map_exit, U32(1), 0x40200000, SZ_4K, I32(-6),
 	     U32(3), U32(9));
+	/* an RMI status back to the guest is no error: it faults again */
+	AT(s, 2500000, 12);
+	FIRE(s->obj, realm_map_enter, U32(1), 0x40200000, SZ_4K, 1);
+	AT(s, 2500100, 12);
+	FIRE(s->obj, realm_map_exit, U32(1), 0x40200000, SZ_4K,
+	     I32(RMI_ERROR_RTT), U32(1), U32(0));
 	/* outside vCPU context (U32_MAX): paired by thread */
 	AT(s, 3000000, 13);
 	FIRE(s->obj, realm_map_enter, U32(RMI_BPF_NO_VCPU), 0x40400000,
@@ -296,15 +302,16 @@ TEST(s2fault_kernel_programs)
 			 &lat);
 	EXPECT_EQ(1, lat.count);
 	EXPECT_EQ(1, lat.bucket[12]);		/* 5000: 4096 .. 8191 */
-	/* 4K private: 700 ns with the error, 40 ns */
+	/* 4K private: 700 ns with the error, 100 ns, 40 ns */
 	zero = 1;
 	pc = tool_percpu_lookup(&t, s->maps.classes, &zero, sizeof(c));
 	tool_percpu_sum(&t, pc, sizeof(c), &c);
 	memset(&lat, 0, sizeof(lat));
 	tool_percpu_hist(&t, pc, sizeof(c), offsetof(struct s2f_class, lat),
 			 &lat);
-	EXPECT_EQ(2, lat.count);
+	EXPECT_EQ(3, lat.count);
 	EXPECT_EQ(1, lat.bucket[9]);
+	EXPECT_EQ(1, lat.bucket[6]);
 	EXPECT_EQ(1, lat.bucket[5]);
 	EXPECT_EQ(1, c.errors);
 
@@ -315,14 +322,14 @@ TEST(s2fault_kernel_programs)
 	memset(&calls, 0, sizeof(calls));
 	tool_percpu_hist(&t, pc, sizeof(tot), offsetof(struct s2f_total, calls),
 			 &calls);
-	EXPECT_EQ(4, calls.count);
-	EXPECT_EQ(513 + 1 + 3 + 2, calls.sum);
+	EXPECT_EQ(5, calls.count);
+	EXPECT_EQ(513 + 1 + 3 + 1 + 2, calls.sum);
 	EXPECT_EQ(1, calls.min);
 	EXPECT_EQ(513, calls.max);
-	EXPECT_EQ(1, calls.bucket[0]);		/* 1 */
+	EXPECT_EQ(2, calls.bucket[0]);		/* 1, 1 */
 	EXPECT_EQ(2, calls.bucket[1]);		/* 2, 3 */
 	EXPECT_EQ(1, calls.bucket[9]);		/* 513 */
-	EXPECT_EQ(2, tot.rtts[0]);
+	EXPECT_EQ(3, tot.rtts[0]);
 	EXPECT_EQ(1, tot.rtts[1]);
 	EXPECT_EQ(1, tot.rtts[S2F_RTT_SLOTS - 1]);	/* 9: "more" */
 	EXPECT_EQ(10, tot.rtts_sum);
@@ -332,10 +339,10 @@ TEST(s2fault_kernel_programs)
 	pc = tool_percpu_lookup(&t, s->maps.vcpus, &vcpu, sizeof(v));
 	ASSERT_NE(NULL, pc);
 	tool_percpu_sum(&t, pc, sizeof(v), &v);
-	EXPECT_EQ(2, v.faults);
-	EXPECT_EQ(1, v.private);
+	EXPECT_EQ(3, v.faults);
+	EXPECT_EQ(2, v.private);
 	EXPECT_EQ(1, v.errors);
-	EXPECT_EQ(5700, v.lat);
+	EXPECT_EQ(5800, v.lat);
 	vcpu = RMI_BPF_NO_VCPU;
 	pc = tool_percpu_lookup(&t, s->maps.vcpus, &vcpu, sizeof(v));
 	ASSERT_NE(NULL, pc);
@@ -343,6 +350,8 @@ TEST(s2fault_kernel_programs)
 	EXPECT_EQ(1, v.faults);
 	EXPECT_EQ(40, v.lat);
 	/* the int argument came zero-extended and left sign-extended */
+	EXPECT_EQ(1, tool_percpu_u64(&t, s->maps.errors, &ret));
+	ret = RMI_ERROR_RTT;
 	EXPECT_EQ(1, tool_percpu_u64(&t, s->maps.errors, &ret));
 	s2fault_bpf__destroy(s);
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The BPF tools on the sim: each tool launches a deterministic
- * `rmibench run` (4 KiB and 2 MiB folios, storms on the det and the
- * threads scheduler, injections in set-up and in a fault, a partial
- * delegation that ends in a livelock) and must report exactly the counts
+ * `rmibench run` (4 KiB and 2 MiB folios, storms on the det scheduler
+ * with the v14 host and on the threads scheduler, injections in set-up
+ * and in a fault, a partial delegation that ends in a livelock) and must report exactly the counts
  * of the sim's own result file (--out), field by field for every count
  * both can know: in its own JSON report and in the result file it writes
  * from the ring buffer through bench/metrics.c (--result; delegrace's,
@@ -179,8 +179,8 @@ FIXTURE_VARIANT_ADD(sim, folio_2m) {
 	.args = "--size 256M --folio 2m",
 };
 
-FIXTURE_VARIANT_ADD(sim, det_storm) {
-	.args = "--size 64M --folio 2m --workload storm --vcpus 4",
+FIXTURE_VARIANT_ADD(sim, det_storm_v14) {
+	.args = "--kernel v14 --size 64M --folio 2m --workload storm --vcpus 4",
 };
 
 FIXTURE_VARIANT_ADD(sim, threads_storm) {
