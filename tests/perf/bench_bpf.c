@@ -42,7 +42,7 @@
 
 #define REPEATS		3
 #define TEST_RUNS	200000
-#define WORKLOAD	"--size 256M --folio 4k"
+#define WORKLOAD	"--s2sz 32 --size 256M --folio 4k"
 
 static const char *build, *rmibench;
 static char dir[64] = "/tmp/rmib-bench.XXXXXX";
