@@ -736,7 +736,7 @@ void tool_percpu_sum(const struct tool *t, const void *percpu, size_t size,
 	}
 }
 
-void tool_hist_from_bpf(struct hist *h, const struct rmi_bpf_hist *b)
+static void hist_from_bpf(struct hist *h, const struct rmi_bpf_hist *b)
 {
 	struct hist one = { 0 };
 
@@ -757,7 +757,7 @@ void tool_percpu_hist(const struct tool *t, const void *percpu, size_t size,
 	size_t stride = (size + 7) & ~(size_t)7;
 
 	for (int c = 0; c < t->ncpus; c++)
-		tool_hist_from_bpf(h, (const struct rmi_bpf_hist *)
+		hist_from_bpf(h, (const struct rmi_bpf_hist *)
 				   ((const unsigned char *)percpu +
 				    stride * c + off));
 }
@@ -895,30 +895,6 @@ json_object *tool_hist_json(const struct hist *h)
 	return o;
 }
 
-json_object *tool_json_report(const struct tool *t, bool final)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "tool", json_object_new_string(t->name));
-	json_object_object_add(o, "backend", json_object_new_string(
-		tool_backend_name(t->backend)));
-	json_object_object_add(o, "pid", json_object_new_int(
-		t->o.pid > 0 ? t->o.pid : -1));
-	json_object_object_add(o, "seconds", json_object_new_double(
-		t->t_end - t->t0));
-	json_object_object_add(o, "final", json_object_new_boolean(final));
-	json_object_object_add(o, "events", tool_events_json(t));
-	return o;
-}
-
-void tool_json_print(json_object *o)
-{
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-					  JSON_C_TO_STRING_NOSLASHESCAPE));
-	fflush(stdout);
-	json_object_put(o);
-}
-
 static uint64_t evstat(const struct tool *t, uint32_t i)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(t->obj, "evstats");
@@ -926,7 +902,7 @@ static uint64_t evstat(const struct tool *t, uint32_t i)
 	return m ? tool_percpu_u64(t, m, &i) : 0;
 }
 
-json_object *tool_events_json(const struct tool *t)
+static json_object *events_json(const struct tool *t)
 {
 	json_object *o = json_object_new_object();
 
@@ -940,6 +916,30 @@ json_object *tool_events_json(const struct tool *t)
 	json_object_object_add(o, "dropped", json_object_new_uint64(
 		evstat(t, RMI_BPF_STAT_DROPPED)));
 	return o;
+}
+
+json_object *tool_json_report(const struct tool *t, bool final)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "tool", json_object_new_string(t->name));
+	json_object_object_add(o, "backend", json_object_new_string(
+		tool_backend_name(t->backend)));
+	json_object_object_add(o, "pid", json_object_new_int(
+		t->o.pid > 0 ? t->o.pid : -1));
+	json_object_object_add(o, "seconds", json_object_new_double(
+		t->t_end - t->t0));
+	json_object_object_add(o, "final", json_object_new_boolean(final));
+	json_object_object_add(o, "events", events_json(t));
+	return o;
+}
+
+void tool_json_print(json_object *o)
+{
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					  JSON_C_TO_STRING_NOSLASHESCAPE));
+	fflush(stdout);
+	json_object_put(o);
 }
 
 void tool_print_events(const struct tool *t, FILE *f)
@@ -1283,10 +1283,6 @@ int tool_feed_collect(const struct tool *t, struct run_result *r)
 	return 0;
 }
 
-uint64_t tool_feed_records(const struct tool *t)
-{
-	return t->feed ? t->feed->records : 0;
-}
 
 /* ---- the result file ---------------------------------------------------- */
 

@@ -21,6 +21,7 @@
 
 #include <argp.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -154,7 +155,6 @@ void tool_percpu_sum(const struct tool *t, const void *percpu, size_t size,
  */
 void tool_percpu_hist(const struct tool *t, const void *percpu, size_t size,
 		      size_t off, struct hist *h);
-void tool_hist_from_bpf(struct hist *h, const struct rmi_bpf_hist *b);
 /*
  * Every entry of a hash map, keys of @ksize (at most 64) and values of
  * @vsize bytes (for a per-CPU map: every CPU's copies), into arrays the
@@ -169,23 +169,22 @@ long tool_map_dump(struct bpf_map *map, size_t ksize, size_t vsize,
 void tool_print_hist(FILE *f, const struct hist *h, const char *unit);
 /* {count, sum, min, max, mean, p50, p90, p99, log2_buckets} */
 json_object *tool_hist_json(const struct hist *h);
-/* header fields of every JSON report: tool, backend, pid, seconds */
+/*
+ * The fields every JSON report starts with: tool, backend, pid, seconds,
+ * final, events (seen by type, and records dropped).
+ */
 json_object *tool_json_report(const struct tool *t, bool final);
 /* print one JSON report on one line of stdout and free it */
 void tool_json_print(json_object *o);
-/* events seen by type and records dropped, as JSON */
-json_object *tool_events_json(const struct tool *t);
-/* the same, one text line */
+/* events seen by type and records dropped, one text line */
 void tool_print_events(const struct tool *t, FILE *f);
 
 /* ---- the feed: ring-buffer records into the metrics ------------------ */
 
-/* What the metrics say so far (a fresh result each time). NULL if the
- * tool records nothing.
+/* What the metrics say so far, into a zeroed @r: 0, or -1 if the tool
+ * records nothing.
  */
 int tool_feed_collect(const struct tool *t, struct run_result *r);
-/* records fed so far */
-uint64_t tool_feed_records(const struct tool *t);
 
 /* The feed alone, for tests and benchmarks: records in, metrics out. */
 struct tool_feed *tool_feed_new(void);
