@@ -1372,21 +1372,34 @@ static int write_result(struct tool *t)
 	}
 	snprintf(r->backend, sizeof(r->backend), "%s",
 		 tool_backend_name(t->backend));
-	if (f->died)
+	/* the most severe thing the events (or the command) told */
+	r->outcome_class = OUTCOME_OK;
+	snprintf(r->outcome, sizeof(r->outcome), "ok");
+	if (t->outcome[0]) {
+		r->outcome_class = OUTCOME_LIVELOCK;
+		snprintf(r->outcome, sizeof(r->outcome), "%s", t->outcome);
+	} else if (f->died) {
+		r->outcome_class = OUTCOME_KILLED;
 		snprintf(r->outcome, sizeof(r->outcome),
 			 "vcpu %u: realm_map returned %lld at IPA %#llx",
 			 f->dead_vcpu, (long long)f->dead_ret,
 			 (unsigned long long)f->dead_ipa);
-	else if (t->outcome[0])
-		snprintf(r->outcome, sizeof(r->outcome), "%s", t->outcome);
-	else if (t->launched && t->child_done &&
-		 !(WIFEXITED(t->child_status) &&
-		   !WEXITSTATUS(t->child_status)))
-		snprintf(r->outcome, sizeof(r->outcome),
-			 "the traced command failed (wait status %#x)",
-			 (unsigned int)t->child_status);
-	else
-		snprintf(r->outcome, sizeof(r->outcome), "ok");
+	} else if (t->launched && t->child_done &&
+		   !(WIFEXITED(t->child_status) &&
+		     !WEXITSTATUS(t->child_status))) {
+		/* rmibench run: 3 for a realm killed, leaked or livelocked */
+		r->outcome_class = OUTCOME_KILLED;
+		if (WIFEXITED(t->child_status))
+			snprintf(r->outcome, sizeof(r->outcome),
+				 "the traced command exited with status %d",
+				 WEXITSTATUS(t->child_status));
+		else
+			snprintf(r->outcome, sizeof(r->outcome),
+				 "the traced command was killed by signal %d",
+				 WTERMSIG(t->child_status));
+	} else if (r->counts.guest_errors) {
+		r->outcome_class = OUTCOME_GUEST_ERROR;
+	}
 	r->cost_model_default = true;
 	r->wall_seconds = t->t_end - t->t0;
 	rc = result_write_json(r, t->o.result, err, sizeof(err));
