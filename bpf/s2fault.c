@@ -125,7 +125,8 @@ static int read_totals(struct s2fault *s, struct totals *k)
 		}
 		prev = &key;
 	}
-	qsort(k->vcpus, k->nvcpus, sizeof(*k->vcpus), cmp_vcpu);
+	if (k->nvcpus)
+		qsort(k->vcpus, k->nvcpus, sizeof(*k->vcpus), cmp_vcpu);
 	fd = bpf_map__fd(s->skel->maps.errors);
 	while (k->nerrs < 256 && !bpf_map_get_next_key(fd, rprev, &rkey)) {
 		k->errs[k->nerrs].ret = rkey;
