@@ -36,9 +36,32 @@ PERF_BINS  := $(PERF_SRCS:tests/perf/%.c=$(BUILD)/perf/%)
 
 KSFT_HDRS  := $(BUILD)/kselftest/kselftest_harness.h $(BUILD)/kselftest/kselftest.h
 
+# BPF tools (bpf/README.md): vmlinux.h and skeletons made at build time
+BPF_BUILD  := $(BUILD)/bpf
+BPF_TOOLS  := rmistat s2fault rttcreate delegrace
+BPF_BINS   := $(BPF_TOOLS:%=$(BPF_BUILD)/%)
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+BPF_CLANG  ?= clang
+BPFTOOL    ?= bpftool
+BPF_ARCH   := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+BPF_MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
+              -Wall -Wextra -Wno-unused-parameter -Werror \
+              -I$(BPF_BUILD) -Ibpf -Iinclude \
+              $(if $(BPF_MULTIARCH),-idirafter /usr/include/$(BPF_MULTIARCH))
+BPF_HDRS   := $(wildcard bpf/*.h) include/rmi_abi.h include/rmi_events.h
+BPF_LIBBENCH := $(BPF_BUILD)/libbench.a
+BPF_LDLIBS := $(LDLIBS_ALL) -lbpf -lelf
+BPF_TEST_SRCS := $(wildcard tests/bpf/test_*.c)
+BPF_TEST_BINS := $(BPF_TEST_SRCS:tests/bpf/%.c=$(BPF_BUILD)/tests/%)
+# without kernel BTF, clang or bpftool the BPF tests are one skipped point
+BPF_OK     := $(shell test -r $(VMLINUX_BTF) && command -v $(BPFTOOL) >/dev/null \
+                && command -v $(BPF_CLANG) >/dev/null && echo 1)
+BPF_CHECK  := $(if $(BPF_OK),$(BPF_TEST_BINS),tests/bpf/no-bpf)
+
 .PHONY: FORCE all deps build libsim check check-unit check-scenarios \
         check-kernel check-sanitize bench bench-model bench-sim bench-perf \
-        help clean guests check-guests
+        bpf check-bpf bench-bpf help clean guests check-guests
 
 all: build
 
@@ -47,7 +70,10 @@ help:
 	@echo "make check          all tests (TAP), ending with 'N passed, N failed'"
 	@echo "make bench-model    RMM model speed and memory"
 	@echo "make bench-sim      simulated faults per second; the 64 GiB run"
-	@echo "make bench-perf     both benchmarks"
+	@echo "make bench-perf     all benchmarks"
+	@echo "make bench-bpf      cost per traced event of each BPF tool (root)"
+	@echo "make bpf            build the BPF tools into $(BPF_BUILD)/"
+	@echo "make check-bpf      the BPF tools' tests only (root)"
 	@echo "make deps           install missing Debian packages (scripts/deps)"
 	@echo "make build          build $(RMIBENCH)"
 	@echo "make libsim         build $(LIBSIM) (sim/rmm, sim/host, guests)"
@@ -105,9 +131,71 @@ $(BUILD)/perf/%: tests/perf/%.c $(BENCH_LIB_OBJS) $(LIBSIM)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(BENCH_LIB_OBJS) $(LIBSIM) $(LDLIBS_ALL)
 
-check: deps $(RMIBENCH) $(UNIT_BINS) guests
+# ---- BPF tools ---------------------------------------------------------------
+
+bpf: $(BPF_BINS)
+
+$(BPF_BUILD)/vmlinux.h:
+	@test -r $(VMLINUX_BTF) || { echo "bpf: no kernel BTF at $(VMLINUX_BTF): cannot generate vmlinux.h (needs a kernel with CONFIG_DEBUG_INFO_BTF=y)" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp
+	mv $@.tmp $@
+
+$(BPF_TOOLS:%=$(BPF_BUILD)/%.bpf.o): $(BPF_BUILD)/%.bpf.o: bpf/%.bpf.c \
+		$(BPF_HDRS) $(BPF_BUILD)/vmlinux.h
+	$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BPF_TOOLS:%=$(BPF_BUILD)/%.skel.h): $(BPF_BUILD)/%.skel.h: $(BPF_BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp
+	mv $@.tmp $@
+
+$(BPF_TOOLS:%=$(BPF_BUILD)/%.o): $(BPF_BUILD)/%.o: bpf/%.c \
+		$(BPF_BUILD)/%.skel.h $(BPF_HDRS)
+	$(CC) $(CFLAGS_ALL) -I$(BPF_BUILD) -Ibpf -MMD -MP -c -o $@ $<
+
+$(BPF_BUILD)/tool.o: bpf/tool.c $(BPF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -I$(BPF_BUILD) -Ibpf -MMD -MP -c -o $@ $<
+
+# the bench objects as an archive: a tool links only what it uses (the
+# metrics and the result writer), not the sim and its USDT probes
+$(BPF_LIBBENCH): $(BENCH_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BPF_BINS): $(BPF_BUILD)/%: $(BPF_BUILD)/%.o $(BPF_BUILD)/tool.o \
+		$(BPF_LIBBENCH) $(LIBSIM)
+	$(CC) -o $@ $< $(BPF_BUILD)/tool.o $(BPF_LIBBENCH) $(LIBSIM) $(BPF_LDLIBS)
+
+# tests: every skeleton, the tools' objects and the sim's result reader
+$(BPF_TEST_BINS): $(BPF_BUILD)/tests/%: tests/bpf/%.c $(BPF_BINS) \
+		$(BPF_TOOLS:%=$(BPF_BUILD)/%.skel.h) $(BPF_BUILD)/tool.o \
+		$(BPF_LIBBENCH) $(LIBSIM) $(KSFT_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -I$(BPF_BUILD) -Ibpf -Wno-unused-parameter \
+		-Wno-sign-compare -o $@ $< $(BPF_BUILD)/tool.o \
+		$(BPF_LIBBENCH) $(LIBSIM) $(BPF_LDLIBS)
+
+check-bpf: $(RMIBENCH) $(if $(BPF_OK),$(BPF_BINS) $(BPF_TEST_BINS))
+	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests $(BPF_CHECK)
+
+$(BUILD)/perf/bench_bpf: tests/perf/bench_bpf.c $(BPF_BINS) \
+		$(BPF_TOOLS:%=$(BPF_BUILD)/%.skel.h) $(BPF_BUILD)/tool.o \
+		$(BPF_LIBBENCH) $(LIBSIM)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -I$(BPF_BUILD) -Ibpf -o $@ $< \
+		$(BPF_BUILD)/tool.o $(BPF_LIBBENCH) $(LIBSIM) $(BPF_LDLIBS)
+
+bench-bpf: $(RMIBENCH) $(BUILD)/perf/bench_bpf
+	BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) $(BUILD)/perf/bench_bpf
+
+# ---- tests -------------------------------------------------------------------
+
+check: deps $(RMIBENCH) $(UNIT_BINS) guests \
+		$(if $(BPF_OK),$(BPF_BINS) $(BPF_TEST_BINS))
 	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests \
-		$(UNIT_BINS) tests/check-tap $(GUEST_TESTS) -- tests/rmm/scenarios \
+		$(UNIT_BINS) $(BPF_CHECK) tests/check-tap $(GUEST_TESTS) \
+		-- tests/rmm/scenarios \
 		$(if $(SKIP_KERNEL),,-- kernel)
 
 check-unit: $(RMIBENCH) $(UNIT_BINS)
@@ -134,7 +222,7 @@ bench-model: $(BUILD)/perf/bench_model
 bench-sim: $(BUILD)/perf/bench_sim
 	$(BUILD)/perf/bench_sim
 
-bench-perf: bench-model bench-sim
+bench-perf: bench-model bench-sim bench-bpf
 
 # The default comparison on the sim: strategies x profiles x folios x vCPUs
 BENCH_DIR  ?= results/latest
@@ -230,4 +318,5 @@ check-guests: $(RMIBENCH) guests
 clean:
 	rm -rf $(BUILD)
 
--include $(SIM_OBJS:.o=.d) $(BENCH_OBJS:.o=.d)
+-include $(SIM_OBJS:.o=.d) $(BENCH_OBJS:.o=.d) \
+	$(BPF_TOOLS:%=$(BPF_BUILD)/%.d) $(BPF_BUILD)/tool.d

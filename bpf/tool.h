@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rmibench BPF tools: the user-space half every tool shares (tool.c).
+ *
+ * Command line: [interval] [count], -p PID, -j/--json, --result FILE,
+ * -v, and -- COMMAND ... (argp; a tool adds its own options). Target: a
+ * process given by -p, a command launched stopped and attached to before
+ * it runs, or (kernel only) every process. Backend, chosen at run time:
+ * the sim's USDT probes when the target's binary has provider "rmibench",
+ * else the kernel's kvm_rmi trace events when this kernel has them; one
+ * line and a non-zero exit when neither, for a missing process, missing
+ * BTF or missing privileges.
+ *
+ * Ring-buffer records (struct rmi_rec) go through one feed: each event is
+ * given a stream (the vCPU of the fault open on its thread) and a phase
+ * (set-up, fault, teardown) and sent to bench/metrics.c, whose counts make
+ * the --result file and what a tool takes from them.
+ */
+#ifndef RMIBENCH_BPF_TOOL_H
+#define RMIBENCH_BPF_TOOL_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include <json-c/json.h>
+
+#include "metrics.h"
+#include "result.h"
+#include "rmi_bpf.h"
+
+struct bpf_object;
+struct bpf_map;
+struct ring_buffer;
+struct bpf_link;
+
+enum tool_backend {
+	TOOL_KERNEL,		/* kvm_rmi raw tracepoints */
+	TOOL_SIM_USDT,		/* the sim's rmibench USDT probes */
+};
+
+struct tool_opts {
+	double interval;	/* seconds between reports, 0: one at the end */
+	unsigned long count;	/* reports, 0: until the end */
+	pid_t pid;		/* -p, or the launched command */
+	bool json;
+	bool verbose;
+	const char *result;	/* --result FILE */
+	char **cmd;		/* -- COMMAND ..., NULL-terminated */
+};
+
+struct tool_feed;
+
+struct tool {
+	const char *name;
+	struct tool_opts o;
+	enum tool_backend backend;
+	char binary[4096];	/* the traced binary (sim) */
+	bool launched;		/* o.pid is our child, stopped until run */
+	int child_status;	/* its wait status, once it ended */
+	bool child_done;
+	unsigned int events;	/* events the tool's maps need */
+	unsigned int record;	/* events the tool needs in order */
+	struct bpf_object *obj;
+	struct bpf_link **links;
+	unsigned int nlinks;
+	struct ring_buffer *rb;
+	struct tool_feed *feed;
+	double t0, t_end;	/* CLOCK_MONOTONIC seconds */
+	int ncpus;
+	unsigned int reports;
+	/* what a tool saw that ends a run (a livelock), for --result */
+	char outcome[256];
+};
+
+/* The options every tool has; a tool's argp names it as a child. */
+extern const struct argp tool_argp;
+
+/*
+ * Parse the command line with bench's convention (cli_parse(): -h/--help,
+ * --usage, one-line errors, exit status 2 for a bad command line): @argp
+ * is the tool's, with tool_argp as a child. Splits off "-- COMMAND ...".
+ * Exits after --help or a bad command line. A tool's parser reports a
+ * bad value with cli_usage_error().
+ */
+void tool_parse(struct tool *t, const struct argp *argp, int argc,
+		char **argv, void *input);
+
+/*
+ * Before the skeleton is opened: check privileges and the target, launch
+ * the command stopped, choose the backend. @events: the events the tool's
+ * maps need, @record: those it needs in order (the ring buffer), besides
+ * what --result needs. 0, or -1 after one line on stderr.
+ */
+int tool_prepare(struct tool *t, const char *name, unsigned int events,
+		 unsigned int record);
+
+/* Whether a file can be written at @path (its directory is writable,
+ * nothing but a regular file is there): NULL, or why not.
+ */
+const char *tool_check_out(const char *path);
+
+/* The record mask and tgid the skeleton's rodata must be given. */
+unsigned int tool_record_mask(const struct tool *t);
+uint32_t tool_targ_tgid(const struct tool *t);
+
+/*
+ * After open, before load: autoload exactly the programs of the backend
+ * for the events needed. Then load (one line on failure: privileges,
+ * verifier) and attach; create the ring buffer and the feed.
+ */
+int tool_load_attach(struct tool *t, struct bpf_object *obj,
+		     int (*load)(void *skel), void *skel);
+
+/*
+ * Run: let the command go, poll the ring buffer, call @report every
+ * interval (final false) and once at the end (final true); end when the
+ * command or process ends, on SIGINT/SIGTERM, or after count reports.
+ * Then write --result. Returns the exit status for main().
+ */
+int tool_run(struct tool *t, int (*report)(struct tool *t, bool final,
+					   void *ctx), void *ctx);
+
+/* Clean up (links, ring buffer, feed; kills a launched child still
+ * stopped). The skeleton is the tool's to destroy.
+ */
+void tool_cleanup(struct tool *t);
+
+/* One line "NAME: what" on stderr; returns -1. */
+int tool_err(const struct tool *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+const char *tool_backend_name(enum tool_backend b);	/* "kernel", "sim-usdt" */
+double tool_now(void);
+uint64_t tool_now_ns(void);	/* CLOCK_MONOTONIC, as bpf_ktime_get_ns() */
+
+/* ---- reading per-CPU maps ---------------------------------------------- */
+
+/* Sum of @key's per-CPU values in a map of __u64. */
+uint64_t tool_percpu_u64(const struct tool *t, struct bpf_map *map,
+			 const void *key);
+/* Every CPU's copy of @key's value of @size bytes, valid until the next
+ * lookup; NULL if there is no entry.
+ */
+const void *tool_percpu_lookup(const struct tool *t, struct bpf_map *map,
+			       const void *key, size_t size);
+/* The copies of a value made of __u64 words only, summed into @out. */
+void tool_percpu_sum(const struct tool *t, const void *percpu, size_t size,
+		     void *out);
+/* The copies of the struct rmi_bpf_hist at byte offset @off of the value,
+ * merged into @h (min and max as such, not summed).
+ */
+void tool_percpu_hist(const struct tool *t, const void *percpu, size_t size,
+		      size_t off, struct hist *h);
+/*
+ * Every entry of a hash map, keys of @ksize (at most 64) and values of
+ * @vsize bytes (for a per-CPU map: every CPU's copies), into arrays the
+ * caller frees. The number of entries, or -1.
+ */
+long tool_map_dump(struct bpf_map *map, size_t ksize, size_t vsize,
+		   void **keys, void **vals);
+
+/* ---- output ------------------------------------------------------------- */
+
+/* A log2 histogram as libbpf-tools print them: "lo -> hi : count |***|". */
+void tool_print_hist(FILE *f, const struct hist *h, const char *unit);
+/* {count, sum, min, max, mean, p50, p90, p99, log2_buckets} */
+json_object *tool_hist_json(const struct hist *h);
+/*
+ * The fields every JSON report starts with: tool, backend, pid, seconds,
+ * final, events (seen by type, and records dropped).
+ */
+json_object *tool_json_report(const struct tool *t, bool final);
+/* print one JSON report on one line of stdout and free it */
+void tool_json_print(json_object *o);
+/* events seen by type and records dropped, one text line */
+void tool_print_events(const struct tool *t, FILE *f);
+
+/* ---- the feed: ring-buffer records into the metrics ------------------ */
+
+/* What the metrics say so far, into a zeroed @r: 0, or -1 if the tool
+ * records nothing.
+ */
+int tool_feed_collect(const struct tool *t, struct run_result *r);
+
+/* The feed alone, for tests and benchmarks: records in, metrics out. */
+struct tool_feed *tool_feed_new(void);
+void tool_feed_free(struct tool_feed *f);
+void tool_feed_record(struct tool_feed *f, const struct rmi_rec *r);
+void tool_feed_result(struct tool_feed *f, struct run_result *r);
+
+#endif /* RMIBENCH_BPF_TOOL_H */
