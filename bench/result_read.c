@@ -361,7 +361,8 @@ static int rd_metadata(struct rd *c, json_object *root, struct run_result *r,
 		   false))
 		return -1;
 	m->nproc = nproc;
-	if (strcmp(m->backend, "sim") && strcmp(m->backend, "kernel"))
+	if (strcmp(m->backend, "sim") && strcmp(m->backend, "kernel") &&
+	    strcmp(m->backend, "sim-usdt"))
 		return rd_fail(c, "metadata.backend", "unknown backend '%s'",
 			       m->backend);
 	/* the note is optional: only the default table has one */
