@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "inject.h"
+#include "rmib_util.h"
 #include "script.h"
 
 enum out_kind { O_NUM, O_PA, O_LEVEL, O_STATE, O_RIPAS, O_DESC };
@@ -120,43 +121,26 @@ static int perr(struct parser *p, const char *fmt, ...)
 
 /* ---- values -------------------------------------------------------------------- */
 
+/*
+ * One term: "g" and a granule number (the scenarios' own form), or a
+ * number in the tree's size grammar (include/rmib_util.h: 4k, 2M, 1G,
+ * 0x1000).
+ */
 static int parse_term(const char *s, const char **end, uint64_t *v)
 {
-	bool granule = false;
 	unsigned long long n;
 	char *e;
 
-	if (*s == 'g' || *s == 'G') {
-		granule = true;
-		s++;
-	}
+	if (*s != 'g' && *s != 'G')
+		return rmib_size_term(s, end, v);
+	s++;
 	if (!isdigit((unsigned char)*s))
 		return -1;
 	errno = 0;
 	n = strtoull(s, &e, 0);
-	if (errno)
+	if (errno || n >> 40)
 		return -1;
-	if (granule) {
-		if (n >> 40)
-			return -1;
-		n <<= 12;
-	} else {
-		int sh = 0;
-
-		switch (*e) {
-		case 'K': case 'k': sh = 10; break;
-		case 'M': case 'm': sh = 20; break;
-		case 'G': sh = 30; break;
-		case 'T': case 't': sh = 40; break;
-		}
-		if (sh) {
-			if (n >> (64 - sh))
-				return -1;
-			n <<= sh;
-			e++;
-		}
-	}
-	*v = n;
+	*v = n << 12;
 	*end = e;
 	return 0;
 }
