@@ -31,6 +31,7 @@
 #include "rmm.h"
 #include "run.h"
 #include "tool.h"
+#include "rmib_util.h"
 
 #define VMLINUX_BTF	"/sys/kernel/btf/vmlinux"
 
@@ -42,18 +43,12 @@ static const char *const ev_names[] = {
 
 double tool_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return rmib_now_s();
 }
 
 uint64_t tool_now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return rmib_now_ns();
 }
 
 const char *tool_backend_name(enum tool_backend b)

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "rmm.h"
+#include "rmib_util.h"
 
 #define G(n)	((uint64_t)(n) << 12)
 #define GIB	(1ull << 30)
@@ -30,18 +31,12 @@
 
 static double now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return rmib_now_s();
 }
 
 static double cpu_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return (double)rmib_clock_ns(CLOCK_THREAD_CPUTIME_ID) * 1e-9;
 }
 
 static long rss_bytes(void)

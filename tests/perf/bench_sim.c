@@ -12,13 +12,11 @@
 #include <time.h>
 
 #include "run.h"
+#include "rmib_util.h"
 
 static double cpu_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return (double)rmib_clock_ns(CLOCK_PROCESS_CPUTIME_ID) * 1e-9;
 }
 
 static void one(const char *label, struct run_config *c)
