@@ -14,6 +14,11 @@
 
 #include "kselftest_harness.h"
 
+/* each run tears down a whole IPA space (1.5 M RMI calls at S2SZ 40):
+ * seconds under the sanitizers; still bounded */
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT	300
+
 #include "rmm.h"
 #include "run.h"
 
