@@ -25,7 +25,7 @@ struct compare_args {
 enum {
 	OPT_FORMAT = 0x300, OPT_OUT, OPT_THRESHOLD, OPT_ALPHA, OPT_TOL,
 	OPT_IGNORE, OPT_VARY, OPT_FAIL_ON_CHANGE, OPT_ALL, OPT_SEED,
-	OPT_BOOT, OPT_MIN, OPT_PLOTS,
+	OPT_BOOT, OPT_MIN, OPT_PLOTS, OPT_WALL,
 };
 
 static const struct argp_option compare_options[] = {
@@ -56,6 +56,8 @@ static const struct argp_option compare_options[] = {
 	  "baseline)", 1 },
 	{ "all", OPT_ALL, NULL, 0, "list every metric, not only those that "
 	  "differ", 1 },
+	{ "wall", OPT_WALL, NULL, 0, "the sim's wall-clock fault latency in "
+	  "the verdict too (it times the simulator: left out by default)", 1 },
 	{ "seed", OPT_SEED, "N", 0, "seed of the bootstrap (default 1)", 2 },
 	{ "bootstrap", OPT_BOOT, "N", 0,
 	  "bootstrap resamples (default 2000)", 2 },
@@ -155,6 +157,9 @@ static error_t compare_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_ALL:
 		a->o.all = true;
+		return 0;
+	case OPT_WALL:
+		a->o.wall = true;
 		return 0;
 	case OPT_SEED:
 		if (cli_parse_uint(arg, 0, UINT64_MAX, &u))

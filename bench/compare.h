@@ -167,6 +167,7 @@ struct cmp_opts {
 	bool vary[CFG_NFIELDS];	/* --vary: may differ though not under test */
 	bool fail_on_change;
 	bool all;		/* list every metric, not only differences */
+	bool wall;		/* the sim's wall clock in the verdict too */
 };
 
 void cmp_opts_default(struct cmp_opts *o);
