@@ -75,9 +75,10 @@ static void change(char *buf, size_t len, const struct cmp_metric *m)
 /* a metric is listed when it differs, is a distribution, or with --all */
 static bool shown(const struct cmp_report *rep, const struct cmp_metric *m)
 {
+	if (m->verdict == CMP_IGNORED)
+		return rep->o.all;
 	return rep->o.all || m->kind == CMP_KIND_DIST ||
-	       (m->verdict != CMP_SAME && m->verdict != CMP_IGNORED) ||
-	       m->note[0];
+	       m->verdict != CMP_SAME || m->note[0];
 }
 
 /* a distribution's extra line: interval, p, repeats */
