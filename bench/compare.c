@@ -893,7 +893,7 @@ static int compare_pair(struct cmp_report *rep, struct cmp_pair *p,
 				m.verdict = CMP_CHANGED;
 			if (strcmp(a, b))
 				snprintf(m.note, sizeof(m.note),
-					 "'%.60s' -> '%.60s'", a, b);
+					 "'%.150s' -> '%.150s'", a, b);
 		}
 		if (add_metric(p, &m))
 			goto out;
@@ -963,6 +963,31 @@ static void pair_incomparable(const struct cmp_report *rep,
 				 cmp_dists[0].name);
 			return;
 		}
+	}
+}
+
+/*
+ * When one side's realm died and the other's did not, the runs did
+ * different amounts of work: their counts differ, but not for better or
+ * worse. The outcome class alone then says which way.
+ */
+static void outcome_decides(const struct cmp_report *rep, struct cmp_pair *p)
+{
+	enum run_outcome a = rep->base.runs[p->ib[0]].r.outcome_class;
+	enum run_outcome b = rep->new_.runs[p->in[0]].r.outcome_class;
+
+	if (outcome_fails(a) == outcome_fails(b))
+		return;
+	for (size_t k = 0; k < p->nm; k++) {
+		struct cmp_metric *m = &p->m[k];
+
+		if (m->kind == CMP_KIND_OUTCOME ||
+		    (m->verdict != CMP_IMPROVED && m->verdict != CMP_REGRESSED))
+			continue;
+		m->verdict = CMP_CHANGED;
+		snprintf(m->note, sizeof(m->note), "the %s run failed (%s): "
+			 "the outcome decides", outcome_fails(a) ? "base" :
+			 "new", outcome_name(outcome_fails(a) ? a : b));
 	}
 }
 
@@ -1044,6 +1069,7 @@ int cmp_compare(struct cmp_report *rep, char *err, size_t errlen)
 			errmsg(err, errlen, "out of memory");
 			goto out;
 		}
+		outcome_decides(rep, p);
 		p->verdict = CMP_SAME;
 		for (size_t k = 0; k < p->nm; k++) {
 			enum cmp_verdict v = p->m[k].verdict;

@@ -187,7 +187,7 @@ struct cmp_metric {
 	double p, u, ratio, ci_lo, ci_hi;
 	int ranges;			/* repeats: -1 new below, 1 above,
 					 * 0 overlap, 2 not enough repeats */
-	char note[160];
+	char note[320];
 };
 
 struct cmp_pair {

@@ -65,11 +65,13 @@ static void change(char *buf, size_t len, const struct cmp_metric *m)
 		snprintf(buf, len, "%+.1f%%", 100 * (m->ratio - 1));
 	else if (m->base == m->new_)
 		snprintf(buf, len, "0");
-	else if (m->base != 0)
+	else if (m->base == 0)
+		snprintf(buf, len, "new");
+	else if (fabs(m->new_ - m->base) < 10 * fabs(m->base))
 		snprintf(buf, len, "%+.1f%%",
 			 100 * (m->new_ - m->base) / fabs(m->base));
 	else
-		snprintf(buf, len, "new");
+		snprintf(buf, len, "x%.0f", m->new_ / m->base);
 }
 
 /* a metric is listed when it differs, is a distribution, or with --all */
@@ -160,7 +162,7 @@ static void write_table(const struct cmp_report *rep, FILE *f, bool md)
 				"base", "new", "change", "verdict");
 		for (size_t k = 0; k < p->nm; k++) {
 			const struct cmp_metric *m = &p->m[k];
-			char b[32], n[32], c[32], d[256];
+			char b[32], n[32], c[32], d[512];
 
 			if (!shown(rep, m))
 				continue;
@@ -397,7 +399,8 @@ static void email_set(FILE *f, const char *what, const struct cmp_set *s)
 
 static void write_email(const struct cmp_report *rep, FILE *f)
 {
-	char line[1024];
+	unsigned int nbreak;
+	char line[1024], last[320] = "";
 
 	snprintf(line, sizeof(line), "What changes: %s.",
 		 rep->question_text[0] ? rep->question_text :
@@ -431,11 +434,12 @@ static void write_email(const struct cmp_report *rep, FILE *f)
 			wrap(f, "  ", line, true);
 			fputc('\n', f);
 		}
-		fprintf(f, "  %-28s %12s %12s %8s %7s\n", "", "base", "new",
+		fprintf(f, "  %-28s %11s %11s %8s %7s\n", "", "base", "new",
 			"change", "");
+		nbreak = 0;
 		for (size_t k = 0; k < p->nm; k++) {
 			const struct cmp_metric *m = &p->m[k];
-			char b[32], n[32], c[32], d[256];
+			char b[32], n[32], c[32], d[400];
 			const char *v = m->verdict == CMP_IMPROVED ? "better" :
 					m->verdict == CMP_REGRESSED ? "WORSE" :
 					m->verdict == CMP_CHANGED ? "changed" :
@@ -443,6 +447,11 @@ static void write_email(const struct cmp_report *rep, FILE *f)
 
 			if (!shown(rep, m) || m->verdict == CMP_IGNORED)
 				continue;
+			/* breakdowns with no direction: counted, not listed */
+			if (m->dir == CMP_NEUTRAL && !rep->o.all) {
+				nbreak++;
+				continue;
+			}
 			num(b, sizeof(b), m->base);
 			num(n, sizeof(n), m->new_);
 			change(c, sizeof(c), m);
@@ -452,13 +461,21 @@ static void write_email(const struct cmp_report *rep, FILE *f)
 					"");
 			else
 				fprintf(f, "  %-28s", m->name);
-			fprintf(f, " %12s %12s %8s %7s\n", b, n, c, v);
+			fprintf(f, " %11s %11s %8s %7s\n", b, n, c, v);
 			if (m->kind == CMP_KIND_DIST) {
 				dist_detail(d, sizeof(d), m);
 				wrap(f, "      ", d, false);
-			} else if (m->note[0]) {
+			} else if (m->note[0] && strcmp(m->note, last)) {
 				wrap(f, "      ", m->note, false);
+				snprintf(last, sizeof(last), "%s", m->note);
 			}
+		}
+		if (nbreak) {
+			snprintf(line, sizeof(line), "and %u breakdown counts "
+				 "(calls by command and status, faults by kind, "
+				 "bytes by level...) changed, neither better nor "
+				 "worse: --all lists them.", nbreak);
+			wrap(f, "  ", line, false);
 		}
 	}
 	fputc('\n', f);
@@ -489,7 +506,7 @@ static int write_github(const struct cmp_report *rep, FILE *f)
 		for (size_t k = 0; k < p->nm; k++) {
 			const struct cmp_metric *m = &p->m[k];
 			json_object *o;
-			char name[300], extra[300], b[32];
+			char name[300], extra[400], b[32];
 
 			/* smaller is better only; neutral and higher-is-better
 			 * values would raise false alerts */
