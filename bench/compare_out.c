@@ -434,8 +434,8 @@ static void write_email(const struct cmp_report *rep, FILE *f)
 			wrap(f, "  ", line, true);
 			fputc('\n', f);
 		}
-		fprintf(f, "  %-28s %11s %11s %8s %7s\n", "", "base", "new",
-			"change", "");
+		fprintf(f, "  %-28s %11s %11s %8s\n", "", "base", "new",
+			"change");
 		nbreak = 0;
 		for (size_t k = 0; k < p->nm; k++) {
 			const struct cmp_metric *m = &p->m[k];
@@ -461,7 +461,8 @@ static void write_email(const struct cmp_report *rep, FILE *f)
 					"");
 			else
 				fprintf(f, "  %-28s", m->name);
-			fprintf(f, " %11s %11s %8s %7s\n", b, n, c, v);
+			fprintf(f, " %11s %11s %8s", b, n, c);
+			fprintf(f, *v ? " %7s\n" : "\n", v);
 			if (m->kind == CMP_KIND_DIST) {
 				dist_detail(d, sizeof(d), m);
 				wrap(f, "      ", d, false);
@@ -864,7 +865,7 @@ static int put_file(const char *dir, const char *name, char *buf, size_t len,
 }
 
 #define MAX_PLOT_PAIRS	64
-#define MAX_BARS	16
+#define MAX_BARS	12
 
 /* gnuplot's string: no quotes or backslashes */
 static void gp_str(FILE *f, const char *s)
@@ -913,13 +914,14 @@ int cmp_plots(const struct cmp_report *rep, const char *dir, char *err,
 
 		if (p->verdict == CMP_INCOMPARABLE)
 			continue;
-		/* counts: new / base for the metrics that differ */
-		for (size_t k = 0; k < p->nm && nbars < MAX_BARS; k++) {
-			const struct cmp_metric *m = &p->m[k];
+		/* counts: new / base for the metrics that differ, those with
+		 * a direction first */
+		for (size_t k = 0; k < 2 * p->nm && nbars < MAX_BARS; k++) {
+			const struct cmp_metric *m = &p->m[k % p->nm];
 
 			if (m->kind == CMP_KIND_DIST ||
 			    m->verdict == CMP_SAME || m->verdict >= CMP_INCOMPARABLE ||
-			    m->base == 0)
+			    m->base == 0 || (m->dir == CMP_NEUTRAL) != (k >= p->nm))
 				continue;
 			fprintf(t, "%zu\t%s\t%s\t%.17g\t%.17g\t%.17g\t%s\n",
 				j + 1, p->label, m->name, m->base, m->new_,
@@ -935,11 +937,13 @@ int cmp_plots(const struct cmp_report *rep, const char *dir, char *err,
 				"set style histogram clustered gap 1\n"
 				"set style fill solid 0.8 border -1\n"
 				"set xtics rotate by -35 left\nset logscale y\n"
+				"set bmargin 14\nset rmargin 12\n"
 				"set ylabel 'relative to base'\n"
-				"plot '< awk -F\"\\t\" \"NR==1 || \\$1==%zu\" compare.tsv' "
+				"plot '< awk -F\"\\t\" \"\\$1==%zu\" compare.tsv' "
 				"using (1):xtic(3) title 'base' lc rgb '#999999', "
 				"'' using 6 title 'new' lc rgb '#1b9e77'\n"
 				"unset logscale y\nunset xtics\nset xtics\n"
+				"unset bmargin\nunset rmargin\n"
 				"set style data lines\n", j + 1);
 		}
 		/* distributions: each bin's fraction, base and new */
@@ -980,18 +984,24 @@ int cmp_plots(const struct cmp_report *rep, const char *dir, char *err,
 			"set terminal TERM size 1200,450 noenhanced\n"
 			"set multiplot layout 1,3 title ", j + 1);
 		gp_str(g, p->label);
-		fprintf(g, " . ': distributions, base and new (log2 bins)'\n"
-			"set logscale x 2\nset yrange [0:*]\n"
+		fprintf(g, " . ': distributions, base and new '"
+			" . '(each log2 bin at its low end)'\n"
+			"set logscale x 2\nset yrange [0:1.05]\n"
+			"set offsets graph 0.05, graph 0.05, 0, 0\n"
+			"set format x '%%.0s%%c'\nset xtics rotate by -30\n"
 			"set ylabel 'fraction of samples'\n");
 		for (unsigned int k = 0; k < CMP_NDISTS; k++)
-			fprintf(g, "set title '%s'\nset xlabel '%s'\n"
+			fprintf(g, "set title '%s'\n"
+				"set xlabel '%s'\n"
 				"plot 'dist-%zu.tsv' index %u using ($3 > 0 ? $3 : 1):5 "
-				"with steps lw 2 lc rgb '#999999' title 'base', "
-				"'' index %u using ($3 > 0 ? $3 : 1):6 with steps lw 2 "
-				"lc rgb '#1b9e77' title 'new'\n",
+				"with linespoints pt 7 lw 2 dt 2 lc rgb '#777777' "
+				"title 'base', '' index %u using ($3 > 0 ? $3 : 1):6 "
+				"with linespoints pt 6 ps 1.5 lw 2 lc rgb '#1b9e77' "
+				"title 'new'\n",
 				cmp_dists[k].name + strlen("distributions."),
 				cmp_dists[k].unit, j + 1, k, k);
-		fprintf(g, "unset multiplot\nunset logscale x\n"
+		fprintf(g, "unset multiplot\nunset logscale x\nset offsets\n"
+			"set format x '%%g'\nset xtics norotate\n"
 			"set terminal TERM size 1000,600 noenhanced\n"
 			"unset ylabel\nunset xlabel\nset yrange [*:*]\n");
 	}
