@@ -754,7 +754,9 @@ static void write_lava(const struct cmp_report *rep, FILE *f)
 		const struct cmp_pair *p = &rep->pairs[j];
 		char name[160], mname[300], unit[64];
 
-		ident(name, sizeof(name), p->label);
+		/* LAVA keeps test case names of up to 100 characters: the
+		 * label's first 40, a value's last 46 (its most specific) */
+		ident(name, 41, p->label);
 		fprintf(f, "lava-test-case compare.%zu.%s --result %s\n", j + 1,
 			name, pair_fails(rep, p) ? "fail" : "pass");
 		for (size_t k = 0; k < p->nm; k++) {
@@ -765,6 +767,8 @@ static void write_lava(const struct cmp_report *rep, FILE *f)
 			    m->verdict >= CMP_INCOMPARABLE)
 				continue;
 			ident(mname, sizeof(mname), m->name);
+			if (strlen(mname) > 46)
+				memmove(mname, mname + strlen(mname) - 46, 47);
 			ident(unit, sizeof(unit), m->unit);
 			snprintf(v, sizeof(v), "%.17g", m->new_);
 			fprintf(f, "lava-test-case compare.%zu.%s.%s --result %s "
