@@ -61,13 +61,16 @@ BPF_CHECK  := $(if $(BPF_OK),$(BPF_TEST_BINS),tests/bpf/no-bpf)
 
 .PHONY: FORCE all deps build libsim check check-unit check-scenarios \
         check-kernel check-sanitize bench bench-model bench-sim bench-perf \
-        bpf check-bpf bench-bpf help clean guests check-guests
+        bpf check-bpf bench-bpf help clean guests check-guests regress \
+        baselines
 
 all: build
 
 help:
 	@echo "make bench          install deps, build, run the default comparison, write results/latest"
 	@echo "make check          all tests (TAP), ending with 'N passed, N failed'"
+	@echo "make regress        the baseline runs again, compared exactly with results/baselines"
+	@echo "make baselines      regenerate results/baselines (a deliberate change of behaviour)"
 	@echo "make bench-model    RMM model speed and memory"
 	@echo "make bench-sim      simulated faults per second; the 64 GiB run"
 	@echo "make bench-perf     all benchmarks"
@@ -195,6 +198,7 @@ check: deps $(RMIBENCH) $(UNIT_BINS) guests \
 		$(if $(BPF_OK),$(BPF_BINS) $(BPF_TEST_BINS))
 	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests \
 		$(UNIT_BINS) $(BPF_CHECK) tests/check-tap $(GUEST_TESTS) \
+		$(COMPARE_TESTS) \
 		-- tests/rmm/scenarios \
 		$(if $(SKIP_KERNEL),,-- kernel)
 
@@ -235,6 +239,34 @@ bench: deps $(RMIBENCH)
 	RMIBENCH_SCRIPTS=scripts $(RMIBENCH) report \
 		--command "make bench: rmibench matrix $(BENCH_ARGS)" $(BENCH_DIR)
 	@echo "results: $(BENCH_DIR)/summary.md and $(BENCH_DIR)/*.png"
+
+# The regression check: the baseline's runs again into $(BUILD)/regress,
+# compared with the committed baseline. Counts must be exactly the same
+# (the sim is deterministic); the wall-clock latency is machine dependent
+# and left out. The baseline is the tf-rmm half of the default comparison
+# (12 of its 24 runs). A deliberate change of behaviour runs
+# `make baselines` and commits the new files with the reason
+# (results/README.md, "Baselines").
+REGRESS_BASE ?= results/baselines/sim-default
+REGRESS_DIR  ?= $(BUILD)/regress
+REGRESS_ARGS ?= $(BENCH_ARGS) --profiles tf-rmm
+REGRESS_CMP  ?= --fail-on-change --ignore distributions.fault_latency_wall_ns
+COMPARE_TESTS := tests/compare/test-compare
+
+regress: $(RMIBENCH)
+	@rm -rf $(REGRESS_DIR) && mkdir -p $(REGRESS_DIR)
+	$(RMIBENCH) matrix --out-dir $(REGRESS_DIR) $(REGRESS_ARGS)
+	$(RMIBENCH) compare $(REGRESS_CMP) --plots $(REGRESS_DIR)/plots \
+		--out $(REGRESS_DIR)/compare.txt $(REGRESS_BASE) $(REGRESS_DIR); \
+		rc=$$?; cat $(REGRESS_DIR)/compare.txt 2>/dev/null; \
+		[ $$rc -eq 0 ] || echo "make regress: differs from $(REGRESS_BASE) (exit $$rc): a deliberate change runs 'make baselines' and says why in the commit" >&2; \
+		exit $$rc
+
+baselines: $(RMIBENCH)
+	@mkdir -p $(REGRESS_BASE)
+	rm -f $(REGRESS_BASE)/*.json
+	$(RMIBENCH) matrix --out-dir $(REGRESS_BASE) $(REGRESS_ARGS)
+	rm -f $(REGRESS_BASE)/runs.tsv $(REGRESS_BASE)/latency.tsv
 
 # ---- guests (guests/README.md): the Linux guest program, the bare-metal
 # guest, the VMM, and their initramfs images; aarch64 cross builds under

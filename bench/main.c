@@ -18,6 +18,10 @@ static const struct subcmd subcmds[] = {
 	  cmd_report },
 	{ "rmi-script", "run RMI calls from a scenario file on the RMM model",
 	  cmd_rmi_script },
+	{ "compare", "verdict of two result files or sets, with exit status",
+	  cmd_compare },
+	{ "history", "change points over result sets ordered by version",
+	  cmd_history },
 };
 
 #define NSUBCMDS	(sizeof(subcmds) / sizeof(subcmds[0]))
