@@ -1018,6 +1018,111 @@ TEST(reader_rejects_bad_files)
 	free(dir);
 }
 
+/*
+ * What json-c lets pass and the readers must not: a key given twice (json-c
+ * keeps the last value) in a result file and in a calibration file, and a
+ * count above 2^64-1 (json-c reads it as 2^64-1). A FIFO in a file's place
+ * is refused without blocking.
+ */
+static int edit_text(const char *p, const char *from, const char *to)
+{
+	char *text = slurp(p), *hit, *out;
+	int ret;
+
+	if (!text || !(hit = strstr(text, from))) {
+		free(text);
+		return -1;
+	}
+	if (asprintf(&out, "%.*s%s%s", (int)(hit - text), text, to,
+		     hit + strlen(from)) < 0) {
+		free(text);
+		return -1;
+	}
+	ret = spit(p, out, strlen(out));
+	free(out);
+	free(text);
+	return ret;
+}
+
+TEST(duplicate_keys_and_big_counts)
+{
+	static const char *const dup[][3] = {
+		/* in the text, replaced by, the error */
+		{ "\"faults\": ", "\"faults\": 7, \"faults\": ",
+		  ": counts.faults: given twice" },
+		{ "\"outcome\": ", "\"outc\\u006fme\": \"x\", \"outcome\": ",
+		  ": outcome: given twice" },
+		{ "\"schema_version\": 1,", "\"schema_version\": 1, \"schema_version\": 1,",
+		  ": schema_version: given twice" },
+		{ "\"reason\": ", "\"reason\": \"a\", \"reason\": ",
+		  ": counts.warning_reasons[0].reason: given twice" },
+		{ "\"refaults\": 1003", "\"refaults\": 18446744073709551616",
+		  ": counts.refaults: 18446744073709551616 is above 2^64-1" },
+		{ "\"refaults\": 1003", "\"refaults\": 123456789012345678901234567890",
+		  ": counts.refaults: 123456789012345678901234567890 is above 2^64-1" },
+	};
+	static const char *const cal[][2] = {
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {\"RTT_CREATE\": "
+		  "{\"fixed_ns\": 1, \"per_granule_ns\": 1, \"fixed_ns\": 5}}}",
+		  ": costs.RTT_CREATE.fixed_ns: given twice" },
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {\"RTT_CREATE\": "
+		  "{\"fixed_ns\": 1, \"per_granule_ns\": 1}, \"RTT_CREATE\": "
+		  "{\"fixed_ns\": 2, \"per_granule_ns\": 2}}}",
+		  ": costs.RTT_CREATE: given twice" },
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {}, "
+		  "\"access_ns\": 5, \"access_ns\": 6}", ": access_ns: given twice" },
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {}, "
+		  "\"access_ns\": 18446744073709551617}", ": access_ns: 18446744073709551617 is above 2^64-1" },
+	};
+	struct run_result w, r;
+	struct cost_model c, keep;
+	char err[512], *dir = make_tmpdir(), *p, *want;
+
+	ASSERT_NE(NULL, dir);
+	p = path_in(dir, "r.json");
+	for (size_t i = 0; i < sizeof(dup) / sizeof(dup[0]); i++) {
+		distinct(&w);
+		ASSERT_EQ(0, result_write_json(&w, p, err, sizeof(err)));
+		ASSERT_EQ(0, edit_text(p, dup[i][0], dup[i][1])) TH_LOG("case %zu", i);
+		ASSERT_EQ(-1, result_read_json(p, &r, err, sizeof(err)))
+			TH_LOG("case %zu accepted", i);
+		ASSERT_EQ(0, asprintf(&want, "%s%s", p, dup[i][2]) < 0);
+		ASSERT_STREQ(want, err);
+		free(want);
+	}
+	/* 2^64-1 itself is a count */
+	distinct(&w);
+	ASSERT_EQ(0, result_write_json(&w, p, err, sizeof(err)));
+	ASSERT_EQ(0, edit_text(p, "\"refaults\": 1003", "\"refaults\": 18446744073709551615"));
+	ASSERT_EQ(0, result_read_json(p, &r, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(UINT64_MAX, r.counts.refaults);
+	free(p);
+
+	p = path_in(dir, "costs.json");
+	cost_model_default(&c);
+	for (size_t i = 0; i < sizeof(cal) / sizeof(cal[0]); i++) {
+		ASSERT_EQ(0, spit(p, cal[i][0], strlen(cal[i][0])));
+		keep = c;
+		ASSERT_EQ(-1, cost_model_load(&c, p, err, sizeof(err)))
+			TH_LOG("case %zu accepted", i);
+		ASSERT_EQ(0, asprintf(&want, "%s%s", p, cal[i][1]) < 0);
+		ASSERT_STREQ(want, err);
+		free(want);
+		ASSERT_EQ(0, memcmp(&keep, &c, sizeof(c)));
+	}
+	unlink(p);
+
+	/* a FIFO: refused at once, not waited on */
+	ASSERT_EQ(0, mkfifo(p, 0644));
+	ASSERT_EQ(-1, cost_model_load(&c, p, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "not a regular file")) TH_LOG("%s", err);
+	ASSERT_EQ(-1, result_read_json(p, &r, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "not a regular file")) TH_LOG("%s", err);
+	free(p);
+	rm_rf(dir);
+	free(dir);
+}
+
 /* ---- the calibration file ------------------------------------------------------- */
 
 TEST(cost_model)
