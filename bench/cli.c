@@ -154,6 +154,15 @@ error_t cli_bad_value(const struct argp_state *state, const char *opt,
 	return cli_usage_error(state, "--%s '%s': %s", opt, value, want);
 }
 
+const char *cli_program(void)
+{
+	const char *p = program_invocation_name;
+	const char *base = p ? strrchr(p, '/') : NULL;
+
+	base = base ? base + 1 : p;
+	return base && !strcmp(base, "rmibench") ? p : "rmibench";
+}
+
 /* ---- option values ------------------------------------------------------------- */
 
 /* the one size and number grammar of the tree (include/rmib_util.h) */

@@ -4,6 +4,7 @@
  * runs.tsv and latency.tsv for scripts/plots.gp. The files are described
  * in results/README.md; every one is written atomically.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@
 /* ---- formatting helpers ------------------------------------------------------- */
 
 /* "0", "4 KiB", "1.5 GiB" */
-static void fmt_bytes(char *buf, size_t len, uint64_t v)
+void result_fmt_bytes(char *buf, size_t len, uint64_t v)
 {
 	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB",
 					    "PiB", "EiB" };
@@ -50,6 +51,32 @@ static void put_cell(FILE *f, const char *s, bool markdown)
 		else
 			fputc(*s, f);
 	}
+}
+
+/*
+ * Text as a Markdown code span: control characters (line breaks too)
+ * dropped, and fences longer than any run of backticks in it.
+ */
+static void put_code(FILE *f, const char *s)
+{
+	size_t run = 0, longest = 0;
+
+	for (const char *p = s; *p; p++) {
+		run = *p == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	for (size_t i = 0; i <= longest; i++)
+		fputc('`', f);
+	if (longest || *s == '`')
+		fputc(' ', f);
+	for (; *s; s++)
+		if (!iscntrl((unsigned char)*s))
+			fputc(*s, f);
+	if (longest)
+		fputc(' ', f);
+	for (size_t i = 0; i <= longest; i++)
+		fputc('`', f);
 }
 
 /* A label for plots: no quotes or backslashes to escape in gnuplot */
@@ -282,7 +309,7 @@ static void summary_header(FILE *f, const struct run_result *rs, size_t n,
 
 	fprintf(f, "- **Reproduce:** ");
 	if (o && o->command && o->command[0])
-		fprintf(f, "`%s`", o->command);
+		put_code(f, o->command);
 	else
 		fprintf(f, "not recorded");
 	fprintf(f, "; each run alone: the commands under \"Runs\" below.\n\n");
@@ -303,9 +330,9 @@ static void summary_table(FILE *f, const struct run_result *rs, size_t n)
 		const struct run_counts *k = &r->counts;
 		char l1[32], l2[32], l3[32];
 
-		fmt_bytes(l1, sizeof(l1), k->mapped_bytes[1]);
-		fmt_bytes(l2, sizeof(l2), k->mapped_bytes[2]);
-		fmt_bytes(l3, sizeof(l3), k->mapped_bytes[3]);
+		result_fmt_bytes(l1, sizeof(l1), k->mapped_bytes[1]);
+		result_fmt_bytes(l2, sizeof(l2), k->mapped_bytes[2]);
+		result_fmt_bytes(l3, sizeof(l3), k->mapped_bytes[3]);
 		fprintf(f, "| %zu | %s | %s | ", i + 1,
 			rmi_rtt_strategy_name(r->cfg.strategy),
 			deleg_name(r->cfg.delegation));
@@ -347,8 +374,18 @@ static void summary_runs(FILE *f, const struct run_result *rs, size_t n,
 			fputs("`: ", f);
 		}
 		if (cmd) {
+			char *full = NULL;
+
 			result_command_line(&rs[i].cfg, cmd, (size_t)len + 1);
-			fprintf(f, "`%s`", cmd);
+			/* "rmibench run ...": as rmibench was invoked */
+			if (o && o->program && *o->program &&
+			    !strncmp(cmd, "rmibench ", 9) &&
+			    asprintf(&full, "%s %s", o->program, cmd + 9) > 0) {
+				put_code(f, full);
+				free(full);
+			} else {
+				put_code(f, cmd);
+			}
 			free(cmd);
 		}
 		fputc('\n', f);
@@ -491,6 +528,21 @@ static void latency_tsv(FILE *f, const struct run_result *rs, size_t n,
 }
 
 /* ---- writing ---------------------------------------------------------------- */
+
+/* what report_write_dir() and scripts/plot write */
+static const char *const report_files[] = {
+	"summary.md", "runs.tsv", "latency.tsv", "calls-per-fault.png",
+	"rtt-pages-per-gib.png", "mapped-bytes.png", "latency.png",
+};
+
+bool report_file_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(report_files) / sizeof(report_files[0]);
+	     i++)
+		if (!strcmp(name, report_files[i]))
+			return true;
+	return false;
+}
 
 static int write_one(const char *dir, const char *name, char *text,
 		     size_t len, char *err, size_t errlen)

@@ -228,6 +228,8 @@ double result_calls_per_fault(const struct run_result *r);	/* rmi_calls_fault / 
 double result_rtt_pages_per_gib(const struct run_result *r);	/* end RTTs per GiB mapped */
 double result_block_coverage(const struct run_result *r);	/* (l1+l2)/(l1+l2+l3) */
 uint64_t result_mapped_total(const struct run_result *r);
+/* Bytes in the binary unit that fits: "0", "4 KiB", "1 GiB", "1.5 GiB". */
+void result_fmt_bytes(char *buf, size_t len, uint64_t v);
 
 /*
  * The `rmibench run` command line that repeats the run of @c (options
@@ -241,7 +243,16 @@ struct report_opts {
 	const char *command;		/* the command that made these runs */
 	const char *const *names;	/* n file names, for the run list */
 	const struct result_meta *meta;	/* n entries: backend, cost source */
+	const char *program;		/* rmibench as invoked, for the
+					 * command lines ("rmibench") */
 };
+
+/*
+ * Whether @name is a file a report writes (summary.md, runs.tsv,
+ * latency.tsv, the plots): a report directory's old ones are replaced by
+ * the new set, never kept beside it.
+ */
+bool report_file_name(const char *name);
 
 /*
  * Write DIR/summary.md, DIR/runs.tsv and DIR/latency.tsv for @n runs, each

@@ -22,7 +22,9 @@ TERM = strstrt(GPVAL_TERMINALS, 'pngcairo') > 0 ? 'pngcairo' : 'png'
 FONT = TERM eq 'pngcairo' ? 'sans,10' : 'arial,9'
 W = 1000
 H = 620
-out(name, w, h) = sprintf('set terminal %s size %d,%d font "%s" noenhanced; set output "%s/%s"', TERM, w, h, FONT, dir, name)
+# the PNGs go to ARG3 (scripts/plot renames them into ARG1 when all are drawn)
+odir = ARGC >= 3 ? ARG3 : dir
+out(name, w, h) = sprintf('set terminal %s size %d,%d font "%s" noenhanced; set output "%s/%s"', TERM, w, h, FONT, odir, name)
 
 # one colour per strategy, the same in every plot
 scolor(s) = s == 0 ? '#d95f02' : s == 1 ? '#1b9e77' : '#7570b3'
