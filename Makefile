@@ -156,8 +156,7 @@ BENCH_DIR  ?= results/latest
 BENCH_ARGS ?= --size 1G --workload random --shared-region --quiet
 BENCH_FAIL_ON ?=
 bench: deps-bench $(RMIBENCH)
-	$(RMIBENCH) matrix --out-dir $(BENCH_DIR) --fresh $(BENCH_ARGS) \
-		$(if $(BENCH_FAIL_ON),--fail-on $(BENCH_FAIL_ON))
+	$(RMIBENCH) matrix --out-dir $(BENCH_DIR) --fresh $(BENCH_ARGS) $(if $(BENCH_FAIL_ON),--fail-on $(BENCH_FAIL_ON))
 	RMIBENCH_SCRIPTS=scripts $(RMIBENCH) report --command \
 		"$(RMIBENCH) matrix --out-dir $(BENCH_DIR) --fresh $(BENCH_ARGS)" \
 		$(BENCH_DIR)

@@ -593,7 +593,7 @@ CLI_TEST(report)
 	text = slurp(p);
 	ASSERT_NE(NULL, text);
 	ASSERT_NE(NULL, strstr(text, "- **Reproduce:** `make it so`"));
-	ASSERT_NE(NULL, strstr(text, "| 1 | block | v15 | tf-rmm | 2m | 1 | sequential | 8 | 0 | 513.00 |"));
+	ASSERT_NE(NULL, strstr(text, "| 1 | v15 | block | v15 | tf-rmm | 2m | 1 | 16 MiB | sequential | 8 | 0 | 513.00 |"));
 	ASSERT_EQ(0, asprintf(&want, "\n3. `v15-one-level-v15-tf-rmm-2m-1vcpu.json`: `%s run --kernel v15 --strategy one-level",
 			      rmibench()) < 0);
 	ASSERT_NE(NULL, strstr(text, want)) TH_LOG("%s", want);
