@@ -277,8 +277,8 @@ static int scan_value(struct scan *sc, const char *field, int depth)
 	}
 }
 
-static int json_prescan(const char *buf, size_t len, const char *path,
-			char *err, size_t errlen)
+int json_check_text(const char *buf, size_t len, const char *path,
+		    char *err, size_t errlen)
 {
 	struct scan sc = { .p = buf, .end = buf + len, .path = path,
 			   .err = err, .errlen = errlen };
@@ -388,7 +388,7 @@ json_object *load_json_file(const char *path, char *err, size_t errlen)
 		       json_type_to_name(json_object_get_type(o)));
 		json_object_put(o);
 		o = NULL;
-	} else if (json_prescan(buf, len, path, err, errlen)) {
+	} else if (json_check_text(buf, len, path, err, errlen)) {
 		/* what json-c lets pass: a key twice, a count above 2^64-1 */
 		json_object_put(o);
 		o = NULL;

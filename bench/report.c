@@ -54,8 +54,9 @@ static void put_cell(FILE *f, const char *s, bool markdown)
 }
 
 /*
- * Text as a Markdown code span: control characters (line breaks too)
- * dropped, and fences longer than any run of backticks in it.
+ * Text as a Markdown code span: line breaks and tabs as spaces, other
+ * control characters dropped, and fences longer than any run of
+ * backticks in it.
  */
 static void put_code(FILE *f, const char *s)
 {
@@ -71,7 +72,9 @@ static void put_code(FILE *f, const char *s)
 	if (longest || *s == '`')
 		fputc(' ', f);
 	for (; *s; s++)
-		if (!iscntrl((unsigned char)*s))
+		if (*s == '\n' || *s == '\r' || *s == '\t')
+			fputc(' ', f);
+		else if (!iscntrl((unsigned char)*s))
 			fputc(*s, f);
 	if (longest)
 		fputc(' ', f);

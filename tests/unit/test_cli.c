@@ -880,6 +880,55 @@ CLI_TEST(matrix_fail_on)
 	}
 }
 
+/*
+ * What an error line echoes from the user is escaped (one line, what was
+ * given); what goes into a report from the user loses its control
+ * characters.
+ */
+CLI_TEST(errors_escape_what_they_echo)
+{
+	static const struct {
+		const char *args[4];
+		const char *err;
+	} cases[] = {
+		{ { "run", "--strategy", "two\nlevel\x1b[31m" },
+		  "rmibench run: --strategy 'two\\nlevel\\x1b[31m': want full, one-level or block\n" },
+		{ { "run", "--bo\ngus" },
+		  "rmibench run: unrecognized option '--bo\\ngus'\n"
+		  "Try 'rmibench run --help' for more information.\n" },
+		{ { "run", "st\tray" },
+		  "rmibench run: unexpected argument 'st\\tray'\n" },
+		{ { "report", "a\rb", "c\xff" },
+		  "rmibench report: one directory only ('a\\rb' and 'c\\xff')\n" },
+	};
+	const char *margs[] = { "matrix", "--out-dir", dir, "--size", "16M",
+				"--quiet", "--strategies", "block", "--profiles",
+				"tf-rmm", "--folios", "2m", "--vcpus-list", "1",
+				NULL };
+	const char *rargs[] = { "report", "--no-plots", "--command",
+				"make\nbench `x`\x1b", dir, NULL };
+	struct out o;
+	char *p, *text;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		o = run(cases[i].args);
+		ASSERT_EQ(2, o.status);
+		ASSERT_STREQ(cases[i].err, o.err);
+		out_free(&o);
+	}
+	o = run(margs);
+	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+	out_free(&o);
+	o = run(rargs);
+	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+	out_free(&o);
+	p = path_in(dir, "summary.md");
+	text = slurp(p);
+	ASSERT_NE(NULL, strstr(text, "- **Reproduce:** `` make bench `x` ``; each run"));
+	free(text);
+	free(p);
+}
+
 /* --help from the option table: every setting, its default; --usage */
 CLI_TEST(help_and_usage)
 {
