@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "errmsg.h"
 #include "rmib_util.h"
 
 /* ---- parsing a command line -------------------------------------------------- */
@@ -58,6 +59,22 @@ static error_t help_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
+/*
+ * What getopt printed: one message, as argp stops at the first error; a
+ * value's line breaks escaped, so that it stays one line.
+ */
+static void print_caught(char *said)
+{
+	size_t n;
+
+	if (!said || !*said)
+		return;
+	n = strlen(said);
+	if (said[n - 1] == '\n')
+		said[n - 1] = 0;
+	errmsg_print("%s", said);
+}
+
 int cli_parse(const struct argp *argp, const char *name, int argc,
 	      char **argv, unsigned int flags, void *input)
 {
@@ -69,7 +86,9 @@ int cli_parse(const struct argp *argp, const char *name, int argc,
 	};
 	struct cli_top t = { .input = input };
 	int end = argc, ret = -1;
-	char **args;
+	FILE *real_stderr, *caught;
+	char **args, *said = NULL;
+	size_t said_len = 0;
 	error_t err;
 
 	args = calloc((size_t)argc + 1, sizeof(*args));
@@ -81,8 +100,24 @@ int cli_parse(const struct argp *argp, const char *name, int argc,
 	/* getopt's messages and argp's help name the command by argv[0] */
 	args[0] = (char *)name;
 	reported = false;
+	/*
+	 * getopt prints its own messages ("unrecognized option '--x'") to
+	 * stderr, with the option as given: catch them, to print them
+	 * escaped, one line each.
+	 */
+	fflush(stderr);
+	real_stderr = stderr;
+	caught = open_memstream(&said, &said_len);
+	if (caught)
+		stderr = caught;
 	err = argp_parse(&top, argc, args, flags | ARGP_NO_HELP | ARGP_NO_EXIT,
 			 &end, &t);
+	if (caught) {
+		stderr = real_stderr;
+		fclose(caught);
+		print_caught(said);
+		free(said);
+	}
 	if (t.done) {
 		ret = CLI_EXIT_OK;
 	} else if (err) {
@@ -92,8 +127,7 @@ int cli_parse(const struct argp *argp, const char *name, int argc,
 				name);
 		ret = CLI_EXIT_USAGE;
 	} else if (end < argc) {
-		fprintf(stderr, "%s: unexpected argument '%s'\n", name,
-			args[end]);
+		errmsg_print("%s: unexpected argument '%s'", name, args[end]);
 		ret = CLI_EXIT_USAGE;
 	}
 	free(args);
@@ -102,13 +136,14 @@ int cli_parse(const struct argp *argp, const char *name, int argc,
 
 error_t cli_usage_error(const struct argp_state *state, const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
 
-	fprintf(stderr, "%s: ", state->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* values as given, escaped: one line whatever they hold */
+	errmsg_print("%s: %s", state->name, msg);
 	reported = true;
 	return EINVAL;
 }
@@ -117,6 +152,15 @@ error_t cli_bad_value(const struct argp_state *state, const char *opt,
 		      const char *value, const char *want)
 {
 	return cli_usage_error(state, "--%s '%s': %s", opt, value, want);
+}
+
+const char *cli_program(void)
+{
+	const char *p = program_invocation_name;
+	const char *base = p ? strrchr(p, '/') : NULL;
+
+	base = base ? base + 1 : p;
+	return base && !strcmp(base, "rmibench") ? p : "rmibench";
 }
 
 /* ---- option values ------------------------------------------------------------- */

@@ -60,6 +60,13 @@ error_t cli_usage_error(const struct argp_state *state, const char *fmt, ...)
 error_t cli_bad_value(const struct argp_state *state, const char *opt,
 		      const char *value, const char *want);
 
+/*
+ * rmibench as it was invoked ("build/rmibench"), for command lines that
+ * run as written; "rmibench" when the program is not called that (a test
+ * calling a command's function).
+ */
+const char *cli_program(void);
+
 /* "4k", "2M", "1G", "0x1000", "1G+2M": bytes. -1 on a malformed value. */
 int cli_parse_size(const char *s, uint64_t *v);
 /* A whole number in [lo, hi]; -1 if not. */

@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "errmsg.h"
+#include "outfile.h"
 #include "result.h"
 
 struct report_args {
@@ -94,7 +97,7 @@ static int list_results(const char *dir, char ***out, size_t *n)
 	size_t cnt = 0, cap = 0;
 
 	if (!d) {
-		fprintf(stderr, "rmibench report: %s: %s\n", dir, strerror(errno));
+		errmsg_print("rmibench report: %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	while ((e = readdir(d))) {
@@ -161,37 +164,56 @@ static void scripts_dir(char *buf, size_t len)
 	snprintf(buf, len, "scripts");
 }
 
+/*
+ * scripts/plot DIR, in a process group of its own: a signal that ends
+ * rmibench is passed on to it and waited for before the staging
+ * directory goes (outfile.h). Its stdout (the files it wrote, under the
+ * staging directory's name) is dropped; rmibench names them.
+ */
 static int run_plots(const char *dir)
 {
 	char sdir[PATH_MAX], plot[PATH_MAX + 8];
-	int status;
+	int status, fd;
 	pid_t pid;
 
 	scripts_dir(sdir, sizeof(sdir));
 	if ((size_t)snprintf(plot, sizeof(plot), "%s/plot", sdir) >= sizeof(plot) ||
 	    access(plot, X_OK)) {
-		fprintf(stderr, "rmibench report: %s: no plot script (set "
-			"RMIBENCH_SCRIPTS to the scripts folder)\n", plot);
+		errmsg_print("rmibench report: %s: no plot script (set "
+			     "RMIBENCH_SCRIPTS to the scripts folder)", plot);
 		return -1;
 	}
 	fflush(NULL);
+	out_signals_block(true);
 	pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "rmibench report: fork: %s\n", strerror(errno));
-		return -1;
-	}
 	if (!pid) {
+		out_signals_block(false);
+		setpgid(0, 0);
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (fd >= 0)
+			dup2(fd, 1);
 		execl(plot, plot, dir, (char *)NULL);
-		fprintf(stderr, "rmibench report: %s: %s\n", plot, strerror(errno));
+		errmsg_print("rmibench report: %s: %s", plot, strerror(errno));
 		_exit(127);
+	}
+	if (pid > 0) {
+		setpgid(pid, pid);
+		out_tmp_child(pid);
+	}
+	out_signals_block(false);
+	if (pid < 0) {
+		errmsg_print("rmibench report: fork: %s", strerror(errno));
+		return -1;
 	}
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
-			fprintf(stderr, "rmibench report: waitpid: %s\n",
-				strerror(errno));
+			errmsg_print("rmibench report: waitpid: %s",
+				     strerror(errno));
+			out_tmp_child(0);
 			return -1;
 		}
 	}
+	out_tmp_child(0);
 	if (WIFEXITED(status) && !WEXITSTATUS(status))
 		return 0;
 	/* the script said why on stderr */
@@ -206,8 +228,9 @@ int cmd_report(int argc, char **argv)
 	struct result_meta *meta = NULL;
 	char **names = NULL, **paths = NULL;
 	char err[1024];
+	struct out_dir od;
 	size_t n = 0;
-	int ret;
+	int ret, plotted = -1;
 
 	ret = cli_parse(&report_argp, "rmibench report", argc, argv, 0, &a);
 	if (ret >= 0)
@@ -217,8 +240,8 @@ int cmd_report(int argc, char **argv)
 	if (list_results(dir, &names, &n))
 		return CLI_EXIT_FAIL;
 	if (!n) {
-		fprintf(stderr, "rmibench report: %s: no result files (*.json)\n",
-			dir);
+		errmsg_print("rmibench report: %s: no result files (*.json)",
+			     dir);
 		free(names);
 		return CLI_EXIT_FAIL;
 	}
@@ -237,21 +260,38 @@ int cmd_report(int argc, char **argv)
 		}
 		if (result_read_json_meta(paths[i], &rs[i], &meta[i], err,
 					  sizeof(err))) {
-			fprintf(stderr, "rmibench report: %s\n", err);
+			errmsg_print("rmibench report: %s", err);
 			goto out;
 		}
 	}
-	if (report_write_dir(dir, rs, n, &(struct report_opts){
+	/* the new report beside the result files, then in DIR's place */
+	if (out_dir_begin(&od, dir, report_file_name, err, sizeof(err))) {
+		errmsg_print("rmibench report: %s", err);
+		goto out;
+	}
+	if (report_write_dir(od.stage, rs, n, &(struct report_opts){
 				.command = a.command,
 				.names = (const char *const *)names,
 				.meta = meta,
+				.program = cli_program(),
 			     }, err, sizeof(err))) {
-		fprintf(stderr, "rmibench report: %s\n", err);
+		out_dir_abort(&od);
+		errmsg_print("rmibench report: %s", err);
+		goto out;
+	}
+	if (a.plots)
+		plotted = run_plots(od.stage);
+	if (out_dir_commit(&od, err, sizeof(err))) {
+		errmsg_print("rmibench report: %s", err);
 		goto out;
 	}
 	printf("rmibench report: %zu runs: %s/summary.md, %s/runs.tsv, "
-	       "%s/latency.tsv\n", n, dir, dir, dir);
-	if (a.plots && run_plots(dir))
+	       "%s/latency.tsv\n", n, od.dir, od.dir, od.dir);
+	if (!plotted)
+		printf("rmibench report: plots: %s/calls-per-fault.png, "
+		       "%s/rtt-pages-per-gib.png, %s/mapped-bytes.png, "
+		       "%s/latency.png\n", od.dir, od.dir, od.dir, od.dir);
+	if (a.plots && plotted)
 		goto out;
 	ret = CLI_EXIT_OK;
 out:

@@ -13,36 +13,53 @@
 
 #include "backend.h"
 #include "cli.h"
+#include "errmsg.h"
+#include "outfile.h"
 #include "rmm.h"
 #include "result.h"
 #include "run.h"
 #include "run_opts.h"
 #include "workload.h"
 
+/*
+ * One line per run: what ran, what it cost (the fault path's RMI calls per
+ * fault, as the report's column), sizes in the unit that fits, and what
+ * the run came to; then its WARNs and leaks.
+ */
 static void print_summary(FILE *f, const struct run_result *r)
 {
 	const struct run_counts *c = &r->counts;
 	uint64_t mapped = c->mapped_bytes[1] + c->mapped_bytes[2] +
 			  c->mapped_bytes[3];
+	char size[32], l1[32], l2[32], l3[32], outcome[512];
 
-	fprintf(f, "%s/%s/%s folio %s, %u vCPU(s), %s: faults %llu (re-faults %llu), RMI calls %llu (%.2f per fault), RTTs created %llu (peak %llu), mapped L1 %llu MiB L2 %llu MiB L3 %llu MiB (%.1f%% blocks), races %llu, leaks %llu, warnings %llu, outcome: %s\n",
+	result_fmt_bytes(size, sizeof(size), r->cfg.size);
+	result_fmt_bytes(l1, sizeof(l1), c->mapped_bytes[1]);
+	result_fmt_bytes(l2, sizeof(l2), c->mapped_bytes[2]);
+	result_fmt_bytes(l3, sizeof(l3), c->mapped_bytes[3]);
+	errmsg_escape(outcome, sizeof(outcome), r->outcome);
+	fprintf(f, "%s/%s/%s folio %s, %u vCPU(s), %s: faults %llu (re-faults %llu) in %s, kernel %s, RMI calls %llu (fault path %llu: %.2f per fault), RTTs created %llu (peak %llu), mapped L1 %s, L2 %s, L3 %s (%.1f%% blocks), races %llu, leaks %llu, warnings %llu, outcome",
 		rmi_rtt_strategy_name(r->cfg.strategy),
 		deleg_name(r->cfg.delegation), r->cfg.profile,
 		folio_name(r->cfg.folio), r->cfg.vcpus, r->cfg.workload,
 		(unsigned long long)c->faults, (unsigned long long)c->refaults,
+		size, kernel_name(r->cfg.kernel),
 		(unsigned long long)c->rmi_calls,
-		c->faults ? (double)c->rmi_calls_fault / (double)c->faults : 0.0,
+		(unsigned long long)c->rmi_calls_fault,
+		result_calls_per_fault(r),
 		(unsigned long long)c->rtts_created,
-		(unsigned long long)c->rtt_pages_peak,
-		(unsigned long long)(c->mapped_bytes[1] >> 20),
-		(unsigned long long)(c->mapped_bytes[2] >> 20),
-		(unsigned long long)(c->mapped_bytes[3] >> 20),
+		(unsigned long long)c->rtt_pages_peak, l1, l2, l3,
 		mapped ? 100.0 * (double)(c->mapped_bytes[1] +
 					  c->mapped_bytes[2]) /
 			 (double)mapped : 0.0,
 		(unsigned long long)c->delegate_races,
 		(unsigned long long)c->leaked_granules,
-		(unsigned long long)c->warnings, r->outcome);
+		(unsigned long long)c->warnings);
+	if (r->outcome_class == OUTCOME_OK)
+		fprintf(f, ": %s\n", outcome);
+	else
+		fprintf(f, " %s: %s\n", outcome_name(r->outcome_class),
+			outcome);
 	for (unsigned int i = 0; i < c->nwarn; i++)
 		fprintf(f, "  WARN x%llu: %s\n",
 			(unsigned long long)c->warn[i].count, c->warn[i].reason);
@@ -67,25 +84,35 @@ struct run_args {
 };
 
 enum { OPT_OUT = 0x200, OPT_OUT_DIR, OPT_QUIET, OPT_DRY_RUN, OPT_ROOT,
-       OPT_VMM, OPT_GUEST, OPT_VMM_REPORT, OPT_LIST };
+       OPT_VMM, OPT_GUEST, OPT_VMM_REPORT, OPT_FAIL_ON, OPT_FRESH,
+       OPT_LIST };
 
-/* the directory of --out FILE must be there before the run is made */
+/*
+ * --out FILE: its directory must be there before the run is made, and
+ * FILE be a regular file or a new name (outfile.h); "-" is stdout.
+ */
 static error_t check_out_path(const struct argp_state *state, const char *opt,
 			      const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	char dir[4096];
+	char dir[4096], why[64];
 	struct stat st;
 
-	if (!slash || slash == path)
+	if (!strcmp(path, OUT_STDOUT))
 		return 0;
-	if ((size_t)(slash - path) >= sizeof(dir))
-		return cli_bad_value(state, opt, path, "path too long");
-	memcpy(dir, path, (size_t)(slash - path));
-	dir[slash - path] = '\0';
-	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
-		return cli_usage_error(state, "--%s '%s': directory '%s' does not exist",
-				       opt, path, dir);
+	if (slash && slash != path) {
+		if ((size_t)(slash - path) >= sizeof(dir))
+			return cli_bad_value(state, opt, path, "path too long");
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = '\0';
+		if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+			return cli_usage_error(state, "--%s '%s': directory '%s' does not exist",
+					       opt, path, dir);
+	}
+	if (out_check_file(path, why, sizeof(why)))
+		return cli_usage_error(state, "--%s '%s': %s: want a regular "
+				       "file, a new name, or - for stdout", opt,
+				       path, why);
 	return 0;
 }
 
@@ -136,8 +163,9 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 
 static const struct argp_option run_options[] = {
 	{ "out", OPT_OUT, "FILE", 0,
-	  "write the result file (results/README.md); without it, only the "
-	  "summary line", 0 },
+	  "write the result file (results/README.md): a regular file or a new "
+	  "name, replaced atomically; - writes it to stdout (the summary line "
+	  "then goes to stderr); without it, only the summary line", 0 },
 	{ "quiet", OPT_QUIET, NULL, 0, "no summary line on stdout", 0 },
 	{ NULL, 0, NULL, 0, "The kernel backend (--backend kernel, guests/README.md):", 1 },
 	{ "dry-run", OPT_DRY_RUN, NULL, 0,
@@ -201,23 +229,25 @@ int cmd_run(int argc, char **argv)
 	}
 	rc = CLI_EXIT_FAIL;
 	if (run_one(&a.o.cfg, a.o.rules, a.o.nrules, r, err, sizeof(err))) {
-		fprintf(stderr, "rmibench run: %s\n", err);
+		errmsg_print("rmibench run: %s", err);
 		goto out;
 	}
 	if (a.k.dry_run) {
 		rc = CLI_EXIT_OK;
 		goto out;
 	}
+	/* with --out -, stdout is the JSON alone: the summary goes to stderr */
 	if (!a.quiet)
-		print_summary(stdout, r);
+		print_summary(a.out && !strcmp(a.out, OUT_STDOUT) ? stderr :
+			      stdout, r);
 	if (a.out && result_write_json(r, a.out, err, sizeof(err))) {
-		fprintf(stderr, "rmibench run: %s\n", err);
+		errmsg_print("rmibench run: %s", err);
 		goto out;
 	}
 	rc = CLI_EXIT_OK;
 	if (outcome_fails(r->outcome_class)) {
-		fprintf(stderr, "rmibench run: outcome %s: %s\n",
-			outcome_name(r->outcome_class), r->outcome);
+		errmsg_print("rmibench run: outcome %s: %s",
+			     outcome_name(r->outcome_class), r->outcome);
 		rc = CLI_EXIT_OUTCOME;
 	}
 out:
@@ -254,6 +284,8 @@ struct matrix_args {
 	struct run_opts o;
 	const char *dir;
 	bool quiet;
+	bool fresh;			/* drop DIR's old result files */
+	bool fail_on[OUTCOME_COUNT];	/* exit 3 if a run comes to one */
 	bool listed[NAXES];		/* the list was given */
 	unsigned int n[NAXES];
 	char value[NAXES][MAX_LIST][64];	/* as the command line writes it */
@@ -329,6 +361,46 @@ static void default_lists(struct matrix_args *a)
 	}
 }
 
+/* --out-dir DIR: a directory, or a name to make one under */
+static error_t check_out_dir(const struct argp_state *state, const char *dir)
+{
+	struct stat st;
+
+	if (!lstat(dir, &st) && !S_ISDIR(st.st_mode))
+		return cli_usage_error(state, "--out-dir '%s': %s", dir,
+				       S_ISLNK(st.st_mode) ?
+				       "Is a symbolic link: want the directory "
+				       "itself" : "not a directory");
+	return 0;
+}
+
+/* --fail-on OUTCOMES: outcome classes, comma-separated */
+static error_t parse_fail_on(const struct argp_state *state,
+			     struct matrix_args *a, const char *arg)
+{
+	char buf[256], *tok, *save = NULL;
+	unsigned int n = 0;
+
+	if (strlen(arg) >= sizeof(buf))
+		return cli_bad_value(state, "fail-on", arg, "list too long");
+	strcpy(buf, arg);
+	memset(a->fail_on, 0, sizeof(a->fail_on));
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save), n++) {
+		int k = outcome_from_name(tok);
+
+		if (k < 0)
+			return cli_bad_value(state, "fail-on", tok,
+					     "want outcome classes: ok, "
+					     "guest-error, warn, killed, leak, "
+					     "livelock, invariant");
+		a->fail_on[k] = true;
+	}
+	if (!n)
+		return cli_bad_value(state, "fail-on", arg, "empty list");
+	return 0;
+}
+
 static error_t matrix_parse(int key, char *arg, struct argp_state *state)
 {
 	struct matrix_args *a = state->input;
@@ -340,10 +412,15 @@ static error_t matrix_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_OUT_DIR:
 		a->dir = arg;
-		return 0;
+		return check_out_dir(state, arg);
 	case OPT_QUIET:
 		a->quiet = true;
 		return 0;
+	case OPT_FRESH:
+		a->fresh = true;
+		return 0;
+	case OPT_FAIL_ON:
+		return parse_fail_on(state, a, arg);
 	case ARGP_KEY_END:
 		if (!a->dir)
 			return cli_usage_error(state, "--out-dir DIR is required");
@@ -367,14 +444,19 @@ static const char matrix_doc[] =
 "\v"
 "A list not given is the value of its setting's option when that is given "
 "(--delegation for --delegations), else its default. In --strategies and "
-"--delegations, \"kernel\" stands for what the run's --kernel does. Exit status: 0 the "
-"runs were made, 1 one could not be made or a file not written, 2 a bad "
-"command line.";
+"--delegations, \"kernel\" stands for what the run's --kernel does. Every "
+"run is made whatever the others came to; what each came to (its outcome "
+"class) is in its file and the tables, and a list of the runs that did "
+"not come out ok ends the output. DIR is written as a whole: the new "
+"files appear together, or (interrupted, failed) DIR stays as it was. "
+"Exit status: 0 the runs were made, 3 a run came to an outcome class "
+"--fail-on names, 1 a run could not be made or a file not written, 2 a "
+"bad command line.";
 
 /* the matrix's options: --out-dir, --quiet and the lists, docs from axes[] */
 static const struct argp_option *matrix_options(void)
 {
-	static struct argp_option o[NAXES + 4];
+	static struct argp_option o[NAXES + 6];
 	static char docs[NAXES][160];
 	unsigned int n = 0;
 
@@ -387,7 +469,21 @@ static const struct argp_option *matrix_options(void)
 	};
 	o[n++] = (struct argp_option){
 		.name = "quiet", .key = OPT_QUIET,
-		.doc = "no summary line per run on stdout",
+		.doc = "no summary line per run on stdout (the list of runs "
+		       "that did not come out ok is still printed)",
+	};
+	o[n++] = (struct argp_option){
+		.name = "fail-on", .key = OPT_FAIL_ON, .arg = "OUTCOMES",
+		.doc = "exit with status 3 if a run comes to one of these "
+		       "outcome classes (comma-separated: ok, guest-error, "
+		       "warn, killed, leak, livelock, invariant); by default "
+		       "the status does not depend on outcomes",
+	};
+	o[n++] = (struct argp_option){
+		.name = "fresh", .key = OPT_FRESH,
+		.doc = "DIR holds this matrix's result files only: the *.json "
+		       "it held before are dropped when the new set appears "
+		       "(without it they are kept beside the new ones)",
 	};
 	o[n++] = (struct argp_option){ .doc = "Lists (comma-separated):",
 				       .group = 2 };
@@ -409,6 +505,84 @@ static const struct argp_option *matrix_options(void)
 	return o;
 }
 
+/* what a matrix with --fresh drops from DIR: the old report and results */
+static bool drop_fresh(const char *name)
+{
+	size_t n = strlen(name);
+
+	return report_file_name(name) ||
+	       (name[0] != '.' && n > 5 && !strcmp(name + n - 5, ".json"));
+}
+
+/* @s as one shell word: plain, or in single quotes */
+static void shell_word(char *buf, size_t len, const char *s)
+{
+	size_t o = 0;
+
+	if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789_./:=,+@%-") == strlen(s)) {
+		snprintf(buf, len, "%s", s);
+		return;
+	}
+	if (len < 3)
+		return;
+	buf[o++] = '\'';
+	for (; *s && o + 6 < len; s++) {
+		if (*s == '\'') {
+			memcpy(buf + o, "'\\''", 4);
+			o += 4;
+		} else {
+			buf[o++] = *s;
+		}
+	}
+	buf[o++] = '\'';
+	buf[o] = 0;
+}
+
+/*
+ * The runs that did not come out ok, by class, on stdout (--quiet too);
+ * 3 if one of them is of a class --fail-on names, else 0.
+ */
+static int findings(const struct matrix_args *a, const struct run_result *rs,
+		    char (*names)[512], size_t n)
+{
+	size_t cnt[OUTCOME_COUNT] = { 0 }, failed = 0;
+	bool first = true;
+
+	for (size_t i = 0; i < n; i++)
+		cnt[rs[i].outcome_class]++;
+	if (cnt[OUTCOME_OK] == n && a->quiet)
+		return CLI_EXIT_OK;
+	printf("rmibench matrix: %zu runs:", n);
+	for (int k = 0; k < OUTCOME_COUNT; k++) {
+		if (!cnt[k])
+			continue;
+		printf("%s %zu %s", first ? "" : ",", cnt[k], outcome_name(k));
+		first = false;
+		if (a->fail_on[k])
+			failed += cnt[k];
+	}
+	printf("\n");
+	for (int k = OUTCOME_COUNT; k-- > 1;) {
+		for (size_t i = 0; i < n; i++) {
+			char why[512];
+
+			if ((int)rs[i].outcome_class != k)
+				continue;
+			errmsg_escape(why, sizeof(why), rs[i].outcome);
+			printf("  run %zu %s: %s%s: %s\n", i + 1, names[i],
+			       outcome_name(k), outcome_fails(k) ?
+			       " (excluded from the ratios)" : "", why);
+		}
+	}
+	fflush(stdout);
+	if (!failed)
+		return CLI_EXIT_OK;
+	errmsg_print("rmibench matrix: %zu run%s came to an outcome --fail-on "
+		     "names", failed, failed > 1 ? "s" : "");
+	return CLI_EXIT_OUTCOME;
+}
+
 int cmd_matrix(int argc, char **argv)
 {
 	struct argp_child settings[] = {
@@ -424,9 +598,11 @@ int cmd_matrix(int argc, char **argv)
 	};
 	struct matrix_args *a = calloc(1, sizeof(*a));
 	struct run_result *rs = NULL;
+	char (*names)[512] = NULL;
+	const char **list = NULL;
 	size_t n = 0, total = 1;
-	char err[256], cmdline[1024] = "rmibench matrix";
-	struct stat st;
+	char err[1024], cmdline[2048];
+	struct out_dir od = { .stage = "" };
 	int rc;
 
 	if (!a) {
@@ -437,26 +613,34 @@ int cmd_matrix(int argc, char **argv)
 	if (rc >= 0)
 		goto out;
 	rc = CLI_EXIT_FAIL;
+	/* the command as run, for summary.md: it runs as written */
+	shell_word(cmdline, sizeof(cmdline), cli_program());
+	strncat(cmdline, " matrix", sizeof(cmdline) - strlen(cmdline) - 1);
 	for (int i = 1; i < argc; i++) {
 		size_t len = strlen(cmdline);
+		char w[512];
 
-		snprintf(cmdline + len, sizeof(cmdline) - len, " %s", argv[i]);
-	}
-	if (stat(a->dir, &st) && mkdir(a->dir, 0755)) {
-		fprintf(stderr, "rmibench matrix: cannot create %s: %s\n",
-			a->dir, strerror(errno));
-		goto out;
+		shell_word(w, sizeof(w), argv[i]);
+		snprintf(cmdline + len, sizeof(cmdline) - len, " %s", w);
 	}
 	for (unsigned int x = 0; x < NAXES; x++)
 		total *= a->n[x];
 	rs = calloc(total, sizeof(*rs));
-	if (!rs) {
+	names = calloc(total, sizeof(*names));
+	list = calloc(total, sizeof(*list));
+	if (!rs || !names || !list) {
 		fprintf(stderr, "rmibench matrix: out of memory\n");
+		goto out;
+	}
+	/* the runs' files and tables go to a staging directory first */
+	if (out_dir_begin(&od, a->dir, a->fresh ? drop_fresh :
+			  report_file_name, err, sizeof(err))) {
+		errmsg_print("rmibench matrix: %s", err);
 		goto out;
 	}
 	for (n = 0; n < total; n++) {
 		struct run_config cfg = a->o.cfg;
-		char name[512] = "", path[4096], why[128];
+		char *name = names[n], path[4096 + 600], why[128];
 		size_t used = 0, rest = n, idx[NAXES];
 
 		for (unsigned int x = NAXES; x-- > 0;) {
@@ -483,31 +667,43 @@ int cmd_matrix(int argc, char **argv)
 
 			cfg_value_text(&cfg, &run_config_fields[axes[x].field],
 				       v, sizeof(v));
-			used += (size_t)snprintf(name + used, sizeof(name) - used,
+			used += (size_t)snprintf(name + used, 500 - used,
 						 "%s%s%s", x ? "-" : "", v,
 						 axes[x].suffix);
 		}
+		strcat(name, ".json");
+		list[n] = name;
 		if (run_one(&cfg, a->o.rules, a->o.nrules, &rs[n], err,
 			    sizeof(err))) {
-			fprintf(stderr, "rmibench matrix: %s: %s\n", name, err);
+			/* no run, no set: DIR stays as it was */
+			errmsg_print("rmibench matrix: %s: %s", name, err);
 			goto out;
 		}
-		snprintf(path, sizeof(path), "%s/%s.json", a->dir, name);
+		snprintf(path, sizeof(path), "%s/%s", od.stage, name);
 		if (result_write_json(&rs[n], path, err, sizeof(err))) {
-			fprintf(stderr, "rmibench matrix: %s\n", err);
+			errmsg_print("rmibench matrix: %s", err);
 			goto out;
 		}
 		if (!a->quiet)
 			print_summary(stdout, &rs[n]);
 	}
-	if (report_write_dir(a->dir, rs, n,
-			     &(struct report_opts){ .command = cmdline },
-			     err, sizeof(err))) {
-		fprintf(stderr, "rmibench matrix: %s\n", err);
+	if (report_write_dir(od.stage, rs, n, &(struct report_opts){
+				.command = cmdline,
+				.names = list,
+				.program = cli_program(),
+			     }, err, sizeof(err))) {
+		errmsg_print("rmibench matrix: %s", err);
 		goto out;
 	}
-	rc = CLI_EXIT_OK;
+	if (out_dir_commit(&od, err, sizeof(err))) {
+		errmsg_print("rmibench matrix: %s", err);
+		goto out;
+	}
+	rc = findings(a, rs, names, n);
 out:
+	out_dir_abort(&od);
+	free(list);
+	free(names);
 	free(rs);
 	free(a);
 	return rc;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "errmsg.h"
 #include "rmm.h"
 #include "script.h"
 
@@ -101,8 +102,8 @@ int cmd_rmi_script(int argc, char **argv)
 	} else {
 		in = fopen(a.file, "r");
 		if (!in) {
-			fprintf(stderr, "rmibench rmi-script: %s: %s\n", a.file,
-				strerror(errno));
+			errmsg_print("rmibench rmi-script: %s: %s", a.file,
+				     strerror(errno));
 			return CLI_EXIT_FAIL;
 		}
 	}

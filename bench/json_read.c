@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,282 @@
 
 #include "errmsg.h"
 #include "json_read.h"
+
+/* ---- what json-c accepts silently ----------------------------------------------
+ *
+ * json-c keeps the last of two values of one key, and reads an integer
+ * above 2^64-1 as 2^64-1. A second pass over the text (valid JSON by
+ * then) finds both, naming the field as the readers do.
+ */
+
+struct scan {
+	const char *p, *end;
+	char *arena;		/* decoded keys */
+	size_t used;
+	const char *path;
+	char *err;
+	size_t errlen;
+};
+
+struct key {
+	const char *s;
+	size_t len;
+};
+
+static void skip_ws(struct scan *sc)
+{
+	while (sc->p < sc->end && strchr(" \t\r\n", *sc->p) && *sc->p)
+		sc->p++;
+}
+
+static unsigned int hex4(const char *p)
+{
+	unsigned int v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+
+		v = v << 4 | (unsigned int)(c <= '9' ? c - '0' :
+					    (c | 0x20) - 'a' + 10);
+	}
+	return v;
+}
+
+static size_t put_utf8(char *o, unsigned int cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xc0 | cp >> 6);
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | cp >> 12);
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | cp >> 18);
+	o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	o[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* The string at sc->p ('"'), decoded into the arena: its key. */
+static struct key scan_string(struct scan *sc)
+{
+	struct key k = { .s = sc->arena + sc->used };
+	char *o = sc->arena + sc->used;
+
+	sc->p++;
+	while (sc->p < sc->end && *sc->p != '"') {
+		if (*sc->p != '\\') {
+			*o++ = *sc->p++;
+			continue;
+		}
+		sc->p++;
+		switch (*sc->p) {
+		case 'b': *o++ = '\b'; break;
+		case 'f': *o++ = '\f'; break;
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
+		case 'u': {
+			unsigned int cp = hex4(sc->p + 1);
+
+			sc->p += 4;
+			if (cp >= 0xd800 && cp < 0xdc00 && sc->p + 6 < sc->end &&
+			    sc->p[1] == '\\' && sc->p[2] == 'u') {
+				unsigned int lo = hex4(sc->p + 3);
+
+				if (lo >= 0xdc00 && lo < 0xe000) {
+					cp = 0x10000 + ((cp - 0xd800) << 10) +
+					     (lo - 0xdc00);
+					sc->p += 6;
+				}
+			}
+			o += put_utf8(o, cp);
+			break;
+		}
+		default: *o++ = *sc->p; break;	/* " \\ / */
+		}
+		sc->p++;
+	}
+	sc->p++;
+	k.len = (size_t)(o - k.s);
+	*o++ = 0;
+	sc->used = (size_t)(o - sc->arena);
+	return k;
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+	const struct key *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->s, y->s, n);
+
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static int scan_value(struct scan *sc, const char *field, int depth);
+
+static int scan_object(struct scan *sc, const char *field, int depth)
+{
+	struct key *keys = NULL, *nk;
+	size_t n = 0, cap = 0;
+	int ret = -1;
+
+	sc->p++;
+	skip_ws(sc);
+	while (sc->p < sc->end && *sc->p != '}') {
+		char f[FIELD_MAX];
+		struct key k;
+
+		k = scan_string(sc);
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			nk = realloc(keys, cap * sizeof(*keys));
+			if (!nk) {
+				errmsg(sc->err, sc->errlen, "%s: out of memory",
+				       sc->path);
+				goto out;
+			}
+			keys = nk;
+		}
+		keys[n++] = k;
+		field_name(f, field, k.s);
+		skip_ws(sc);
+		sc->p++;	/* ':' */
+		skip_ws(sc);
+		if (scan_value(sc, f, depth + 1))
+			goto out;
+		skip_ws(sc);
+		if (sc->p < sc->end && *sc->p == ',') {
+			sc->p++;
+			skip_ws(sc);
+		}
+	}
+	sc->p++;
+	if (n > 1) {
+		qsort(keys, n, sizeof(*keys), cmp_keys);
+		for (size_t i = 1; i < n; i++) {
+			char f[FIELD_MAX];
+
+			if (cmp_keys(&keys[i - 1], &keys[i]))
+				continue;
+			field_name(f, field, keys[i].s);
+			errmsg(sc->err, sc->errlen,
+			       "%s: %s: given twice", sc->path,
+			       f);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	free(keys);
+	return ret;
+}
+
+static int scan_array(struct scan *sc, const char *field, int depth)
+{
+	size_t i = 0;
+
+	sc->p++;
+	skip_ws(sc);
+	while (sc->p < sc->end && *sc->p != ']') {
+		char f[FIELD_MAX + 24];
+
+		snprintf(f, sizeof(f), "%s[%zu]", field, i++);
+		f[FIELD_MAX - 1] = 0;
+		if (scan_value(sc, f, depth + 1))
+			return -1;
+		skip_ws(sc);
+		if (sc->p < sc->end && *sc->p == ',') {
+			sc->p++;
+			skip_ws(sc);
+		}
+	}
+	sc->p++;
+	return 0;
+}
+
+/* a number: an integer above 2^64-1 is an error */
+static int scan_number(struct scan *sc, const char *field)
+{
+	static const char max[] = "18446744073709551615";
+	const char *s = sc->p;
+	bool whole = true;
+	size_t n;
+
+	while (sc->p < sc->end && strchr("+-0123456789.eE", *sc->p) &&
+	       *sc->p) {
+		if (strchr(".eE", *sc->p))
+			whole = false;
+		sc->p++;
+	}
+	n = (size_t)(sc->p - s);
+	if (!whole || *s == '-')
+		return 0;
+	if (n < sizeof(max) - 1 ||
+	    (n == sizeof(max) - 1 && memcmp(s, max, n) <= 0))
+		return 0;
+	return errmsg(sc->err, sc->errlen, "%s: %s: %.*s%s is above 2^64-1",
+		      sc->path, *field ? field : "(top level)",
+		      (int)(n > 40 ? 40 : n), s, n > 40 ? "..." : "");
+}
+
+static int scan_value(struct scan *sc, const char *field, int depth)
+{
+	if (depth > 64)
+		return errmsg(sc->err, sc->errlen, "%s: %s: nested too deep",
+			      sc->path, field);
+	skip_ws(sc);
+	if (sc->p >= sc->end)
+		return 0;
+	switch (*sc->p) {
+	case '{':
+		return scan_object(sc, field, depth);
+	case '[':
+		return scan_array(sc, field, depth);
+	case '"':
+		/* a value: decoded and dropped */
+		{
+			size_t used = sc->used;
+
+			scan_string(sc);
+			sc->used = used;
+		}
+		return 0;
+	case 't': case 'n':
+		sc->p += 4;
+		return 0;
+	case 'f':
+		sc->p += 5;
+		return 0;
+	default:
+		return scan_number(sc, field);
+	}
+}
+
+int json_check_text(const char *buf, size_t len, const char *path,
+		    char *err, size_t errlen)
+{
+	struct scan sc = { .p = buf, .end = buf + len, .path = path,
+			   .err = err, .errlen = errlen };
+	int ret;
+
+	/* decoded keys are never longer than their text */
+	sc.arena = malloc(len + 1);
+	if (!sc.arena)
+		return errmsg(err, errlen, "%s: out of memory", path);
+	ret = scan_value(&sc, "", 0);
+	free(sc.arena);
+	return ret;
+}
 
 json_object *load_json_file(const char *path, char *err, size_t errlen)
 {
@@ -26,7 +303,11 @@ json_object *load_json_file(const char *path, char *err, size_t errlen)
 	char *buf;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * O_NONBLOCK: a FIFO (or a device) under a file's name must not
+	 * block the open; it is refused right after.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		errmsg(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
@@ -36,6 +317,7 @@ json_object *load_json_file(const char *path, char *err, size_t errlen)
 		errmsg(err, errlen, "%s: not a regular file", path);
 		return NULL;
 	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	if (st.st_size > JSON_FILE_MAX) {
 		close(fd);
 		errmsg(err, errlen, "%s: larger than %u MiB", path,
@@ -104,6 +386,10 @@ json_object *load_json_file(const char *path, char *err, size_t errlen)
 	} else if (!json_object_is_type(o, json_type_object)) {
 		errmsg(err, errlen, "%s: expected a JSON object, found %s", path,
 		       json_type_to_name(json_object_get_type(o)));
+		json_object_put(o);
+		o = NULL;
+	} else if (json_check_text(buf, len, path, err, errlen)) {
+		/* what json-c lets pass: a key twice, a count above 2^64-1 */
 		json_object_put(o);
 		o = NULL;
 	}

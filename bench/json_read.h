@@ -21,6 +21,16 @@
  */
 json_object *load_json_file(const char *path, char *err, size_t errlen);
 
+/*
+ * What json-c lets pass in valid JSON @text (@len bytes), named @path in
+ * messages: a key given twice in one object ("PATH: FIELD: given twice";
+ * json-c keeps the last value) and a whole number above 2^64-1 (json-c
+ * reads it as 2^64-1). 0, or -1 with one line in @err. load_json_file()
+ * makes this check; other readers of JSON text may call it.
+ */
+int json_check_text(const char *text, size_t len, const char *path,
+		    char *err, size_t errlen);
+
 /* What a reader needs for its messages: "PATH: FIELD: problem". */
 struct rd {
 	const char *path;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "errmsg.h"
 
 static const struct subcmd subcmds[] = {
 	{ "run", "run one workload on the sim and write a result file",
@@ -130,8 +131,8 @@ int main(int argc, char **argv)
 					 0, &a);
 		c = find(argv[a.cmd + 1]);
 		if (!c) {
-			fprintf(stderr, "rmibench: unknown command '%s' (%s)\n",
-				argv[a.cmd + 1], COMMANDS);
+			errmsg_print("rmibench: unknown command '%s' (%s)",
+				     argv[a.cmd + 1], COMMANDS);
 			return CLI_EXIT_USAGE;
 		}
 		help[0] = (char *)c->name;

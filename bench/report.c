@@ -4,6 +4,7 @@
  * runs.tsv and latency.tsv for scripts/plots.gp. The files are described
  * in results/README.md; every one is written atomically.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@
 /* ---- formatting helpers ------------------------------------------------------- */
 
 /* "0", "4 KiB", "1.5 GiB" */
-static void fmt_bytes(char *buf, size_t len, uint64_t v)
+void result_fmt_bytes(char *buf, size_t len, uint64_t v)
 {
 	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB",
 					    "PiB", "EiB" };
@@ -43,7 +44,7 @@ static void put_cell(FILE *f, const char *s, bool markdown)
 		return;
 	}
 	for (; *s; s++) {
-		if (*s == '\n' || *s == '\r' || *s == '\t')
+		if (iscntrl((unsigned char)*s))
 			fputc(' ', f);
 		else if (markdown && (*s == '|' || *s == '\\'))
 			fprintf(f, "\\%c", *s);
@@ -52,11 +53,40 @@ static void put_cell(FILE *f, const char *s, bool markdown)
 	}
 }
 
+/*
+ * Text as a Markdown code span: line breaks and tabs as spaces, other
+ * control characters dropped, and fences longer than any run of
+ * backticks in it.
+ */
+static void put_code(FILE *f, const char *s)
+{
+	size_t run = 0, longest = 0;
+
+	for (const char *p = s; *p; p++) {
+		run = *p == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	for (size_t i = 0; i <= longest; i++)
+		fputc('`', f);
+	if (longest || *s == '`')
+		fputc(' ', f);
+	for (; *s; s++)
+		if (*s == '\n' || *s == '\r' || *s == '\t')
+			fputc(' ', f);
+		else if (!iscntrl((unsigned char)*s))
+			fputc(*s, f);
+	if (longest)
+		fputc(' ', f);
+	for (size_t i = 0; i <= longest; i++)
+		fputc('`', f);
+}
+
 /* A label for plots: no quotes or backslashes to escape in gnuplot */
 static void put_label(FILE *f, const char *s)
 {
 	for (; *s; s++) {
-		if (*s == '\n' || *s == '\r' || *s == '\t' || *s == '"' ||
+		if (iscntrl((unsigned char)*s) || *s == '"' ||
 		    *s == '\\' || *s == '\'')
 			fputc(' ', f);
 		else
@@ -67,6 +97,24 @@ static void put_label(FILE *f, const char *s)
 static double us(uint64_t ns)
 {
 	return (double)ns / 1000.0;
+}
+
+/*
+ * A run whose realm died, leaked, livelocked or broke the model stopped
+ * before its workload was done: its ratios (calls per fault, RTT pages
+ * per GiB, block coverage, latencies) describe a part, so the tables and
+ * plots mark it and leave it out of them.
+ */
+static bool excluded(const struct run_result *r)
+{
+	return outcome_fails(r->outcome_class);
+}
+
+/* a latency percentile in us: exact, or "<=" the log2 bound */
+static void put_pct(FILE *f, const struct hist *h, double pct)
+{
+	fprintf(f, "%s%.1f", hist_ll_ok(h) ? "" : "<=",
+		us(hist_exact_percentile(h, pct)));
 }
 
 /* ---- groups: the runs a strategy is compared within --------------------------- */
@@ -280,9 +328,57 @@ static void summary_header(FILE *f, const struct run_result *rs, size_t n,
 			fprintf(f, "  - folio `%s`: %s\n", folio_name(fm),
 				folio_case(fm));
 
+	/* what every run had: the rest is in the table and the groups */
+	if (n) {
+		static const enum cfg_field_id same[] = {
+			CFG_FIELD_kernel, CFG_FIELD_strategy,
+			CFG_FIELD_delegation, CFG_FIELD_profile,
+			CFG_FIELD_folio, CFG_FIELD_vcpus, CFG_FIELD_size,
+			CFG_FIELD_workload,
+		};
+		bool any = false;
+
+		fprintf(f, "- **All runs:**");
+		for (size_t k = 0; k < sizeof(same) / sizeof(same[0]); k++) {
+			const struct cfg_field *cf = &run_config_fields[same[k]];
+			char v[96];
+			size_t i;
+
+			for (i = 1; i < n; i++)
+				if (!cfg_equal(&rs[0].cfg, &rs[i].cfg, cf))
+					break;
+			if (i < n)
+				continue;
+			if (cf->kind == CFG_KIND_SIZE)
+				result_fmt_bytes(v, sizeof(v), cf->get(&rs[0].cfg));
+			else
+				cfg_value_text(&rs[0].cfg, cf, v, sizeof(v));
+			fprintf(f, "%s %s ", any ? "," : "", cf->name);
+			put_cell(f, v, true);
+			any = true;
+		}
+		fprintf(f, "%s\n", any ? "" : " (settings differ: see the table)");
+	}
+	if (pick) {
+		size_t cnt = 0;
+
+		for (size_t i = 0; i < n; i++)
+			cnt += pick[i] = excluded(&rs[i]);
+		if (cnt) {
+			fprintf(f, "- **Excluded:** %s ", cnt > 1 ? "runs" : "run");
+			put_run_list(f, n, pick);
+			fprintf(f, " (realm killed, leaked, livelocked or the "
+				"model broke: see \"outcome\") stopped before "
+				"the workload was done; their calls per fault, "
+				"RTT pages per GiB, block coverage and latencies "
+				"are left out (\"excluded\") and the plots mark "
+				"them.\n");
+		}
+	}
+
 	fprintf(f, "- **Reproduce:** ");
 	if (o && o->command && o->command[0])
-		fprintf(f, "`%s`", o->command);
+		put_code(f, o->command);
 	else
 		fprintf(f, "not recorded");
 	fprintf(f, "; each run alone: the commands under \"Runs\" below.\n\n");
@@ -291,42 +387,64 @@ static void summary_header(FILE *f, const struct run_result *rs, size_t n,
 
 static void summary_table(FILE *f, const struct run_result *rs, size_t n)
 {
-	fprintf(f, "| # | strategy | delegation | profile | folio | vCPUs | "
-		"workload | faults | refaults | RMI calls/fault | RTTs created | "
-		"RTT pages peak | RTT pages/GiB mapped | mapped L1 | mapped L2 | "
-		"mapped L3 | block coverage | delegate races | leaks | warnings | "
-		"p50 fault (us, modelled) | p99 fault (us, modelled) | outcome |\n");
-	fprintf(f, "|--:|---|---|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|"
-		"--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+	fprintf(f, "| # | kernel | strategy | delegation | profile | folio | "
+		"vCPUs | size | workload | faults | refaults | RMI calls/fault | "
+		"RTTs created | RTT pages peak | RTT pages/GiB mapped | "
+		"mapped L1 | mapped L2 | mapped L3 | block coverage | "
+		"delegate races | leaks | warnings | p50 fault (us, modelled) | "
+		"p99 fault (us, modelled) | outcome |\n");
+	fprintf(f, "|--:|---|---|---|---|---|--:|--:|---|--:|--:|--:|--:|--:|"
+		"--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct run_result *r = &rs[i];
 		const struct run_counts *k = &r->counts;
-		char l1[32], l2[32], l3[32];
+		char l1[32], l2[32], l3[32], size[32];
+		bool x = excluded(r);
 
-		fmt_bytes(l1, sizeof(l1), k->mapped_bytes[1]);
-		fmt_bytes(l2, sizeof(l2), k->mapped_bytes[2]);
-		fmt_bytes(l3, sizeof(l3), k->mapped_bytes[3]);
-		fprintf(f, "| %zu | %s | %s | ", i + 1,
+		result_fmt_bytes(l1, sizeof(l1), k->mapped_bytes[1]);
+		result_fmt_bytes(l2, sizeof(l2), k->mapped_bytes[2]);
+		result_fmt_bytes(l3, sizeof(l3), k->mapped_bytes[3]);
+		result_fmt_bytes(size, sizeof(size), r->cfg.size);
+		fprintf(f, "| %zu | %s | %s | %s | ", i + 1,
+			kernel_name(r->cfg.kernel),
 			rmi_rtt_strategy_name(r->cfg.strategy),
 			deleg_name(r->cfg.delegation));
 		put_cell(f, r->cfg.profile, true);
-		fprintf(f, " | %s | %u | ", folio_name(r->cfg.folio),
-			r->cfg.vcpus);
+		fprintf(f, " | %s | %u | %s | ", folio_name(r->cfg.folio),
+			r->cfg.vcpus, size);
 		put_cell(f, r->cfg.workload, true);
-		fprintf(f, " | %llu | %llu | %.2f | %llu | %llu | %.1f | %s | %s | "
-			"%s | %.1f%% | %llu | %llu | %llu | %.1f | %.1f | ",
-			(unsigned long long)k->faults,
-			(unsigned long long)k->refaults,
-			result_calls_per_fault(r),
+		fprintf(f, " | %llu | %llu | ", (unsigned long long)k->faults,
+			(unsigned long long)k->refaults);
+		if (x)
+			fprintf(f, "excluded");
+		else
+			fprintf(f, "%.2f", result_calls_per_fault(r));
+		fprintf(f, " | %llu | %llu | ",
 			(unsigned long long)k->rtts_created,
-			(unsigned long long)k->rtt_pages_peak,
-			result_rtt_pages_per_gib(r), l1, l2, l3,
-			100.0 * result_block_coverage(r),
+			(unsigned long long)k->rtt_pages_peak);
+		if (x)
+			fprintf(f, "excluded");
+		else
+			fprintf(f, "%.1f", result_rtt_pages_per_gib(r));
+		fprintf(f, " | %s | %s | %s | ", l1, l2, l3);
+		if (x)
+			fprintf(f, "excluded");
+		else
+			fprintf(f, "%.1f%%", 100.0 * result_block_coverage(r));
+		fprintf(f, " | %llu | %llu | %llu | ",
 			(unsigned long long)k->delegate_races,
 			(unsigned long long)k->leaked_granules,
-			(unsigned long long)k->warnings,
-			us(hist_percentile(&r->lat_model, 50)),
-			us(hist_percentile(&r->lat_model, 99)));
+			(unsigned long long)k->warnings);
+		if (x) {
+			fprintf(f, "excluded | excluded | ");
+		} else {
+			put_pct(f, &r->lat_model, 50);
+			fprintf(f, " | ");
+			put_pct(f, &r->lat_model, 99);
+			fprintf(f, " | ");
+		}
+		if (r->outcome_class != OUTCOME_OK)
+			fprintf(f, "**%s**: ", outcome_name(r->outcome_class));
 		put_cell(f, r->outcome, true);
 		fprintf(f, " |\n");
 	}
@@ -347,8 +465,18 @@ static void summary_runs(FILE *f, const struct run_result *rs, size_t n,
 			fputs("`: ", f);
 		}
 		if (cmd) {
+			char *full = NULL;
+
 			result_command_line(&rs[i].cfg, cmd, (size_t)len + 1);
-			fprintf(f, "`%s`", cmd);
+			/* "rmibench run ...": as rmibench was invoked */
+			if (o && o->program && *o->program &&
+			    !strncmp(cmd, "rmibench ", 9) &&
+			    asprintf(&full, "%s %s", o->program, cmd + 9) > 0) {
+				put_code(f, full);
+				free(full);
+			} else {
+				put_code(f, cmd);
+			}
 			free(cmd);
 		}
 		fputc('\n', f);
@@ -424,7 +552,8 @@ static void runs_tsv(FILE *f, const struct run_result *rs, size_t n,
 	fprintf(f, "run\tstrategy\tstrategy_idx\tgroup\tgroup_idx\tlabel\t");
 	runs_tsv_columns(f, NULL);
 	fprintf(f, "lat_model_p50_ns\tlat_model_p99_ns\tlat_wall_p50_ns\t"
-		"lat_wall_p99_ns\tcost_default\tbackend\toutcome\n");
+		"lat_wall_p99_ns\tcost_default\tbackend\toutcome\tsize\t"
+		"outcome_class\texcluded\tlat_exact\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct run_result *r = &rs[i];
 		const char *sn = rmi_rtt_strategy_name(r->cfg.strategy);
@@ -436,15 +565,19 @@ static void runs_tsv(FILE *f, const struct run_result *rs, size_t n,
 		fputc('\t', f);
 		runs_tsv_columns(f, r);
 		fprintf(f, "%llu\t%llu\t%llu\t%llu\t%d\t",
-			(unsigned long long)hist_percentile(&r->lat_model, 50),
-			(unsigned long long)hist_percentile(&r->lat_model, 99),
-			(unsigned long long)hist_percentile(&r->lat_wall, 50),
-			(unsigned long long)hist_percentile(&r->lat_wall, 99),
+			(unsigned long long)hist_exact_percentile(&r->lat_model, 50),
+			(unsigned long long)hist_exact_percentile(&r->lat_model, 99),
+			(unsigned long long)hist_exact_percentile(&r->lat_wall, 50),
+			(unsigned long long)hist_exact_percentile(&r->lat_wall, 99),
 			r->cost_model_default ? 1 : 0);
 		put_cell(f, run_backend(o, i), false);
 		fputc('\t', f);
 		put_cell(f, r->outcome, false);
-		fputc('\n', f);
+		fprintf(f, "\t%llu\t%s\t%d\t%d\n",
+			(unsigned long long)r->cfg.size,
+			outcome_name(r->outcome_class), excluded(r) ? 1 : 0,
+			hist_ll_ok(&r->lat_model) && hist_ll_ok(&r->lat_wall) ?
+			1 : 0);
 	}
 }
 
@@ -457,7 +590,8 @@ static void latency_tsv(FILE *f, const struct run_result *rs, size_t n,
 			const struct groups *g)
 {
 	fprintf(f, "run\tstrategy\tstrategy_idx\tgroup_idx\tlabel\tfolio\tbucket\t"
-		"lo_ns\thi_ns\tmodel_count\tmodel_frac\twall_count\twall_frac\n");
+		"lo_ns\thi_ns\tmodel_count\tmodel_frac\twall_count\twall_frac\t"
+		"excluded\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct hist *m = &rs[i].lat_model, *w = &rs[i].lat_wall;
 		const char *sn = rmi_rtt_strategy_name(rs[i].cfg.strategy);
@@ -479,18 +613,34 @@ static void latency_tsv(FILE *f, const struct run_result *rs, size_t n,
 			fprintf(f, "%zu\t%s\t%d\t%zu\t%s ", i + 1, sn,
 				(int)rs[i].cfg.strategy, g->idx[i], sn);
 			put_label(f, g->label[i]);
-			fprintf(f, "\t%s\t%d\t%llu\t%llu\t%llu\t%.6g\t%llu\t%.6g\n",
+			fprintf(f, "\t%s\t%d\t%llu\t%llu\t%llu\t%.6g\t%llu\t%.6g\t%d\n",
 				folio_name(rs[i].cfg.folio), b,
 				b ? 1ull << b : 0ull, (2ull << b) - 1,
 				(unsigned long long)m->bucket[b],
 				frac(m->bucket[b], m->count),
 				(unsigned long long)w->bucket[b],
-				frac(w->bucket[b], w->count));
+				frac(w->bucket[b], w->count),
+				excluded(&rs[i]) ? 1 : 0);
 		}
 	}
 }
 
 /* ---- writing ---------------------------------------------------------------- */
+
+/* what report_write_dir() and scripts/plot write */
+static const char *const report_files[] = {
+	"summary.md", "runs.tsv", "latency.tsv", "calls-per-fault.png",
+	"rtt-pages-per-gib.png", "mapped-bytes.png", "latency.png",
+};
+
+bool report_file_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(report_files) / sizeof(report_files[0]);
+	     i++)
+		if (!strcmp(name, report_files[i]))
+			return true;
+	return false;
+}
 
 static int write_one(const char *dir, const char *name, char *text,
 		     size_t len, char *err, size_t errlen)

@@ -57,12 +57,23 @@ struct run_config {
 	RUN_CONFIG_FIELDS(RUN_CONFIG_MEMBER_)
 };
 
-/* A log2 histogram of nanoseconds with a percentile summary. */
+/*
+ * A histogram of nanoseconds (or counts) with a percentile summary: log2
+ * buckets for the shape, and log-linear buckets for percentiles to about
+ * 1% (HdrHistogram-style: values below 256 exactly, then each power of
+ * two [2^e, 2^(e+1)) in 128 linear sub-buckets of 2^(e-7)).
+ */
 #define HIST_BUCKETS	48
+#define HIST_LL_SUB	128
+#define HIST_LL_BUCKETS	(2 * HIST_LL_SUB + (64 - 8) * HIST_LL_SUB)
 struct hist {
 	uint64_t bucket[HIST_BUCKETS];	/* [i]: values in [2^i, 2^(i+1)) ns;
 					 * [0] also holds 0 */
 	uint64_t count, sum, min, max;
+	uint64_t ll[HIST_LL_BUCKETS];	/* log-linear: hist_ll_index() */
+	uint64_t ll_count;		/* samples in ll[]: count, unless some
+					 * came as log2 buckets alone (a
+					 * VMM's report) */
 };
 
 void hist_add(struct hist *h, uint64_t ns);
@@ -70,6 +81,19 @@ void hist_merge(struct hist *dst, const struct hist *src);
 /* The value under which @pct percent of samples fall (bucket upper
  * bound, clamped to max); 0 if empty. */
 uint64_t hist_percentile(const struct hist *h, double pct);
+/* The log-linear bucket of a value, and the values bucket @i holds. */
+unsigned int hist_ll_index(uint64_t v);
+uint64_t hist_ll_lo(unsigned int i);
+uint64_t hist_ll_hi(unsigned int i);
+/* Whether every sample is in the log-linear buckets (exact percentiles). */
+bool hist_ll_ok(const struct hist *h);
+/*
+ * The percentile @pct from the log-linear buckets: the middle of the
+ * bucket holding the sample of rank ceil(pct/100 * count), clamped to
+ * [min, max] (exact below 256 and when all samples share a bucket; else
+ * within 0.4%). Without them (!hist_ll_ok()) hist_percentile()'s bound.
+ */
+uint64_t hist_exact_percentile(const struct hist *h, double pct);
 /* sum / count; 0 if empty */
 double hist_mean(const struct hist *h);
 
@@ -228,6 +252,8 @@ double result_calls_per_fault(const struct run_result *r);	/* rmi_calls_fault / 
 double result_rtt_pages_per_gib(const struct run_result *r);	/* end RTTs per GiB mapped */
 double result_block_coverage(const struct run_result *r);	/* (l1+l2)/(l1+l2+l3) */
 uint64_t result_mapped_total(const struct run_result *r);
+/* Bytes in the binary unit that fits: "0", "4 KiB", "1 GiB", "1.5 GiB". */
+void result_fmt_bytes(char *buf, size_t len, uint64_t v);
 
 /*
  * The `rmibench run` command line that repeats the run of @c (options
@@ -241,7 +267,16 @@ struct report_opts {
 	const char *command;		/* the command that made these runs */
 	const char *const *names;	/* n file names, for the run list */
 	const struct result_meta *meta;	/* n entries: backend, cost source */
+	const char *program;		/* rmibench as invoked, for the
+					 * command lines ("rmibench") */
 };
+
+/*
+ * Whether @name is a file a report writes (summary.md, runs.tsv,
+ * latency.tsv, the plots): a report directory's old ones are replaced by
+ * the new set, never kept beside it.
+ */
+bool report_file_name(const char *name);
 
 /*
  * Write DIR/summary.md, DIR/runs.tsv and DIR/latency.tsv for @n runs, each

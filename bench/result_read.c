@@ -13,6 +13,95 @@
 #include "json_read.h"
 #include "result.h"
 
+/*
+ * "loglin": null (the samples came without it), or {sub_buckets: 128,
+ * p50, p90, p99, p999, buckets: [[lo, count], ...]}: each lo the bottom of
+ * a bucket, ascending, each count > 0, adding up to count, the first
+ * bucket holding min and the last max. A file from before it has no
+ * "loglin" and is refused: regenerate it.
+ */
+static int rd_loglin(struct rd *c, json_object *o, const char *p,
+		     struct hist *h)
+{
+	static const char *const pk[] = { "p50", "p90", "p99", "p999" };
+	char lp[FIELD_MAX], f[FIELD_MAX], fi[FIELD_MAX + 24];
+	json_object *ll, *b;
+	uint64_t sub, total = 0, pv;
+	long last = -1;
+	size_t n;
+
+	field_name(lp, p, "loglin");
+	if (!json_object_object_get_ex(o, "loglin", &ll))
+		return rd_fail(c, lp, "missing (a file from before rmibench "
+			       "kept exact percentiles: make it again)");
+	if (!ll)
+		return 0;	/* null: log2 buckets only */
+	if (rd_type(c, lp, ll, json_type_object, "an object or null") ||
+	    rd_u64(c, ll, lp, "sub_buckets", UINT64_MAX, &sub))
+		return -1;
+	if (sub != HIST_LL_SUB) {
+		field_name(f, lp, "sub_buckets");
+		return rd_fail(c, f, "%llu, this rmibench reads %d",
+			       (unsigned long long)sub, HIST_LL_SUB);
+	}
+	for (size_t i = 0; i < sizeof(pk) / sizeof(pk[0]); i++) {
+		if (rd_u64(c, ll, lp, pk[i], UINT64_MAX, &pv))
+			return -1;
+		if (h->count && (pv < h->min || pv > h->max)) {
+			field_name(f, lp, pk[i]);
+			return rd_fail(c, f, "%llu is outside [min, max]",
+				       (unsigned long long)pv);
+		}
+	}
+	if (rd_get(c, ll, lp, "buckets", json_type_array, "an array", &b))
+		return -1;
+	field_name(f, lp, "buckets");
+	n = json_object_array_length(b);
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(b, i);
+		uint64_t lo, cnt;
+		unsigned int k;
+
+		snprintf(fi, sizeof(fi), "%s[%zu]", f, i);
+		if (rd_type(c, fi, e, json_type_array, "[lo, count]"))
+			return -1;
+		if (json_object_array_length(e) != 2)
+			return rd_fail(c, fi, "expected [lo, count]");
+		if (rd_u64_val(c, fi, json_object_array_get_idx(e, 0),
+			       UINT64_MAX, &lo) ||
+		    rd_u64_val(c, fi, json_object_array_get_idx(e, 1),
+			       UINT64_MAX, &cnt))
+			return -1;
+		k = hist_ll_index(lo);
+		if (hist_ll_lo(k) != lo)
+			return rd_fail(c, fi, "%llu is not the bottom of a "
+				       "bucket", (unsigned long long)lo);
+		if ((long)k <= last)
+			return rd_fail(c, fi, "not above the bucket before it");
+		if (!cnt)
+			return rd_fail(c, fi, "an empty bucket");
+		if (total + cnt < total)
+			return rd_fail(c, f, "the buckets overflow");
+		if ((i == 0 && h->min < lo) ||
+		    (i == n - 1 && h->max > hist_ll_hi(k)))
+			return rd_fail(c, fi, "does not hold %s",
+				       i == 0 ? "min" : "max");
+		if ((i == 0 && h->min > hist_ll_hi(k)) ||
+		    (i == n - 1 && h->max < lo))
+			return rd_fail(c, fi, "%s is outside it",
+				       i == 0 ? "min" : "max");
+		total += cnt;
+		h->ll[k] = cnt;
+		last = (long)k;
+	}
+	if (total != h->count)
+		return rd_fail(c, f, "the buckets add up to %llu, count is %llu",
+			       (unsigned long long)total,
+			       (unsigned long long)h->count);
+	h->ll_count = total;
+	return 0;
+}
+
 static int rd_hist(struct rd *c, json_object *dist, const char *key,
 		   struct hist *h)
 {
@@ -71,7 +160,7 @@ static int rd_hist(struct rd *c, json_object *dist, const char *key,
 		return rd_fail(c, f, "the buckets add up to %llu, count is %llu",
 			       (unsigned long long)total,
 			       (unsigned long long)h->count);
-	return 0;
+	return rd_loglin(c, o, p, h);
 }
 
 static int rd_config(struct rd *c, json_object *root, struct run_config *cfg)

@@ -97,6 +97,60 @@ static void add(json_object *o, const char *key, json_object *v)
 	json_object_object_add(o, key, v);
 }
 
+/* loglin buckets on one line: "[[1040384, 12], [1044480, 500]]" */
+static int inline_pairs(struct json_object *jso, struct printbuf *pb,
+			int level, int flags)
+{
+	size_t n = json_object_array_length(jso);
+
+	(void)level;
+	(void)flags;
+	printbuf_strappend(pb, "[");
+	for (size_t i = 0; i < n; i++) {
+		json_object *p = json_object_array_get_idx(jso, i);
+
+		sprintbuf(pb, "%s[%llu, %llu]", i ? ", " : "",
+			  (unsigned long long)json_object_get_uint64(
+				  json_object_array_get_idx(p, 0)),
+			  (unsigned long long)json_object_get_uint64(
+				  json_object_array_get_idx(p, 1)));
+	}
+	printbuf_strappend(pb, "]");
+	return 0;
+}
+
+/*
+ * The log-linear buckets and the percentiles from them, or null when some
+ * samples came without them (results/README.md).
+ */
+static json_object *loglin_json(const struct hist *h)
+{
+	json_object *o, *b;
+
+	if (!hist_ll_ok(h))
+		return NULL;
+	o = json_object_new_object();
+	b = json_object_new_array();
+	add(o, "sub_buckets", ju64(HIST_LL_SUB));
+	add(o, "p50", ju64(hist_exact_percentile(h, 50)));
+	add(o, "p90", ju64(hist_exact_percentile(h, 90)));
+	add(o, "p99", ju64(hist_exact_percentile(h, 99)));
+	add(o, "p999", ju64(hist_exact_percentile(h, 99.9)));
+	for (unsigned int i = 0; i < HIST_LL_BUCKETS; i++) {
+		json_object *p;
+
+		if (!h->ll[i])
+			continue;
+		p = json_object_new_array();
+		json_object_array_add(p, ju64(hist_ll_lo(i)));
+		json_object_array_add(p, ju64(h->ll[i]));
+		json_object_array_add(b, p);
+	}
+	json_object_set_serializer(b, inline_pairs, NULL, NULL);
+	add(o, "buckets", b);
+	return o;
+}
+
 static json_object *hist_json(const struct hist *h)
 {
 	json_object *o = json_object_new_object();
@@ -119,6 +173,7 @@ static json_object *hist_json(const struct hist *h)
 		json_object_array_add(b, ju64(h->bucket[i]));
 	json_object_set_serializer(b, inline_array, NULL, NULL);
 	add(o, "log2_buckets", b);
+	add(o, "loglin", loglin_json(h));
 	return o;
 }
 static json_object *host_json(void)

@@ -1,14 +1,22 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # rmibench plots. Run through scripts/plot, which passes the report
-# directory (ARG1) and a file of facts about its runs (ARG2: NRUNS,
-# NGROUPS, RLABEL[], RSTRAT[], GLABEL[], STRATS, BACKEND, ASSUMED, ...).
+# directory (ARG1), a file of facts about its runs (ARG2: NRUNS, NGROUPS,
+# NEXCL, COMMON, RLABEL[], RSTRAT[], RGROUP[], REXCL[], ROUTC[],
+# RSNAME[], GLABEL[], GEXCL[], STRATS, BACKEND, ASSUMED, ...) and the
+# directory to draw into (ARG3; scripts/plot renames the PNGs into ARG1).
 #
 # Inputs: ARG1/runs.tsv, ARG1/latency.tsv (columns named in their header
-# line, see results/README.md). Outputs: ARG1/*.png.
+# line, see results/README.md). Outputs: the PNGs.
+#
+# A run whose realm died, leaked, livelocked or broke the model (runs.tsv
+# `excluded` 1) stopped before its workload was done: it is left out of
+# every ratio and latency and marked where it would have been ("X" and its
+# outcome class, in red).
 
 dir = ARG1
 load ARG2
+odir = ARGC >= 3 ? ARG3 : dir
 
 runs = dir . '/runs.tsv'
 lat = dir . '/latency.tsv'
@@ -22,17 +30,20 @@ TERM = strstrt(GPVAL_TERMINALS, 'pngcairo') > 0 ? 'pngcairo' : 'png'
 FONT = TERM eq 'pngcairo' ? 'sans,10' : 'arial,9'
 W = 1000
 H = 620
-out(name, w, h) = sprintf('set terminal %s size %d,%d font "%s" noenhanced; set output "%s/%s"', TERM, w, h, FONT, dir, name)
+out(name, w, h) = sprintf('set terminal %s size %d,%d font "%s" noenhanced; set output "%s/%s"', TERM, w, h, FONT, odir, name)
 
 # one colour per strategy, the same in every plot
 scolor(s) = s == 0 ? '#d95f02' : s == 1 ? '#1b9e77' : '#7570b3'
-srgb(s) = s == 0 ? 0xd95f02 : s == 1 ? 0x1b9e77 : 0x7570b3
 sname(s) = s == 0 ? 'full (v14)' : s == 1 ? 'one-level (v15)' : 'block-aware'
+RED = '#c00000'
+spt(s) = s == 0 ? 7 : s == 1 ? 5 : 9
 NS = words(STRATS)
 strat(i) = word(STRATS, i) + 0
 
-# what every plot says under its title
-COUNTS_NOTE = sprintf('backend: %s   -   counts are exact (they do not depend on the cost model)', BACKEND)
+# what every plot says under its title: the backend, what all runs
+# share, what is left out
+EXCL_NOTE = NEXCL > 0 ? sprintf('   -   X: %d run%s excluded (the realm died first)', NEXCL, NEXCL > 1 ? 's' : '') : ''
+COUNTS_NOTE = sprintf('backend: %s   -   counts are exact (independent of the cost model)', BACKEND)
 if (ASSUMED > 0 && CALIBRATED == 0) {
 	LAT_NOTE = sprintf('backend: %s   -   modelled with the ASSUMED default cost table: illustrative, not measured', BACKEND)
 } else {
@@ -42,11 +53,11 @@ if (ASSUMED > 0 && CALIBRATED == 0) {
 		LAT_NOTE = sprintf('backend: %s   -   modelled with calibrated costs', BACKEND)
 	}
 }
-# title and subtitle as labels, a fixed number of pixels from the top
-# and the key under them
-head(t, s, h) = sprintf('set label 98 "%s" at screen 0.5, screen %f center font ",13"; set label 99 "%s" at screen 0.5, screen %f center font ",9" textcolor rgb "#555555"; set key at screen 0.5, screen %f center top', t, 1 - 20.0 / h, s, 1 - 42.0 / h, 1 - 54.0 / h)
+# title, two lines under it (what ran, what it means) as labels a fixed
+# number of pixels from the top, and the key under them
+head(t, s1, s2, h) = sprintf('set label 97 "%s" at screen 0.5, screen %f center font ",13"; set label 98 "%s" at screen 0.5, screen %f center font ",9" textcolor rgb "#333333"; set label 99 "%s" at screen 0.5, screen %f center font ",9" textcolor rgb "#555555"; set key at screen 0.5, screen %f center top', t, 1 - 20.0 / h, s1, 1 - 40.0 / h, s2, 1 - 56.0 / h, 1 - 68.0 / h)
 
-set tmargin 7
+set tmargin 8
 set key horizontal samplen 2 spacing 1.1 font ',9' noautotitle
 set grid ytics lc rgb '#dddddd' lw 1
 set border 3
@@ -82,36 +93,55 @@ lbl(v) = v >= 100 ? sprintf('%.0f', v) : v >= 10 ? sprintf('%.1f', v) : sprintf(
 VALFONT = BARPX < 20 ? ',6' : ',8'
 set logscale y
 set format y '%.0s%c'
+# 1-2-5 tics, so that a narrow log range still has labelled ones
+ytl(v) = v < 1 ? sprintf('%g', v) : gprintf('%.0s%c', v)
+set ytics ()
+do for [e = -2:8] {
+	set ytics add (ytl(10.0**e) 10.0**e, ytl(2 * 10.0**e) 2 * 10.0**e, ytl(5 * 10.0**e) 5 * 10.0**e)
+}
 # a log axis from below the smallest bar (so that it shows) to well above
 # the largest (room for its label); fixed, so that no bars is no error
 logrange(lo, hi) = lo > 0 ? sprintf('set yrange [%g:%g]', lo / 2.0, hi * 8.0) : 'set yrange [0.5:10]'
+ybottom(lo) = lo > 0 ? lo / 2.0 * 1.15 : 0.6
+# a bar of strategy i: its x if the run is of it and counts (not excluded)
+barx(i) = column('strategy_idx') == strat(i) && column('excluded') == 0 ? column('group_idx') + xoff(i) : NaN
+# where an excluded run of strategy i would have stood
+exclx(i) = column('strategy_idx') == strat(i) && column('excluded') == 1 ? column('group_idx') + xoff(i) : NaN
+excltext(x) = 'X ' . strcol('outcome_class')
+# the marks of excluded runs, only when there are some (gnuplot 5.4 can
+# crash on a labels plot without a single point)
+XBARS = NEXCL > 0 ? ", for [i = 1:NS] runs using (exclx(i)):(YB):(excltext(0)) with labels rotate by 90 left font ',8' textcolor rgb RED notitle" : ''
+XRUNS = NEXCL > 0 ? ", runs using (column('excluded') == 1 ? column('run') - 1 : NaN):(MTOP * 0.02):(excltext(0)) with labels rotate by 90 left font ',8' textcolor rgb RED notitle" : ''
 
 # (a) RMI calls per fault
 eval out('calls-per-fault.png', BARW, H)
-eval head('RMI calls per stage-2 fault, by RTT strategy', COUNTS_NOTE, H)
+eval head('RMI calls per stage-2 fault (fault path), by RTT strategy', COMMON, COUNTS_NOTE . EXCL_NOTE, H)
 eval logrange(MINCPF, MAXCPF)
+YB = ybottom(MINCPF)
 set xlabel 'the settings that differ between the runs (profile, folio, vCPUs, ...)'
 set ylabel 'RMI calls per fault (log scale)'
 plot for [i = 1:NS] runs \
-	using (column('strategy_idx') == strat(i) ? column('group_idx') + xoff(i) : NaN):(pos(column('rmi_calls_per_fault'))) \
+	using (barx(i)):(pos(column('rmi_calls_per_fault'))) \
 	with boxes lc rgb scolor(strat(i)) title sname(strat(i)), \
      for [i = 1:NS] runs \
-	using (column('strategy_idx') == strat(i) ? column('group_idx') + xoff(i) : NaN):(pos(column('rmi_calls_per_fault'))):(lbl(column('rmi_calls_per_fault'))) \
-	with labels @VALROT font VALFONT notitle
+	using (barx(i)):(pos(column('rmi_calls_per_fault'))):(lbl(column('rmi_calls_per_fault'))) \
+	with labels @VALROT font VALFONT notitle @XBARS
 
 # (b) RTT pages per GiB mapped
 eval out('rtt-pages-per-gib.png', BARW, H)
-eval head('RTT pages per GiB mapped, by RTT strategy', COUNTS_NOTE . '   -   a missing bar is 0', H)
+eval head('RTT pages per GiB mapped, by RTT strategy', COMMON, COUNTS_NOTE . '   -   no bar: 0' . EXCL_NOTE, H)
 eval logrange(MINRPG, MAXRPG)
+YB = ybottom(MINRPG)
 set ylabel 'live RTT pages per GiB mapped (log scale)'
 plot for [i = 1:NS] runs \
-	using (column('strategy_idx') == strat(i) ? column('group_idx') + xoff(i) : NaN):(pos(column('rtt_pages_per_gib'))) \
+	using (barx(i)):(pos(column('rtt_pages_per_gib'))) \
 	with boxes lc rgb scolor(strat(i)) title sname(strat(i)), \
      for [i = 1:NS] runs \
-	using (column('strategy_idx') == strat(i) ? column('group_idx') + xoff(i) : NaN):(pos(column('rtt_pages_per_gib'))):(lbl(column('rtt_pages_per_gib'))) \
-	with labels @VALROT font VALFONT notitle
+	using (barx(i)):(pos(column('rtt_pages_per_gib'))):(lbl(column('rtt_pages_per_gib'))) \
+	with labels @VALROT font VALFONT notitle @XBARS
 unset logscale y
 set format y '%g'
+set ytics autofreq
 
 # ---- (c) bytes mapped per level, one stacked bar per run ------------------
 UNIT = MAXMAPPED >= 2**30 ? 2**30 : MAXMAPPED >= 2**20 ? 2**20 : 2**10
@@ -119,7 +149,7 @@ UNAME = UNIT == 2**30 ? 'GiB' : UNIT == 2**20 ? 'MiB' : 'KiB'
 RUNW = NRUNS * 42 + 220
 if (RUNW < W) { RUNW = W }
 eval out('mapped-bytes.png', RUNW, H + 60)
-eval head('Bytes mapped per stage-2 level, per run (before teardown)', COUNTS_NOTE, H + 60)
+eval head('Bytes mapped per stage-2 level, per run (before teardown)', COMMON, COUNTS_NOTE . (NEXCL > 0 ? '   -   X: the realm died first, what was mapped by then' : ''), H + 60)
 set xtics ()
 do for [r = 1:NRUNS] {
 	set xtics add (RLABEL[r] r - 1)
@@ -131,39 +161,79 @@ set boxwidth 0.7 absolute
 set xlabel 'run (strategy, then the settings that differ)'
 set ylabel sprintf('mapped (%s)', UNAME)
 set yrange [0:*]
+MTOP = MAXMAPPED > 0 ? MAXMAPPED / UNIT : 1
+set yrange [0:MTOP * 1.12]
 plot runs using (column('run') - 1):((column('mapped_l1') + column('mapped_l2') + column('mapped_l3')) / UNIT) \
 	with boxes lc rgb '#a6cee3' title 'L3: 4 KiB pages', \
      runs using (column('run') - 1):((column('mapped_l1') + column('mapped_l2')) / UNIT) \
 	with boxes lc rgb '#1f78b4' title 'L2: 2 MiB blocks', \
      runs using (column('run') - 1):(column('mapped_l1') / UNIT) \
-	with boxes lc rgb '#08306b' title 'L1: 1 GiB blocks'
+	with boxes lc rgb '#08306b' title 'L1: 1 GiB blocks' @XRUNS
 
-# ---- (d) fault latency distribution -----------------------------------------
-eval out('latency.png', W + 200, H + 40)
-eval head('Fault latency distribution (modelled), log2 buckets', LAT_NOTE, H + 40)
-set xtics norotate font ''
-set bmargin 4
-set xtics ('1 us' 1e3, '10 us' 1e4, '100 us' 1e5, '1 ms' 1e6, '10 ms' 1e7, '100 ms' 1e8, '1 s' 1e9, '10 s' 1e10, '100 ns' 1e2, '10 ns' 10)
+# ---- (d) fault latency distribution: one panel per group ------------------
+# Small multiples: a panel per group (the runs that differ only in
+# strategy), a line per strategy in it, named in the panel's key; runs
+# excluded are named in the panel's title instead.
+unset label 97
+unset label 98
+unset label 99
+COLS = NGROUPS <= 2 ? NGROUPS : NGROUPS <= 4 ? 2 : NGROUPS <= 9 ? 3 : 4
+ROWS = (NGROUPS + COLS - 1) / COLS
+PW = 400
+PH = 290
+LW = COLS * PW + 40
+LH = ROWS * PH + 145
+if (LW < 1000) { LW = 1000 }
+eval out('latency.png', LW, LH)
+set xtics norotate font ',8'
+set ytics font ',8'
+# 1-2-5 time tics, so that a narrow range still has labelled ones
+tl(v) = v >= 1e9 ? sprintf('%g s', v / 1e9) : v >= 1e6 ? sprintf('%g ms', v / 1e6) : v >= 1e3 ? sprintf('%g us', v / 1e3) : sprintf('%g ns', v)
+set xtics ()
+LDEC = log10(LATHI * 3) - log10(LATLO / 3)
+do for [e = 0:10] {
+	set xtics add (tl(10.0**e) 10.0**e)
+	if (LDEC < 2.5) {
+		set xtics add (tl(2 * 10.0**e) 2 * 10.0**e, tl(5 * 10.0**e) 5 * 10.0**e)
+	}
+}
 set mxtics 10
 set logscale x 10
-set xrange [*:*]
+# the same time axis in every panel: the buckets of the runs shown
+set xrange [LATLO / 3 : LATHI * 3]
 set yrange [0:105]
-set xlabel 'fault latency (bucket [2^i, 2^(i+1)) ns, plotted at its geometric middle)'
-set ylabel '% of the run''s faults'
-set key outside right top vertical Left reverse samplen 3 spacing 1.1 width 1 font ',8'
+set grid xtics ytics lc rgb '#e4e4e4'
+set xlabel 'modelled fault latency (log2 buckets)' font ',8' offset 0, 0.5
+set ylabel '% of faults' font ',8' offset 1.5, 0
+unset key
+unset bmargin
+unset tmargin
 mid(b) = b == 0 ? 1 : sqrt(2.0**b * 2.0**(b + 1))
-dtn(r) = 1 + r % 4
-if (NRUNS <= 12) {
-	# a line per run; dash type tells the runs of one strategy apart
-	plot for [r = 1:NRUNS] lat \
-		using (column('run') == r ? mid(column('bucket')) : NaN):(100 * column('model_frac')) \
-		with linespoints lw 2 pt 7 ps 0.6 dt dtn(r) lc rgb scolor(RSTRAT[r]) title RLABEL[r]
-} else {
-	# too many runs to name: a line per run, colour and dash type by
-	# strategy, so that equal curves of two strategies both show
+# equal curves lie on each other: the first strategy widest, the last
+# narrowest, so that every one shows
+slw(i) = 1.5 + 2.5 * (NS - i)
+TOP = 1.0 - 135.0 / LH
+BOT = 50.0 / LH
+MTITLE = sprintf("Fault latency distribution (modelled): a panel per group, a line per strategy\n%s\n%s", COMMON, LAT_NOTE)
+set multiplot layout ROWS, COLS title MTITLE font ',11' margins 0.06, 0.98, BOT, TOP spacing 0.07, 0.11
+do for [g = 1:NGROUPS] {
+	set title (GEXCL[g] eq '' ? GLABEL[g] : GLABEL[g] . '   (X ' . GEXCL[g] . ': not shown)') font ',9' textcolor rgb (GEXCL[g] eq '' ? '#000000' : RED)
+	# one key for all panels, under the page title: the strategies in
+	# their colours (a panel is too narrow for a key of its own)
+	if (g == 1) {
+		do for [i = 1:NS] {
+			eval sprintf('set label %d "\342\224\201\342\224\201 %s" at screen %f, screen %f center font ",10" textcolor rgb "%s"', 90 + i, sname(strat(i)), 0.5 + (i - (NS + 1) / 2.0) * 0.16, 1.0 - 76.0 / LH, scolor(strat(i)))
+		}
+		set label 89 "(equal curves lie on each other, the first named widest)" at screen 0.5, screen 1.0 - 92.0 / LH center font ",8" textcolor rgb "#555555"
+	} else {
+		do for [i = 1:NS] {
+			eval sprintf('unset label %d', 90 + i)
+		}
+		unset label 89
+	}
 	plot for [i = 1:NS] for [r = 1:NRUNS] lat \
-		using (column('run') == r && column('strategy_idx') == strat(i) ? mid(column('bucket')) : NaN):(100 * column('model_frac')) \
-		with linespoints lw 1.5 pt 7 ps 0.5 dt i lc rgb scolor(strat(i)) notitle, \
-	     for [i = 1:NS] keyentry with linespoints lw 1.5 pt 7 dt i lc rgb scolor(strat(i)) title sname(strat(i))
+		using (column('run') == r && RSTRAT[r] == strat(i) && RGROUP[r] == g - 1 && REXCL[r] == 0 ? mid(column('bucket')) : NaN):(100 * column('model_frac')) \
+		with linespoints lw slw(i) pt spt(strat(i)) ps 0.6 lc rgb scolor(strat(i)) notitle
 }
+unset multiplot
 unset output

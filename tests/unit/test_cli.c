@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -503,7 +505,7 @@ CLI_TEST(matrix_lists)
 			       "--delegations", "v14,v15", "--profiles", "spec",
 			       "--folios", "4k,2M", "--vcpus-list", "1,2", NULL };
 	struct out o = run(args);
-	char *p, *text;
+	char *p, *text, *want;
 
 	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
 	ASSERT_STREQ("", o.out);
@@ -529,8 +531,15 @@ CLI_TEST(matrix_lists)
 	p = path_in(dir, "summary.md");
 	text = slurp(p);
 	ASSERT_NE(NULL, text);
-	ASSERT_NE(NULL, strstr(text, "`rmibench matrix --out-dir "));
-	ASSERT_NE(NULL, strstr(text, "16. `rmibench run --kernel v15 --strategy block --delegation v15 --profile spec"));
+	/* the command lines run as written: rmibench as it was invoked */
+	ASSERT_EQ(0, asprintf(&want, "- **Reproduce:** `%s matrix --out-dir %s ",
+			      rmibench(), dir) < 0);
+	ASSERT_NE(NULL, strstr(text, want)) TH_LOG("%s", want);
+	free(want);
+	ASSERT_EQ(0, asprintf(&want, "\n16. `v15-block-v15-spec-2m-2vcpu.json`: `%s run --kernel v15 --strategy block --delegation v15 --profile spec",
+			      rmibench()) < 0);
+	ASSERT_NE(NULL, strstr(text, want)) TH_LOG("%s", want);
+	free(want);
 	free(text);
 	free(p);
 	out_free(&o);
@@ -594,7 +603,7 @@ CLI_TEST(report)
 	static const char *const tables[] = { "summary.md", "runs.tsv",
 					      "latency.tsv" };
 	struct out o = run(margs);
-	char *p, *text, *bad;
+	char *p, *text, *bad, *want;
 
 	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
 	out_free(&o);
@@ -611,8 +620,11 @@ CLI_TEST(report)
 	text = slurp(p);
 	ASSERT_NE(NULL, text);
 	ASSERT_NE(NULL, strstr(text, "- **Reproduce:** `make it so`"));
-	ASSERT_NE(NULL, strstr(text, "| 1 | block | v15 | tf-rmm | 2m | 1 | sequential | 8 | 0 | 513.00 |"));
-	ASSERT_NE(NULL, strstr(text, "\n3. `v15-one-level-v15-tf-rmm-2m-1vcpu.json`: `rmibench run --kernel v15 --strategy one-level"));
+	ASSERT_NE(NULL, strstr(text, "| 1 | v15 | block | v15 | tf-rmm | 2m | 1 | 16 MiB | sequential | 8 | 0 | 513.00 |"));
+	ASSERT_EQ(0, asprintf(&want, "\n3. `v15-one-level-v15-tf-rmm-2m-1vcpu.json`: `%s run --kernel v15 --strategy one-level",
+			      rmibench()) < 0);
+	ASSERT_NE(NULL, strstr(text, want)) TH_LOG("%s", want);
+	free(want);
 	free(text);
 	free(p);
 	p = path_in(dir, "runs.tsv");
@@ -653,7 +665,7 @@ CLI_TEST(report)
  */
 CLI_TEST(command_line_repeats_the_run)
 {
-	char *a = path_in(dir, "a.json"), *b, *text, *cmd, *end;
+	char *a = path_in(dir, "a.json"), *b, *text, *cmd, *end, *want;
 	const char *args[] = { "run", "--quiet", "--out", a, "--size", "32M",
 			       "--folio", "2m", "--strategy", "block",
 			       "--delegation", "v14", "--profile", "spec",
@@ -680,9 +692,11 @@ CLI_TEST(command_line_repeats_the_run)
 	text = slurp(b);
 	free(b);
 	ASSERT_NE(NULL, text);
-	cmd = strstr(text, "`: `rmibench run ");
-	ASSERT_NE(NULL, cmd);
-	cmd += strlen("`: `rmibench ");
+	ASSERT_EQ(0, asprintf(&want, "`: `%s run ", rmibench()) < 0);
+	cmd = strstr(text, want);
+	ASSERT_NE(NULL, cmd) TH_LOG("%s", want);
+	cmd += strlen(want) - strlen("run ");
+	free(want);
 	end = strchr(cmd, '`');
 	ASSERT_NE(NULL, end);
 	*end = 0;
@@ -714,6 +728,232 @@ CLI_TEST(command_line_repeats_the_run)
 	free(text);
 	free(a);
 	free(b);
+}
+
+/*
+ * --out replaces regular files only: /dev/null, a FIFO, a socket, a
+ * directory and a symbolic link are refused before the run (status 2, one
+ * line) and left as they were; --out - is the JSON on stdout.
+ */
+CLI_TEST(out_refuses_what_is_not_a_file)
+{
+	char *fifo = path_in(dir, "fifo.json"), *sock = path_in(dir, "sock.json");
+	char *sub = path_in(dir, "sub.json"), *link = path_in(dir, "link.json");
+	char *target = path_in(dir, "target.json"), *text;
+	const struct {
+		const char *path, *why;
+	} cases[] = {
+		{ "/dev/null", "Is a character device" },
+		{ fifo, "Is a FIFO" },
+		{ sock, "Is a socket" },
+		{ sub, "Is a directory" },
+		{ link, "Is a symbolic link" },
+	};
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	json_object *j;
+	int fd;
+
+	ASSERT_EQ(0, mkfifo(fifo, 0644));
+	ASSERT_EQ(0, mkdir(sub, 0755));
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ASSERT_LE(0, fd);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_EQ(0, json_object_to_file(target, json_object_new_object()));
+	ASSERT_EQ(0, symlink(target, link));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *args[] = { "run", "--size", "16M", "--quiet",
+				       "--out", cases[i].path, NULL };
+		struct out o = run(args);
+		char want[512];
+
+		ASSERT_EQ(2, o.status) TH_LOG("%s: %s", cases[i].path, o.err);
+		snprintf(want, sizeof(want), "rmibench run: --out '%s': %s: want a regular file, a new name, or - for stdout\n",
+			 cases[i].path, cases[i].why);
+		ASSERT_STREQ(want, o.err);
+		ASSERT_STREQ("", o.out);
+		out_free(&o);
+	}
+	/* the nodes are what they were */
+	ASSERT_EQ(0, stat("/dev/null", &st));
+	ASSERT_TRUE(S_ISCHR(st.st_mode));
+	ASSERT_EQ(0, lstat(fifo, &st));
+	ASSERT_TRUE(S_ISFIFO(st.st_mode));
+	ASSERT_EQ(0, lstat(sock, &st));
+	ASSERT_TRUE(S_ISSOCK(st.st_mode));
+	ASSERT_EQ(0, lstat(sub, &st));
+	ASSERT_TRUE(S_ISDIR(st.st_mode));
+	ASSERT_EQ(0, lstat(link, &st));
+	ASSERT_TRUE(S_ISLNK(st.st_mode));
+	text = slurp(target);
+	ASSERT_STREQ("{}", text);
+	free(text);
+	close(fd);
+
+	/* --out -: the JSON alone on stdout, the summary on stderr */
+	{
+		const char *args[] = { "run", "--size", "16M", "--folio", "2m",
+				       "--out", "-", NULL };
+		struct out o = run(args);
+
+		ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+		j = json_tokener_parse(o.out);
+		ASSERT_NE(NULL, j);
+		ASSERT_EQ(8, u64_at(j, "counts.faults"));
+		json_object_put(j);
+		ASSERT_EQ(o.err, strstr(o.err, "one-level/v15/tf-rmm folio 2m, 1 vCPU(s), sequential: faults 8 (re-faults 0) in 16 MiB, kernel v15, RMI calls "));
+		ASSERT_NE(NULL, strstr(o.err, "(fault path 4104: 513.00 per fault)"));
+		ASSERT_NE(NULL, strstr(o.err, "mapped L1 0, L2 16 MiB, L3 0 (100.0% blocks)"));
+		out_free(&o);
+	}
+
+	/* a report or matrix directory that holds a FIFO: refused, no wait */
+	{
+		char *rdir = path_in(dir, "rep"), *rf = path_in(rdir, "x.json");
+		char *mf = path_in(rdir, "pipe");
+		const char *rargs[] = { "report", "--no-plots", rdir, NULL };
+		const char *margs[] = { "matrix", "--out-dir", rdir, "--size",
+					"16M", "--quiet", "--strategies", "block",
+					"--profiles", "tf-rmm", "--folios", "2m",
+					"--vcpus-list", "1", NULL };
+		const char *largs[] = { "matrix", "--out-dir", link, NULL };
+		struct out o;
+
+		ASSERT_EQ(0, mkdir(rdir, 0755));
+		ASSERT_EQ(0, mkfifo(rf, 0644));
+		o = run(rargs);
+		ASSERT_EQ(1, o.status);
+		ASSERT_EQ(1, count_lines(o.err)) TH_LOG("%s", o.err);
+		ASSERT_NE(NULL, strstr(o.err, "x.json: not a regular file"));
+		out_free(&o);
+		ASSERT_EQ(0, rename(rf, mf));
+		o = run(margs);
+		ASSERT_EQ(1, o.status);
+		ASSERT_EQ(1, count_lines(o.err)) TH_LOG("%s", o.err);
+		ASSERT_NE(NULL, strstr(o.err, "pipe: Is a FIFO: a report directory is replaced as a whole and holds regular files only"));
+		ASSERT_EQ(0, json_files(rdir));
+		ASSERT_EQ(0, lstat(mf, &st));
+		ASSERT_TRUE(S_ISFIFO(st.st_mode));
+		out_free(&o);
+		o = run(largs);
+		ASSERT_EQ(2, o.status);
+		ASSERT_NE(NULL, strstr(o.err, "Is a symbolic link")) TH_LOG("%s", o.err);
+		out_free(&o);
+		free(rf);
+		free(mf);
+		free(rdir);
+	}
+	free(fifo);
+	free(sock);
+	free(sub);
+	free(link);
+	free(target);
+}
+
+/*
+ * matrix makes every run whatever the others come to, lists the runs that
+ * did not come out ok (with --quiet too), and exits 3 only for a class
+ * --fail-on names. full on tf-rmm with 2 MiB folios kills the realm at
+ * its first fault (run_full_tf_rmm_2m_realm_dies).
+ */
+CLI_TEST(matrix_fail_on)
+{
+	static const struct {
+		const char *fail_on;
+		int status;
+		const char *err;
+	} cases[] = {
+		{ NULL, 0, "" },
+		{ "killed", 3, "rmibench matrix: 1 run came to an outcome --fail-on names\n" },
+		{ "leak,livelock,invariant", 0, "" },
+		{ "ok,killed", 3, "rmibench matrix: 2 runs came to an outcome --fail-on names\n" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *d = path_in(dir, cases[i].fail_on ? cases[i].fail_on : "none");
+		const char *args[] = { "matrix", "--out-dir", d, "--quiet",
+				       "--strategies", "full,one-level",
+				       "--profiles", "tf-rmm", "--folios", "2m",
+				       "--vcpus-list", "1",
+				       cases[i].fail_on ? "--fail-on" : NULL,
+				       cases[i].fail_on, NULL };
+		struct out o = run(args);
+		char *p, *text;
+
+		ASSERT_EQ(cases[i].status, o.status) TH_LOG("%s", o.err);
+		ASSERT_EQ(2, json_files(d));
+		ASSERT_EQ(o.out, strstr(o.out, "rmibench matrix: 2 runs: 1 ok, 1 killed\n"
+					"  run 1 v15-full-v15-tf-rmm-2m-1vcpu.json: killed (excluded from the ratios): vcpu 0: realm_map_protected returned -6"));
+		ASSERT_STREQ(cases[i].err, o.err);
+		p = path_in(d, "runs.tsv");
+		text = slurp(p);
+		ASSERT_NE(NULL, text);
+		ASSERT_EQ(3, count_lines(text));
+		free(text);
+		free(p);
+		out_free(&o);
+		free(d);
+	}
+	{
+		const char *args[] = { "matrix", "--out-dir", dir, "--fail-on",
+				       "killed,gone", NULL };
+		struct out o = run(args);
+
+		ASSERT_EQ(2, o.status);
+		ASSERT_STREQ("rmibench matrix: --fail-on 'gone': want outcome classes: ok, guest-error, warn, killed, leak, livelock, invariant\n",
+			     o.err);
+		out_free(&o);
+	}
+}
+
+/*
+ * What an error line echoes from the user is escaped (one line, what was
+ * given); what goes into a report from the user loses its control
+ * characters.
+ */
+CLI_TEST(errors_escape_what_they_echo)
+{
+	static const struct {
+		const char *args[4];
+		const char *err;
+	} cases[] = {
+		{ { "run", "--strategy", "two\nlevel\x1b[31m" },
+		  "rmibench run: --strategy 'two\\nlevel\\x1b[31m': want full, one-level or block\n" },
+		{ { "run", "--bo\ngus" },
+		  "rmibench run: unrecognized option '--bo\\ngus'\n"
+		  "Try 'rmibench run --help' for more information.\n" },
+		{ { "run", "st\tray" },
+		  "rmibench run: unexpected argument 'st\\tray'\n" },
+		{ { "report", "a\rb", "c\xff" },
+		  "rmibench report: one directory only ('a\\rb' and 'c\\xff')\n" },
+	};
+	const char *margs[] = { "matrix", "--out-dir", dir, "--size", "16M",
+				"--quiet", "--strategies", "block", "--profiles",
+				"tf-rmm", "--folios", "2m", "--vcpus-list", "1",
+				NULL };
+	const char *rargs[] = { "report", "--no-plots", "--command",
+				"make\nbench `x`\x1b", dir, NULL };
+	struct out o;
+	char *p, *text;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		o = run(cases[i].args);
+		ASSERT_EQ(2, o.status);
+		ASSERT_STREQ(cases[i].err, o.err);
+		out_free(&o);
+	}
+	o = run(margs);
+	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+	out_free(&o);
+	o = run(rargs);
+	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+	out_free(&o);
+	p = path_in(dir, "summary.md");
+	text = slurp(p);
+	ASSERT_NE(NULL, strstr(text, "- **Reproduce:** `` make bench `x` ``; each run"));
+	free(text);
+	free(p);
 }
 
 /* --help from the option table: every setting, its default; --usage */

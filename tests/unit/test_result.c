@@ -387,6 +387,127 @@ TEST(hist_percentiles)
 	ASSERT_EQ(UINT64_MAX, big.sum);	/* saturates */
 }
 
+/*
+ * The log-linear buckets: every value in exactly one, about 1% wide; the
+ * percentiles from them within 0.4% (exact below 256), merged like the
+ * samples; written, read back, and refused when they do not add up or
+ * are missing (a file from before them).
+ */
+TEST(hist_loglin)
+{
+	struct hist *h = calloc(4, sizeof(*h)), *a = h + 1, *b = h + 2;
+	struct run_result *w = calloc(2, sizeof(*w)), *r = w + 1;
+	char err[512], *dir = make_tmpdir(), *p;
+	json_object *o, *d;
+
+	ASSERT_NE(NULL, h);
+	ASSERT_NE(NULL, w);
+	ASSERT_NE(NULL, dir);
+	for (unsigned int i = 0; i < HIST_LL_BUCKETS; i++) {
+		uint64_t lo = hist_ll_lo(i), hi = hist_ll_hi(i);
+
+		ASSERT_LE(lo, hi);
+		ASSERT_EQ(i, hist_ll_index(lo));
+		ASSERT_EQ(i, hist_ll_index(hi));
+		if (i + 1 < HIST_LL_BUCKETS)
+			ASSERT_EQ(hi + 1, hist_ll_lo(i + 1));
+		/* width at most 1/128 of the bucket's bottom */
+		if (lo >= 256)
+			ASSERT_LE((hi - lo + 1) * 128, lo);
+	}
+	ASSERT_EQ(0, hist_ll_index(0));
+	ASSERT_EQ(255, hist_ll_index(255));
+	ASSERT_EQ(HIST_LL_BUCKETS - 1, hist_ll_index(UINT64_MAX));
+	ASSERT_EQ(UINT64_MAX, hist_ll_hi(HIST_LL_BUCKETS - 1));
+
+	/* 1..100000: the p50 sample is 50000, p99 99000, p99.9 99900 */
+	for (uint64_t v = 1; v <= 100000; v++)
+		hist_add(h, v);
+	ASSERT_TRUE(hist_ll_ok(h));
+	ASSERT_LE(50000 * 996 / 1000, hist_exact_percentile(h, 50));
+	ASSERT_GE(50000 * 1004 / 1000, hist_exact_percentile(h, 50));
+	ASSERT_LE(99000 * 996 / 1000, hist_exact_percentile(h, 99));
+	ASSERT_GE(99000 * 1004 / 1000, hist_exact_percentile(h, 99));
+	ASSERT_LE(99900 * 996 / 1000, hist_exact_percentile(h, 99.9));
+	ASSERT_GE(100000, hist_exact_percentile(h, 99.9));
+	/* the log2 bound is far off: 65535 for p50 */
+	ASSERT_EQ(65535, hist_percentile(h, 50));
+	ASSERT_EQ(1, hist_exact_percentile(h, 0));
+	ASSERT_EQ(100000, hist_exact_percentile(h, 100));
+	/* below 256 exact; equal samples exact (clamped to min and max) */
+	for (int i = 0; i < 10; i++)
+		hist_add(a, 100 + i);
+	ASSERT_EQ(104, hist_exact_percentile(a, 50));
+	for (int i = 0; i < 10; i++)
+		hist_add(b, 1043570);
+	ASSERT_EQ(1043570, hist_exact_percentile(b, 50));
+	/* merged: the samples of both */
+	hist_merge(a, b);
+	ASSERT_EQ(20, a->ll_count);
+	ASSERT_LE(1043570 * 996 / 1000, hist_exact_percentile(a, 99));
+	ASSERT_GE(1043570, hist_exact_percentile(a, 99));
+	/* samples without log-linear buckets (a VMM's log2 report) */
+	b->bucket[3] += 5;
+	b->count += 5;
+	ASSERT_FALSE(hist_ll_ok(b));
+	ASSERT_EQ(hist_percentile(b, 50), hist_exact_percentile(b, 50));
+
+	/* written and read back */
+	p = path_in(dir, "r.json");
+	distinct(w);
+	w->lat_wall = *h;
+	ASSERT_EQ(0, result_write_json(w, p, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, result_read_json(p, r, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, memcmp(w->lat_wall.ll, r->lat_wall.ll, sizeof(h->ll)));
+	ASSERT_EQ(w->lat_model.ll_count, r->lat_model.ll_count);
+	ASSERT_EQ(0, memcmp(w->lat_model.ll, r->lat_model.ll, sizeof(h->ll)));
+	ASSERT_EQ(hist_exact_percentile(h, 99), hist_exact_percentile(&r->lat_wall, 99));
+	/* without: null, read back as such */
+	w->lat_wall = *b;
+	ASSERT_EQ(0, result_write_json(w, p, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_NE(NULL, strstr(slurp(p), "\"loglin\": null"));
+	ASSERT_EQ(0, result_read_json(p, r, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_FALSE(hist_ll_ok(&r->lat_wall));
+
+	/* refused: missing (an older file), a count off, not a bucket */
+	w->lat_wall = *h;
+	for (int k = 0; k < 3; k++) {
+		static const char *const want[] = {
+			"distributions.rmi_calls_per_fault.loglin: missing (a file from before rmibench kept exact percentiles",
+			"distributions.fault_latency_wall_ns.loglin.buckets: the buckets add up to",
+			"distributions.fault_latency_wall_ns.loglin.buckets[0]: 257 is not the bottom of a bucket",
+		};
+		json_object *ll, *bk;
+
+		ASSERT_EQ(0, result_write_json(w, p, err, sizeof(err)));
+		o = json_object_from_file(p);
+		ASSERT_NE(NULL, o);
+		json_object_object_get_ex(o, "distributions", &d);
+		if (k == 0) {
+			json_object_object_get_ex(d, "rmi_calls_per_fault", &d);
+			json_object_object_del(d, "loglin");
+		} else {
+			json_object_object_get_ex(d, "fault_latency_wall_ns", &d);
+			json_object_object_get_ex(d, "loglin", &ll);
+			json_object_object_get_ex(ll, "buckets", &bk);
+			if (k == 1)
+				json_object_array_del_idx(bk, 5, 1);
+			else
+				json_object_array_put_idx(json_object_array_get_idx(bk, 0),
+							  0, json_object_new_int(257));
+		}
+		json_object_to_file(p, o);
+		json_object_put(o);
+		ASSERT_EQ(-1, result_read_json(p, r, err, sizeof(err)));
+		ASSERT_NE(NULL, strstr(err, want[k])) TH_LOG("%s", err);
+	}
+	free(p);
+	rm_rf(dir);
+	free(dir);
+	free(h);
+	free(w);
+}
+
 TEST(names)
 {
 	ASSERT_STREQ("v14", deleg_name(DELEG_V14));
@@ -1019,6 +1140,111 @@ TEST(reader_rejects_bad_files)
 	free(dir);
 }
 
+/*
+ * What json-c lets pass and the readers must not: a key given twice (json-c
+ * keeps the last value) in a result file and in a calibration file, and a
+ * count above 2^64-1 (json-c reads it as 2^64-1). A FIFO in a file's place
+ * is refused without blocking.
+ */
+static int edit_text(const char *p, const char *from, const char *to)
+{
+	char *text = slurp(p), *hit, *out;
+	int ret;
+
+	if (!text || !(hit = strstr(text, from))) {
+		free(text);
+		return -1;
+	}
+	if (asprintf(&out, "%.*s%s%s", (int)(hit - text), text, to,
+		     hit + strlen(from)) < 0) {
+		free(text);
+		return -1;
+	}
+	ret = spit(p, out, strlen(out));
+	free(out);
+	free(text);
+	return ret;
+}
+
+TEST(duplicate_keys_and_big_counts)
+{
+	static const char *const dup[][3] = {
+		/* in the text, replaced by, the error */
+		{ "\"faults\": ", "\"faults\": 7, \"faults\": ",
+		  ": counts.faults: given twice" },
+		{ "\"outcome\": ", "\"outc\\u006fme\": \"x\", \"outcome\": ",
+		  ": outcome: given twice" },
+		{ "\"schema_version\": 1,", "\"schema_version\": 1, \"schema_version\": 1,",
+		  ": schema_version: given twice" },
+		{ "\"reason\": ", "\"reason\": \"a\", \"reason\": ",
+		  ": counts.warning_reasons[0].reason: given twice" },
+		{ "\"refaults\": 1003", "\"refaults\": 18446744073709551616",
+		  ": counts.refaults: 18446744073709551616 is above 2^64-1" },
+		{ "\"refaults\": 1003", "\"refaults\": 123456789012345678901234567890",
+		  ": counts.refaults: 123456789012345678901234567890 is above 2^64-1" },
+	};
+	static const char *const cal[][2] = {
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {\"RTT_CREATE\": "
+		  "{\"fixed_ns\": 1, \"per_granule_ns\": 1, \"fixed_ns\": 5}}}",
+		  ": costs.RTT_CREATE.fixed_ns: given twice" },
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {\"RTT_CREATE\": "
+		  "{\"fixed_ns\": 1, \"per_granule_ns\": 1}, \"RTT_CREATE\": "
+		  "{\"fixed_ns\": 2, \"per_granule_ns\": 2}}}",
+		  ": costs.RTT_CREATE: given twice" },
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {}, "
+		  "\"access_ns\": 5, \"access_ns\": 6}", ": access_ns: given twice" },
+		{ "{\"schema\": \"rmibench-costs-1\", \"costs\": {}, "
+		  "\"access_ns\": 18446744073709551617}", ": access_ns: 18446744073709551617 is above 2^64-1" },
+	};
+	struct run_result w, r;
+	struct cost_model c, keep;
+	char err[512], *dir = make_tmpdir(), *p, *want;
+
+	ASSERT_NE(NULL, dir);
+	p = path_in(dir, "r.json");
+	for (size_t i = 0; i < sizeof(dup) / sizeof(dup[0]); i++) {
+		distinct(&w);
+		ASSERT_EQ(0, result_write_json(&w, p, err, sizeof(err)));
+		ASSERT_EQ(0, edit_text(p, dup[i][0], dup[i][1])) TH_LOG("case %zu", i);
+		ASSERT_EQ(-1, result_read_json(p, &r, err, sizeof(err)))
+			TH_LOG("case %zu accepted", i);
+		ASSERT_EQ(0, asprintf(&want, "%s%s", p, dup[i][2]) < 0);
+		ASSERT_STREQ(want, err);
+		free(want);
+	}
+	/* 2^64-1 itself is a count */
+	distinct(&w);
+	ASSERT_EQ(0, result_write_json(&w, p, err, sizeof(err)));
+	ASSERT_EQ(0, edit_text(p, "\"refaults\": 1003", "\"refaults\": 18446744073709551615"));
+	ASSERT_EQ(0, result_read_json(p, &r, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(UINT64_MAX, r.counts.refaults);
+	free(p);
+
+	p = path_in(dir, "costs.json");
+	cost_model_default(&c);
+	for (size_t i = 0; i < sizeof(cal) / sizeof(cal[0]); i++) {
+		ASSERT_EQ(0, spit(p, cal[i][0], strlen(cal[i][0])));
+		keep = c;
+		ASSERT_EQ(-1, cost_model_load(&c, p, err, sizeof(err)))
+			TH_LOG("case %zu accepted", i);
+		ASSERT_EQ(0, asprintf(&want, "%s%s", p, cal[i][1]) < 0);
+		ASSERT_STREQ(want, err);
+		free(want);
+		ASSERT_EQ(0, memcmp(&keep, &c, sizeof(c)));
+	}
+	unlink(p);
+
+	/* a FIFO: refused at once, not waited on */
+	ASSERT_EQ(0, mkfifo(p, 0644));
+	ASSERT_EQ(-1, cost_model_load(&c, p, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "not a regular file")) TH_LOG("%s", err);
+	ASSERT_EQ(-1, result_read_json(p, &r, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "not a regular file")) TH_LOG("%s", err);
+	free(p);
+	rm_rf(dir);
+	free(dir);
+}
+
 /* ---- the calibration file ------------------------------------------------------- */
 
 TEST(cost_model)
@@ -1126,6 +1352,9 @@ static void demo_runs(struct run_result *rs)
 	rs[4].counts.leaked_granules = 2;
 	rs[4].counts.leaked_by_state[RMI_GRANULE_DELEGATED] = 2;
 	fill_str(rs[4].outcome, sizeof(rs[4].outcome), "ok | with leaks");
+	/* and one whose realm was killed (a control character in its text) */
+	rs[6].outcome_class = OUTCOME_KILLED;
+	fill_str(rs[6].outcome, sizeof(rs[6].outcome), "vcpu 0: killed\tand\x1b");
 }
 
 TEST(report_dir)
@@ -1158,10 +1387,15 @@ TEST(report_dir)
 	ASSERT_EQ(NULL, strstr(text, "folio `mixed`"));
 	ASSERT_NE(NULL, strstr(text, "`rmibench matrix --folios 4k,2m,1g"));
 	/* 4k: 262144 faults, (262144 delegates + 262144 maps + 512 errors + 513 creates) / fault */
-	ASSERT_NE(NULL, strstr(text, "| 1 | full | v15 | tf-rmm | 4k | 1 | sequential | 262144 | 0 | 2.00 | 513 | 513 | 513.0 | 0 | 0 | 1 GiB | 0.0% | 0 | 0 | 0 | "));
+	ASSERT_NE(NULL, strstr(text, "| 1 | v14 | full | v15 | tf-rmm | 4k | 1 | 1 GiB | sequential | 262144 | 0 | 2.00 | 513 | 513 | 513.0 | 0 | 0 | 1 GiB | 0.0% | 0 | 0 | 0 | "));
 	/* 2m, block strategy: one L2 table, 1 GiB in 2 MiB blocks */
-	ASSERT_NE(NULL, strstr(text, "| 9 | block | v15 | tf-rmm | 2m | 1 | sequential | 512 | 0 | 513.00 | 1 | 1 | 1.0 | 0 | 1 GiB | 0 | 100.0% |"));
+	ASSERT_NE(NULL, strstr(text, "| 9 | v14 | block | v15 | tf-rmm | 2m | 1 | 1 GiB | sequential | 512 | 0 | 513.00 | 1 | 1 | 1.0 | 0 | 1 GiB | 0 | 100.0% |"));
 	ASSERT_NE(NULL, strstr(text, "| ok \\| with leaks |"));
+	ASSERT_NE(NULL, strstr(text, "- **All runs:** kernel v14, delegation v15, profile tf-rmm, size 1 GiB, workload sequential\n"));
+	/* a run whose realm was killed: marked, no ratios, said once */
+	ASSERT_NE(NULL, strstr(text, "- **Excluded:** run 7 (realm killed, leaked, livelocked or the model broke"));
+	ASSERT_NE(NULL, strstr(text, "| 7 | v14 | full | v15 | tf-rmm | 2m | 1 | 1 GiB | sequential | 512 | 0 | excluded | "));
+	ASSERT_NE(NULL, strstr(text, " | excluded | excluded | **killed**: vcpu 0: killed and  |"));
 	ASSERT_NE(NULL, strstr(text, "18. `rmibench run --kernel v14 --strategy block --delegation v15 --profile tf-rmm"));
 	/* the header and one row per run start with "| " */
 	for (line = strstr(text, "\n| "); line; line = strstr(line + 1, "\n| "))
@@ -1177,6 +1411,10 @@ TEST(report_dir)
 	ASSERT_EQ(text, strstr(text, "run\tstrategy\tstrategy_idx\tgroup\tgroup_idx\tlabel\t"));
 	ASSERT_NE(NULL, strstr(text, "\n1\tfull\t0\t4k 1v\t0\tfull 4k 1v\tv14\tv15\ttf-rmm\t4k\t1\tsequential\t262144\t"));
 	ASSERT_NE(NULL, strstr(text, "\n18\tblock\t2\t1g 4v\t5\tblock 1g 4v\t"));
+	/* the last columns: size, outcome class, excluded, exact latencies */
+	ASSERT_NE(NULL, strstr(text, "\toutcome\tsize\toutcome_class\texcluded\tlat_exact\n"));
+	ASSERT_NE(NULL, strstr(text, "\tvcpu 0: killed and \t1073741824\tkilled\t1\t1\n"));
+	ASSERT_NE(NULL, strstr(text, "\tok\t1073741824\tok\t0\t1\n"));
 	free(text);
 	free(p);
 
@@ -1197,7 +1435,7 @@ TEST(report_dir)
 	text = slurp(p);
 	ASSERT_NE(NULL, text);
 	ASSERT_EQ(lat_rows + 1, count_lines(text));
-	ASSERT_EQ(text, strstr(text, "run\tstrategy\tstrategy_idx\tgroup_idx\tlabel\tfolio\tbucket\tlo_ns\thi_ns\tmodel_count\tmodel_frac\twall_count\twall_frac\n"));
+	ASSERT_EQ(text, strstr(text, "run\tstrategy\tstrategy_idx\tgroup_idx\tlabel\tfolio\tbucket\tlo_ns\thi_ns\tmodel_count\tmodel_frac\twall_count\twall_frac\texcluded\n"));
 	free(text);
 	free(p);
 	ASSERT_EQ(0, hidden_files(dir));
@@ -1248,8 +1486,8 @@ TEST(cmd_report_reads_a_directory)
 	p = path_in(dir, "summary.md");
 	text = slurp(p);
 	ASSERT_NE(NULL, text);
-	ASSERT_NE(NULL, strstr(text, "| 1 | block |"));
-	ASSERT_NE(NULL, strstr(text, "| 3 | full |"));
+	ASSERT_NE(NULL, strstr(text, "| 1 | v14 | block |"));
+	ASSERT_NE(NULL, strstr(text, "| 3 | v14 | full |"));
 	ASSERT_NE(NULL, strstr(text, "1. `a.json`: `rmibench run --kernel v14 --strategy block"));
 	free(text);
 	free(p);
