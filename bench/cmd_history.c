@@ -241,25 +241,12 @@ struct hist_ctx {
 	unsigned int nignore;
 };
 
-static bool ignored(const struct hist_ctx *c, const char *name)
-{
-	for (unsigned int i = 0; i < c->nignore; i++) {
-		size_t len = strlen(c->ignore[i].pat);
-
-		if (len && c->ignore[i].pat[len - 1] == '*' ?
-		    !strncmp(c->ignore[i].pat, name, len - 1) :
-		    !strcmp(c->ignore[i].pat, name))
-			return true;
-	}
-	return false;
-}
-
 static void add_value(void *ctx, const struct cmp_value *v)
 {
 	struct hist_ctx *c = ctx;
 	size_t i;
 
-	if (c->oom || ignored(c, v->name))
+	if (c->oom || cmp_rule_for(c->ignore, c->nignore, v->name))
 		return;
 	for (i = 0; i < c->n; i++) {
 		size_t k = (c->hint + i) % c->n;

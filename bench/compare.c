@@ -555,8 +555,8 @@ void cmp_opts_default(struct cmp_opts *o)
 	o->min_samples = 8;
 }
 
-static const struct cmp_rule *rule_for(const struct cmp_rule *rules,
-				       unsigned int n, const char *name)
+const struct cmp_rule *cmp_rule_for(const struct cmp_rule *rules,
+				     unsigned int n, const char *name)
 {
 	for (unsigned int i = 0; i < n; i++) {
 		size_t len = strlen(rules[i].pat);
@@ -683,7 +683,7 @@ static enum cmp_verdict by_direction(enum cmp_dir d, bool up)
 
 static void count_verdict(struct cmp_metric *m, const struct cmp_opts *o)
 {
-	const struct cmp_rule *t = rule_for(o->tol, o->ntol, m->name);
+	const struct cmp_rule *t = cmp_rule_for(o->tol, o->ntol, m->name);
 	double diff = m->new_ - m->base, allow;
 
 	m->tol = t ? t->pct / 100.0 : 0;
@@ -718,7 +718,7 @@ void cmp_dist_verdict(struct cmp_metric *m, const struct hist *ha,
 		      const struct hist *hb, const struct cmp_opts *o,
 		      uint64_t seed)
 {
-	const struct cmp_rule *t = rule_for(o->tol, o->ntol, m->name);
+	const struct cmp_rule *t = cmp_rule_for(o->tol, o->ntol, m->name);
 	struct stat_bins *a, *b;
 	double thr;
 	bool up, down;
@@ -884,7 +884,7 @@ static int compare_pair(struct cmp_report *rep, struct cmp_pair *p,
 		range_of(w->v + p->nb, p->nn, &m.new_, &m.new_lo, &m.new_hi);
 		if (m.base != 0)
 			m.ratio = m.new_ / m.base;
-		if (rule_for(o->ignore, o->nignore, m.name))
+		if (cmp_rule_for(o->ignore, o->nignore, m.name))
 			m.verdict = CMP_IGNORED;
 		else
 			count_verdict(&m, o);
@@ -908,7 +908,7 @@ static int compare_pair(struct cmp_report *rep, struct cmp_pair *p,
 		};
 
 		snprintf(m.name, sizeof(m.name), "%s", cmp_dists[d].name);
-		if (rule_for(o->ignore, o->nignore, m.name)) {
+		if (cmp_rule_for(o->ignore, o->nignore, m.name)) {
 			m.verdict = CMP_IGNORED;
 			m.nb = (unsigned int)p->nb;
 			m.nn = (unsigned int)p->nn;
@@ -941,7 +941,7 @@ static void pair_incomparable(const struct cmp_report *rep,
 			      struct cmp_pair *p)
 {
 	const struct cmp_run *b0 = &rep->base.runs[p->ib[0]];
-	bool modelled = !rule_for(rep->o.ignore, rep->o.nignore,
+	bool modelled = !cmp_rule_for(rep->o.ignore, rep->o.nignore,
 				  cmp_dists[0].name);
 
 	for (size_t i = 0; i < p->nb + p->nn; i++) {

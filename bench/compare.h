@@ -171,6 +171,9 @@ struct cmp_opts {
 };
 
 void cmp_opts_default(struct cmp_opts *o);
+/* The first of @n rules whose pattern matches metric @name, or NULL. */
+const struct cmp_rule *cmp_rule_for(const struct cmp_rule *rules,
+				    unsigned int n, const char *name);
 
 struct cmp_metric {
 	char name[128];
