@@ -38,7 +38,7 @@ KSFT_HDRS  := $(BUILD)/kselftest/kselftest_harness.h $(BUILD)/kselftest/kselftes
 
 .PHONY: FORCE all deps build libsim check check-unit check-scenarios \
         check-kernel check-sanitize bench bench-model bench-sim bench-perf \
-        help clean guests check-guests
+        bench-inject help clean guests check-guests
 
 all: build
 
@@ -47,7 +47,8 @@ help:
 	@echo "make check          all tests (TAP), ending with 'N passed, N failed'"
 	@echo "make bench-model    RMM model speed and memory"
 	@echo "make bench-sim      simulated faults per second; the 64 GiB run"
-	@echo "make bench-perf     both benchmarks"
+	@echo "make bench-inject   the default RMI error injection matrix from scratch, timed"
+	@echo "make bench-perf     the three benchmarks"
 	@echo "make deps           install missing Debian packages (scripts/deps)"
 	@echo "make build          build $(RMIBENCH)"
 	@echo "make libsim         build $(LIBSIM) (sim/rmm, sim/host, guests)"
@@ -134,7 +135,14 @@ bench-model: $(BUILD)/perf/bench_model
 bench-sim: $(BUILD)/perf/bench_sim
 	$(BUILD)/perf/bench_sim
 
-bench-perf: bench-model bench-sim
+# The default injection matrix (bench/README.md), from scratch: the time
+# it takes is printed at the end
+INJECT_DIR ?= $(BUILD)/inject-matrix
+bench-inject: $(RMIBENCH)
+	rm -rf $(INJECT_DIR)
+	RMIBENCH_SCRIPTS=scripts $(RMIBENCH) inject-matrix --out-dir $(INJECT_DIR)
+
+bench-perf: bench-model bench-sim bench-inject
 
 # The default comparison on the sim: strategies x profiles x folios x vCPUs
 BENCH_DIR  ?= results/latest

@@ -35,6 +35,7 @@ int cmd_rmi_script(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
+int cmd_inject_matrix(int argc, char **argv);
 
 /*
  * Parse @argv (argv[0] is replaced by @name, e.g. "rmibench run") with

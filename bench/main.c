@@ -18,6 +18,7 @@ static const struct subcmd subcmds[] = {
 	  cmd_report },
 	{ "rmi-script", "run RMI calls from a scenario file on the RMM model",
 	  cmd_rmi_script },
+	{ "inject-matrix", "each RMI call failed by each status", cmd_inject_matrix },
 };
 
 #define NSUBCMDS	(sizeof(subcmds) / sizeof(subcmds[0]))
