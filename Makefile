@@ -106,9 +106,12 @@ $(BUILD)/perf/%: tests/perf/%.c $(BENCH_LIB_OBJS) $(LIBSIM)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(BENCH_LIB_OBJS) $(LIBSIM) $(LDLIBS_ALL)
 
+INJECT_TESTS := tests/inject/test-inject-matrix
+
 check: deps $(RMIBENCH) $(UNIT_BINS) guests
 	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests \
-		$(UNIT_BINS) tests/check-tap $(GUEST_TESTS) -- tests/rmm/scenarios \
+		$(UNIT_BINS) tests/check-tap $(GUEST_TESTS) $(INJECT_TESTS) \
+		-- tests/rmm/scenarios \
 		$(if $(SKIP_KERNEL),,-- kernel)
 
 check-unit: $(RMIBENCH) $(UNIT_BINS)
