@@ -61,8 +61,8 @@ BPF_CHECK  := $(if $(BPF_OK),$(BPF_TEST_BINS),tests/bpf/no-bpf)
 
 .PHONY: FORCE all deps deps-bench deps-check build libsim check check-unit check-scenarios \
         check-kernel check-sanitize bench bench-model bench-sim bench-perf \
-        bpf check-bpf bench-bpf help clean guests check-guests regress \
-        baselines
+        bpf check-bpf bench-bpf bench-inject help clean guests \
+        check-guests regress baselines
 
 all: build
 
@@ -73,6 +73,7 @@ help:
 	@echo "make baselines      regenerate results/baselines (a deliberate change of behaviour)"
 	@echo "make bench-model    RMM model speed and memory"
 	@echo "make bench-sim      simulated faults per second; the 64 GiB run"
+	@echo "make bench-inject   the default RMI error injection matrix from scratch, timed"
 	@echo "make bench-perf     all benchmarks"
 	@echo "make bench-bpf      cost per traced event of each BPF tool (root)"
 	@echo "make bpf            build the BPF tools into $(BPF_BUILD)/"
@@ -142,6 +143,8 @@ $(BUILD)/perf/%: tests/perf/%.c $(BENCH_LIB_OBJS) $(LIBSIM)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(BENCH_LIB_OBJS) $(LIBSIM) $(LDLIBS_ALL)
 
+INJECT_TESTS := tests/inject/test-inject-matrix
+
 # ---- BPF tools ---------------------------------------------------------------
 
 bpf: $(BPF_BINS)
@@ -209,7 +212,7 @@ check: deps-check $(RMIBENCH) $(UNIT_BINS) guests \
 		$(if $(BPF_OK),$(BPF_BINS) $(BPF_TEST_BINS))
 	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests \
 		$(UNIT_BINS) $(BPF_CHECK) tests/check-tap $(BENCH_TESTS) \
-		$(GUEST_TESTS) $(COMPARE_TESTS) \
+		$(GUEST_TESTS) $(COMPARE_TESTS) $(INJECT_TESTS) \
 		-- tests/rmm/scenarios \
 		$(if $(SKIP_KERNEL),,-- kernel)
 
@@ -237,7 +240,14 @@ bench-model: $(BUILD)/perf/bench_model
 bench-sim: $(BUILD)/perf/bench_sim
 	$(BUILD)/perf/bench_sim
 
-bench-perf: bench-model bench-sim bench-bpf
+# The default injection matrix (bench/README.md), from scratch: the time
+# it takes is printed at the end
+INJECT_DIR ?= $(BUILD)/inject-matrix
+bench-inject: $(RMIBENCH)
+	rm -rf $(INJECT_DIR)
+	RMIBENCH_SCRIPTS=scripts $(RMIBENCH) inject-matrix --out-dir $(INJECT_DIR)
+
+bench-perf: bench-model bench-sim bench-bpf bench-inject
 
 # The default comparison on the sim: strategies x profiles x folios x vCPUs.
 # matrix replaces BENCH_DIR as a whole (--fresh: its old result files go

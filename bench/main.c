@@ -23,6 +23,7 @@ static const struct subcmd subcmds[] = {
 	  cmd_compare },
 	{ "history", "change points over result sets ordered by version",
 	  cmd_history },
+	{ "inject-matrix", "each RMI call failed by each status", cmd_inject_matrix },
 };
 
 #define NSUBCMDS	(sizeof(subcmds) / sizeof(subcmds[0]))
