@@ -60,7 +60,7 @@ BPF_OK     := $(shell test -r $(VMLINUX_BTF) && command -v $(BPFTOOL) >/dev/null
 BPF_CHECK  := $(if $(BPF_OK),$(BPF_TEST_BINS),tests/bpf/no-bpf)
 
 .PHONY: FORCE all deps deps-bench deps-check build libsim check check-unit check-scenarios \
-        check-kernel check-sanitize bench bench-model bench-sim bench-perf \
+        check-kernel check-sanitize check-threads bench bench-model bench-sim bench-perf \
         bpf check-bpf bench-bpf bench-inject help clean guests \
         check-guests regress baselines
 
@@ -225,14 +225,19 @@ check-scenarios: $(RMIBENCH)
 check-kernel:
 	@BUILD=$(BUILD) tests/run-tests -- -- kernel
 
-# The unit tests and scenarios again under ASan+UBSan, and the threaded
-# tests under TSan, each in its own build directory.
+# Every test again under ASan+UBSan, and the threaded and racing tests
+# under TSan, each in its own build directory.
 check-sanitize: deps-check
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/asan OPT=-O1 \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 		SKIP_KERNEL=1 check
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/tsan OPT=-O1 \
-		SAN="-fsanitize=thread" check-unit
+		SAN="-fsanitize=thread" check-threads
+
+# the threaded and racing tests alone (tests/tsan-threads), for TSan
+check-threads: $(RMIBENCH) $(BUILD)/tests/test_rmm $(BUILD)/tests/test_host \
+		$(BUILD)/tests/test_versions
+	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests tests/tsan-threads
 
 bench-model: $(BUILD)/perf/bench_model
 	$(BUILD)/perf/bench_model
