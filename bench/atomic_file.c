@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "errmsg.h"
@@ -79,17 +80,37 @@ static void rm_contents(int fd, int depth)
 	}
 }
 
-/* async-signal-safe: kill, waitpid, open, getdents64, unlinkat, rmdir */
+/*
+ * Stop the child's process group: SIGTERM (gnuplot can hang in its own
+ * SIGINT handler), 2 s to go, then SIGKILL.
+ */
+static void stop_child(pid_t child)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+	kill(-child, SIGTERM);
+	kill(child, SIGTERM);
+	for (int i = 0; i < 100; i++) {
+		if (waitpid(child, NULL, WNOHANG) != 0)
+			return;
+		nanosleep(&ts, NULL);
+	}
+	kill(-child, SIGKILL);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
+/*
+ * async-signal-safe: kill, waitpid, nanosleep, open, getdents64,
+ * unlinkat, rmdir
+ */
 static void out_on_signal(int sig)
 {
 	int saved = errno;
 	pid_t child = tmp_child_pid;
 
-	if (child > 0) {
-		kill(-child, sig);
-		kill(child, sig);
-		waitpid(child, NULL, 0);
-	}
+	if (child > 0)
+		stop_child(child);
 	for (int i = 0; i < TMP_SLOTS; i++) {
 		if (tmps[i].used == 1) {
 			unlink(tmps[i].path);

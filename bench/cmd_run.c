@@ -570,7 +570,8 @@ static int findings(const struct matrix_args *a, const struct run_result *rs,
 			if ((int)rs[i].outcome_class != k)
 				continue;
 			errmsg_escape(why, sizeof(why), rs[i].outcome);
-			printf("  run %zu %s: %s%s: %s\n", i + 1, names[i],
+			/* by file: `report` numbers runs in name order */
+			printf("  %s: %s%s: %s\n", names[i],
 			       outcome_name(k), outcome_fails(k) ?
 			       " (excluded from the ratios)" : "", why);
 		}

@@ -155,7 +155,7 @@ do for [r = 1:NRUNS] {
 	set xtics add (RLABEL[r] r - 1)
 }
 set xtics rotate by 40 right font ',9'
-set bmargin 3 + MAXRL * 0.4
+set bmargin 3 + MAXRL * 0.3
 set xrange [-0.7 : NRUNS - 0.3]
 set boxwidth 0.7 absolute
 set xlabel 'run (strategy, then the settings that differ)'

@@ -884,7 +884,7 @@ CLI_TEST(matrix_fail_on)
 		ASSERT_EQ(cases[i].status, o.status) TH_LOG("%s", o.err);
 		ASSERT_EQ(2, json_files(d));
 		ASSERT_EQ(o.out, strstr(o.out, "rmibench matrix: 2 runs: 1 ok, 1 killed\n"
-					"  run 1 v15-full-v15-tf-rmm-2m-1vcpu.json: killed (excluded from the ratios): vcpu 0: realm_map_protected returned -6"));
+					"  v15-full-v15-tf-rmm-2m-1vcpu.json: killed (excluded from the ratios): vcpu 0: realm_map_protected returned -6"));
 		ASSERT_STREQ(cases[i].err, o.err);
 		p = path_in(d, "runs.tsv");
 		text = slurp(p);
