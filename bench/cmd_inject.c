@@ -107,7 +107,7 @@ static const struct argp_option im_options[] = {
 	{ 0 }
 };
 
-/* ---- option parsing ---------------------------------------------------------- */
+/* ---- option parsing ------------------------------------------------------ */
 
 static int parse_list(char *s, int (*one)(struct im_args *, const char *),
 		      struct im_args *a, const char **bad)
@@ -257,7 +257,7 @@ static error_t im_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
-/* ---- columns --------------------------------------------------------------------- */
+/* ---- columns ------------------------------------------------------------- */
 
 /* "KERNEL/STRATEGY[/DELEGATION]" */
 static int parse_col(const char *s, struct im_col *c)
@@ -395,7 +395,7 @@ static int make_cols(const struct im_args *a, struct im_col *cols,
 	return 0;
 }
 
-/* ---- the settings ----------------------------------------------------------------- */
+/* ---- the settings -------------------------------------------------------- */
 
 /* Remove " --OPT VALUE" from the command line @s. */
 static void drop_opt(char *s, const char *opt)
@@ -433,7 +433,7 @@ static struct run_config col_config(const struct run_config *base,
 	return cfg;
 }
 
-/* ---- workers ------------------------------------------------------------------------- */
+/* ---- workers ------------------------------------------------------------- */
 
 enum job_kind { JOB_BASELINE, JOB_CELL };
 
@@ -666,7 +666,8 @@ static void run_jobs(struct ctx *x, const struct job *jobs, unsigned int n,
 				_exit(job_run(x, &jobs[next]));
 			}
 			slots[running++] = (struct slot){
-				.pid = pid, .job = next++, .start = rmib_now_s(),
+				.pid = pid, .job = next++,
+				.start = rmib_now_s(),
 			};
 		}
 		if (!running)
@@ -731,7 +732,7 @@ static void remove_temps(const char *dir)
 	closedir(d);
 }
 
-/* ---- the plan ----------------------------------------------------------------------- */
+/* ---- the plan ------------------------------------------------------------ */
 
 /* mkdir -p */
 static int mkdir_p(const char *path)

@@ -79,7 +79,7 @@ void im_cell_from_run(struct im_cell *c, const struct run_result *r)
 			    sizeof(c->command_line));
 }
 
-/* ---- the file ----------------------------------------------------------- */
+/* ---- the file ------------------------------------------------------------ */
 
 static void add(json_object *o, const char *key, json_object *v)
 {
@@ -158,9 +158,7 @@ char *im_cell_json(const struct im_cell *c)
 
 	add(o, "schema", jstr(IM_CELL_SCHEMA));
 	cell_fill(o, c);
-	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-						  JSON_C_TO_STRING_SPACED |
-						  JSON_C_TO_STRING_NOSLASHESCAPE));
+	s = strdup(json_object_to_json_string_ext(o, JSON_FLAGS));
 	json_object_put(o);
 	return s;
 }
@@ -186,7 +184,7 @@ int im_cell_write(const struct im_cell *c, const char *path, char *err,
 	return rc;
 }
 
-/* ---- reading it back ------------------------------------------------------ */
+/* ---- reading it back ----------------------------------------------------- */
 
 /* @key is there; *@v is NULL if it is null */
 static int rd_present(struct rd *c, json_object *o, const char *key,
@@ -338,7 +336,7 @@ int im_cell_read(const char *path, struct im_cell *cell, char *err,
 	return rc;
 }
 
-/* ---- text for the table ------------------------------------------------- */
+/* ---- text for the table -------------------------------------------------- */
 
 void im_cell_short(const struct im_cell *c, char *buf, size_t len)
 {
@@ -387,11 +385,11 @@ void im_cell_detail(const struct im_cell *c, char *buf, size_t len)
 	case IM_LEAK:
 		for (unsigned int i = 0; i < GRANULE_STATES && n < len; i++)
 			if (c->leaked_by_state[i])
-				n += (size_t)snprintf(buf + n, len - n,
-						      "%s%s %" PRIu64,
-						      n ? ", " : "",
-						      result_granule_state_name(i),
-						      c->leaked_by_state[i]);
+				n += (size_t)snprintf(
+					buf + n, len - n, "%s%s %" PRIu64,
+					n ? ", " : "",
+					result_granule_state_name(i),
+					c->leaked_by_state[i]);
 		return;
 	case IM_WARN:
 		if (c->nwarn)

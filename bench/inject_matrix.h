@@ -24,6 +24,10 @@
 #define IM_CELL_SCHEMA		"rmibench-inject-cell-1"
 #define IM_MATRIX_SCHEMA	"rmibench-inject-matrix-1"
 
+/* how the files are written: pretty, and '/' as it is */
+#define JSON_FLAGS	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | \
+			 JSON_C_TO_STRING_NOSLASHESCAPE)
+
 /* How a rule meets the command's calls. */
 enum im_trigger {
 	IM_FIRST,		/* the first call: times=1 */
@@ -103,7 +107,7 @@ struct im_cell {
 	char command_line[1024];	/* the `rmibench run` that repeats it */
 };
 
-/* ---- the plan (inject_plan.c) ------------------------------------------- */
+/* ---- the plan (inject_plan.c) -------------------------------------------- */
 
 /* A status to inject into a command, with its index. */
 struct im_status {
@@ -148,7 +152,7 @@ bool im_cell_applies(const struct im_row *row, const struct im_col *col,
 void im_rule_text(const struct im_row *row, uint64_t space, char *buf,
 		  size_t len);
 
-/* ---- cells (inject_cell.c) ------------------------------------------------ */
+/* ---- cells (inject_cell.c) ----------------------------------------------- */
 
 /* Fill @c's identity (row, column, rule) for @row in @col. */
 void im_cell_init(struct im_cell *c, const struct im_row *row,

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,7 @@ static void status_label(unsigned int st, unsigned int index, char *buf,
 		snprintf(buf, len, "%s", n ? n : "?");
 }
 
-/* ---- matrix.json ------------------------------------------------------------ */
+/* ---- matrix.json --------------------------------------------------------- */
 
 static void add(json_object *o, const char *key, json_object *v)
 {
@@ -104,7 +105,8 @@ static char *matrix_json(const struct im_matrix *m)
 		calls = json_object_new_object();
 		for (unsigned int k = 0; k < RMI_CMD_COUNT; k++)
 			if (c->calls[k])
-				add(calls, result_cmd_name(k), ju64(c->calls[k]));
+				add(calls, result_cmd_name(k),
+				    ju64(c->calls[k]));
 		add(b, "calls", calls);
 		add(co, "baseline", b);
 		json_object_array_add(cols, co);
@@ -144,14 +146,12 @@ static char *matrix_json(const struct im_matrix *m)
 	}
 	add(o, "summary", sum);
 
-	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-						  JSON_C_TO_STRING_SPACED |
-						  JSON_C_TO_STRING_NOSLASHESCAPE));
+	s = strdup(json_object_to_json_string_ext(o, JSON_FLAGS));
 	json_object_put(o);
 	return s;
 }
 
-/* ---- matrix.md ---------------------------------------------------------------- */
+/* ---- matrix.md ----------------------------------------------------------- */
 
 /* The footnotes of the table: each distinct detail once. */
 struct notes {
@@ -306,7 +306,7 @@ static int matrix_md(const struct im_matrix *m, char **buf, size_t *len)
 	return fclose(f) ? -1 : 0;
 }
 
-/* ---- heatmap.tsv ---------------------------------------------------------------- */
+/* ---- heatmap.tsv --------------------------------------------------------- */
 
 static int heatmap_tsv(const struct im_matrix *m, char **buf, size_t *len)
 {
@@ -370,7 +370,7 @@ int im_write_outputs(const struct im_matrix *m, const char *dir, char *err,
 	return write_buf(dir, "heatmap.tsv", buf, len, err, errlen);
 }
 
-/* ---- the heat map ------------------------------------------------------------------ */
+/* ---- the heat map -------------------------------------------------------- */
 
 /* $RMIBENCH_SCRIPTS, else <dir of the binary>/../scripts, else scripts */
 static void template_path(char *buf, size_t len)
@@ -425,6 +425,11 @@ int im_plot(const char *dir, unsigned int nrows, unsigned int ncols,
 	if (pid < 0)
 		return errmsg(err, errlen, "fork: %s", strerror(errno));
 	if (!pid) {
+		sigset_t none;
+
+		/* the caller may hold SIGINT and SIGTERM off: gnuplot not */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		execlp("gnuplot", "gnuplot", "-c", tpl, tsv, tmp, rows, cols,
 		       (char *)NULL);
 		fprintf(stderr, "gnuplot: %s (Debian package gnuplot-nox; "
@@ -450,7 +455,7 @@ int im_plot(const char *dir, unsigned int nrows, unsigned int ncols,
 	return 0;
 }
 
-/* ---- reading matrix.json back ---------------------------------------------------- */
+/* ---- reading matrix.json back -------------------------------------------- */
 
 static int rd_col(struct rd *c, json_object *o, const char *f,
 		  struct im_col *col)
@@ -601,7 +606,7 @@ out:
 	return rc;
 }
 
-/* ---- --diff ------------------------------------------------------------------------- */
+/* ---- --diff -------------------------------------------------------------- */
 
 static int find_row(const struct im_matrix *m, const char *name)
 {

@@ -22,7 +22,7 @@ TERM = strstrt(GPVAL_TERMINALS, 'pngcairo') > 0 ? 'pngcairo' : 'png'
 FONT = TERM eq 'pngcairo' ? 'sans,9' : 'arial,8'
 ROWH = 15
 COLW = 96
-W = 370 + NC * COLW
+W = 450 + NC * COLW
 H = 250 + NR * ROWH
 if (W < 640) { W = 640 }
 eval sprintf('set terminal %s size %d,%d font "%s" noenhanced', TERM, W, H, FONT)
@@ -41,7 +41,7 @@ set cbrange [-0.5:8.5]
 unset colorbox
 
 set lmargin at screen 340.0 / W
-set rmargin at screen 1 - 30.0 / W
+set rmargin at screen 1 - 110.0 / W
 set tmargin at screen 1 - 150.0 / H
 set bmargin at screen 90.0 / H
 set label 1 'RMI error injection: what each run came to' at screen 0.5, \
