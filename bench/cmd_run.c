@@ -553,7 +553,7 @@ static int findings(const struct matrix_args *a, const struct run_result *rs,
 		cnt[rs[i].outcome_class]++;
 	if (cnt[OUTCOME_OK] == n && a->quiet)
 		return CLI_EXIT_OK;
-	printf("rmibench matrix: %zu runs:", n);
+	printf("rmibench matrix: %zu run%s:", n, n == 1 ? "" : "s");
 	for (int k = 0; k < OUTCOME_COUNT; k++) {
 		if (!cnt[k])
 			continue;
