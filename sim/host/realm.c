@@ -241,8 +241,10 @@ static int realm_init_ipa_state(struct host_vcpu *v, uint64_t ipa,
 			}
 			if (realm_create_rtt_levels(v, ipa, err_level, level))
 				return -ENXIO;
-			if (err_level >= level &&
-			    host_spin(v, &spins, "ripas_change", ipa))
+			/* every round without a SUCCESS counts: an ERROR_RTT
+			 * above the needed level that creation cannot cure
+			 * goes round as surely as one at it */
+			if (host_spin(v, &spins, "ripas_change", ipa))
 				return -ENXIO;
 		} else {
 			host_warn(v, "INIT_RIPAS failed: %s",
