@@ -118,14 +118,26 @@ int rmi_undelegate_range(struct host_vcpu *v, uint64_t phys, uint64_t size)
 	return 0;
 }
 
-/* An RTT page: a host page, delegated (alloc_delegated_granule). */
+/*
+ * An RTT page: a host page, delegated (alloc_delegated_granule). Its
+ * delegation, and its undelegation below, are not progress for the
+ * livelock watch: a page delegated and given back changes nothing, and a
+ * page kept is counted by the call that consumes it (RTT_CREATE ...).
+ * Counting them and taking them back later would let two vCPUs that
+ * churn pages in turn each see the other's half-finished churn as
+ * progress for ever.
+ */
 uint64_t alloc_delegated_granule(struct host_vcpu *v)
 {
 	uint64_t pa = host_alloc_page(v->h);
+	int ret;
 
 	if (!pa)
 		return 0;
-	if (rmi_delegate_range(v, pa, PAGE_SIZE, NULL)) {
+	v->page_churn = true;
+	ret = rmi_delegate_range(v, pa, PAGE_SIZE, NULL);
+	v->page_churn = false;
+	if (ret) {
 		host_free_page(v->h, pa);
 		return 0;
 	}
@@ -136,7 +148,12 @@ uint64_t alloc_delegated_granule(struct host_vcpu *v)
  * True if it was given back. */
 bool free_delegated_granule(struct host_vcpu *v, uint64_t pa)
 {
-	if (rmi_undelegate_range(v, pa, PAGE_SIZE)) {
+	int ret;
+
+	v->page_churn = true;
+	ret = rmi_undelegate_range(v, pa, PAGE_SIZE);
+	v->page_churn = false;
+	if (ret) {
 		host_warn(v, "undelegate of a freed page failed: page leaked");
 		return false;
 	}
@@ -176,10 +193,8 @@ int realm_create_rtt_levels(struct host_vcpu *v, uint64_t ipa, int level,
 		ret = realm_rtt_create(v, ipa, level, rtt);
 		if (RMI_RETURN_STATUS(ret) == RMI_ERROR_RTT &&
 		    (int)RMI_RETURN_INDEX(ret) == level - 1) {
-			/* the table exists already: a page delegated and
-			 * given back, no progress */
-			if (free_delegated_granule(v, rtt))
-				host_progress_undo(v->h, 2);
+			/* the table exists already: the page goes back */
+			free_delegated_granule(v, rtt);
 			continue;
 		}
 		if (ret) {
@@ -187,8 +202,7 @@ int realm_create_rtt_levels(struct host_vcpu *v, uint64_t ipa, int level,
 				  level,
 				  status_str(ret),
 				  RMI_RETURN_INDEX(ret));
-			if (free_delegated_granule(v, rtt))
-				host_progress_undo(v->h, 2);
+			free_delegated_granule(v, rtt);
 			return -ENXIO;
 		}
 		v->fault_rtts++;

@@ -115,6 +115,9 @@ struct host_vcpu {
 	uint64_t fault_calls, fault_rtts;
 	/* livelock watch: consecutive no-progress faults on one IPA */
 	uint64_t last_fault_ipa, same_faults, progress_seen, stall_start_ns;
+	/* set around the (un)delegation of a host page for the RMM's own
+	 * use: such a call is not progress (what consumes the page is) */
+	bool page_churn;
 	uint64_t accesses, guest_errors, ripas_changes;
 	uint64_t lock_waits, lock_wait_ns;	/* kvm->mmu_lock */
 	struct host_warns warns;
@@ -167,7 +170,9 @@ struct host {
 	uint64_t *free_pages;
 	size_t nfree, capfree;
 
-	uint64_t global_progress;	/* atomic: RMI state changes */
+	/* atomic, only grows: successful RMI calls that change the realm's
+	 * state (not the delegation of RTT, RD and REC pages) */
+	uint64_t global_progress;
 	uint64_t leaked, leaked_by_state[RMI_GRANULE_STATE_COUNT];
 	int dead;			/* atomic: enum host_death */
 	char why[256];			/* why it died (first reason) */
@@ -214,9 +219,6 @@ void host_livelock(struct host *h, const char *fmt, ...)
  * when the run ends with "livelock in @fn at @addr". */
 bool host_spin(struct host_vcpu *v, unsigned int *spins, const char *fn,
 	       uint64_t addr);
-/* A page delegated and given back at once is no progress: take back the
- * @n successful calls that made it from the livelock watch. */
-void host_progress_undo(struct host *h, uint64_t n);
 
 /* ---- fault path (fault.c) ----------------------------------------------- */
 

@@ -73,7 +73,7 @@ uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 	if (h->nvcpus > 1 && cost)
 		cost += (rmib_xorshift(&v->rng) % (cost / 4 + 1)) - cost / 8;
 	v->clock_ns += cost;
-	if (ok)
+	if (ok && !v->page_churn)
 		__atomic_fetch_add(&h->global_progress, 1, __ATOMIC_RELAXED);
 	host_ev_rmi_call_exit(v, fid, st, RMI_RETURN_INDEX(r.x[0]), r.x[1]);
 	if (out)
@@ -138,9 +138,4 @@ void host_livelock(struct host *h, const char *fmt, ...)
 	va_start(ap, fmt);
 	host_die(h, HOST_LIVELOCK, fmt, ap);
 	va_end(ap);
-}
-
-void host_progress_undo(struct host *h, uint64_t n)
-{
-	__atomic_fetch_sub(&h->global_progress, n, __ATOMIC_RELAXED);
 }

@@ -318,6 +318,56 @@ TEST(delegate_failure_v14_leaks_and_livelocks)
 	free(r);
 }
 
+/*
+ * Two vCPUs re-fault on shared pages whose UNPROT_MAP always fails with
+ * ERROR_RTT(2) (injected from the 137th call on). Each failing fault of
+ * v14: UNPROT_MAP (fails), an RTT page delegated, RTT_CREATE(L3) answers
+ * ERROR_RTT(2) (the L2 table is there: "exists already"), the page is
+ * undelegated, UNPROT_MAP again (fails), one WARN, back to the guest. The
+ * RTT pages' delegate/undelegate succeed but change nothing: they must
+ * not count as progress, or each vCPU sees the other's half-done churn as
+ * progress and the run never ends. v14's per-vCPU watch fires at 1000
+ * faults of one vCPU (the other has made about as many: at most 2002
+ * failing faults in all); v15 loops inside realm_map_non_secure and its
+ * bound fires at 10000 rounds (two injected UNPROT_MAPs per round).
+ */
+TEST(rtt_page_churn_is_no_progress)
+{
+	struct run_config c = base("tf-rmm", RMI_RTT_STRATEGY_FULL, FOLIO_2M);
+	struct inj_rule rule;
+	struct run_result *r;
+	char err[128];
+
+	ASSERT_EQ(0, parse_inject_rule("command=RTT_UNPROT_MAP,status=ERROR_RTT,"
+				       "index=2,space=137", &rule, err,
+				       sizeof(err)));
+	c.kernel = HOST_V14;
+	c.delegation = DELEG_V14;
+	c.vcpus = 2;
+	c.s2sz = 32;
+	c.size = 4 * MIB;
+	c.shared_pct = 25;
+	r = run(&c, &rule, 1);
+	ASSERT_EQ(0, strncmp(r->outcome, "livelock: vcpu ", 15));
+	ASSERT_NE(NULL, strstr(r->outcome, " 1000 times with no progress"));
+	ASSERT_GE(r->counts.warnings, 1000ull);
+	ASSERT_LE(r->counts.warnings, 2002ull);
+	ASSERT_EQ(2 * r->counts.warnings, r->counts.injected);
+	ASSERT_EQ(0ull, r->counts.leaked_granules);
+	free(r);
+
+	c.kernel = HOST_V15;
+	c.strategy = RMI_RTT_STRATEGY_ONE_LEVEL;
+	c.delegation = DELEG_V15;
+	r = run(&c, &rule, 1);
+	ASSERT_EQ(0, strncmp(r->outcome, "livelock in realm_map_non_secure at ", 36));
+	ASSERT_NE(NULL, strstr(r->outcome, "10000 rounds without progress"));
+	ASSERT_GE(r->counts.injected, 2 * 10000ull);
+	ASSERT_EQ(0ull, r->counts.warnings);
+	ASSERT_EQ(0ull, r->counts.leaked_granules);
+	free(r);
+}
+
 /* An injected RTT_CREATE failure: WARN, -ENXIO, the realm dies, no leak */
 TEST(injected_rtt_create_failure)
 {
