@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "rmi_abi.h"
+#include "rmib_config.h"
 
 struct rmm;
 
@@ -50,18 +51,6 @@ struct rmm_profile {
 const struct rmm_profile *rmm_profile_find(const char *name);
 /* NULL-terminated list of the built-in profiles */
 extern const struct rmm_profile *const rmm_profiles[];
-
-/*
- * What the firmware prepared for the RMM at boot: the boot memory only
- * (memory added later, rmm_mem_hotplug(), is COARSE-tracked and has no
- * level-1 GPT until the host asks for them), or all the memory the
- * platform can have, hotpluggable ranges included.
- */
-enum rmm_firmware {
-	RMM_FW_BOOT,
-	RMM_FW_ALL,
-	RMM_FW_COUNT,
-};
 
 const char *rmm_firmware_name(enum rmm_firmware f);
 int rmm_firmware_from_name(const char *s);	/* -1 if unknown */
