@@ -106,6 +106,7 @@ static bool backend_only(const char *path)
 	static const char *const own[] = {
 		"accesses", "mapped_bytes", "leaked_granules",
 		"leaked_by_state", "warnings", "warning_reasons",
+		"boot_rmi_calls",
 	};
 
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
