@@ -137,18 +137,17 @@
 	X(NAME, firmware, enum rmm_firmware, RMM_FW_COUNT,		\
 	  rmm_firmware_name, rmm_firmware_from_name, "firmware",	\
 	  RMM_FW_BOOT, "fw %s", false,					\
-	  "what firmware prepared for the RMM at boot: boot (the boot "	\
-	  "memory) or all (hotpluggable memory too)")			\
+	  "what firmware prepared for the RMM at boot: the boot memory " \
+	  "only, or all of it, hotpluggable memory too")		\
 	X(SIZE, hotplug, "hotplug", "BYTES", 0, 1ull << 30, false, 0,	\
 	  "hotplug %s", false,						\
 	  "memory added after boot, a multiple of 1 GiB: guest_memfd "	\
 	  "takes the memslot's last BYTES from it")			\
 	X(NAME, gpt, enum gpt_mode, GPT_MODE_COUNT, gpt_mode_name,	\
 	  gpt_mode_from_name, "gpt", GPT_BOOT, "gpt %s", false,	\
-	  "memory the RMM cannot use yet: boot (as the trees: set up at " \
-	  "boot, nothing later) or on-demand (on a delegate's "		\
-	  "ERROR_TRACKING or ERROR_GPT, make it FINE or create its L1 "	\
-	  "GPT and delegate again)")					\
+	  "memory the RMM cannot use yet: set up at boot only, as the "	\
+	  "trees, or on demand (on a delegate's ERROR_TRACKING or "	\
+	  "ERROR_GPT make it FINE or create its L1 GPT, delegate again)") \
 	X(STR, backend, 16, backend_known, "sim or kernel", "backend",	\
 	  "sim", "%s", false,						\
 	  "what makes the run: the sim, or a KVM host through the VMM "	\
