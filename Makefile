@@ -236,7 +236,7 @@ check-sanitize: deps-check
 
 # the threaded and racing tests alone (tests/tsan-threads), for TSan
 check-threads: $(RMIBENCH) $(BUILD)/tests/test_rmm $(BUILD)/tests/test_host \
-		$(BUILD)/tests/test_versions
+		$(BUILD)/tests/test_versions $(BUILD)/tests/test_hotplug
 	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests tests/tsan-threads
 
 bench-model: $(BUILD)/perf/bench_model

@@ -53,6 +53,9 @@ static void host_config_of(const struct run_config *c, struct host_config *h)
 		.seed = c->seed,
 		.s2sz = c->s2sz,
 		.livelock_faults = c->livelock_faults,
+		.hotplug = c->hotplug,
+		.gpt = c->gpt,
+		.firmware = c->firmware,
 	};
 }
 
@@ -92,6 +95,7 @@ static int sim_run(const struct run_config *cfg, const struct inj_rule *rules,
 	host_report(&h, &rep);
 	host_fini(&h);
 
+	k->boot_rmi_calls += rep.boot_calls;
 	k->accesses += rep.accesses;
 	k->ripas_changes += rep.ripas_changes;
 	k->mmu_lock_waits += rep.lock_waits;

@@ -16,7 +16,7 @@ struct script_args {
 	const char *file;
 };
 
-enum { OPT_PROFILE = 0x200, OPT_DGRAN, OPT_PA_BITS, OPT_LPA2 };
+enum { OPT_PROFILE = 0x200, OPT_DGRAN, OPT_PA_BITS, OPT_LPA2, OPT_FIRMWARE };
 
 static const struct argp_option script_options[] = {
 	{ "profile", OPT_PROFILE, "NAME", 0,
@@ -28,6 +28,10 @@ static const struct argp_option script_options[] = {
 	  "physical address width (32..52, default 48)", 0 },
 	{ "lpa2", OPT_LPA2, NULL, 0,
 	  "FEATURES reports LPA2 (an S2SZ up to 52)", 0 },
+	{ "firmware", OPT_FIRMWARE, "WHAT", 0,
+	  "what firmware prepared at boot: boot (the boot memory; HOTPLUG "
+	  "lines add memory not FINE-tracked, without level-1 GPTs) or all "
+	  "(default boot)", 0 },
 	{ 0 }
 };
 
@@ -58,6 +62,15 @@ static error_t script_parse(int key, char *arg, struct argp_state *state)
 	case OPT_LPA2:
 		a->cfg.lpa2 = true;
 		return 0;
+	case OPT_FIRMWARE: {
+		int f = rmm_firmware_from_name(arg);
+
+		if (f < 0)
+			return cli_bad_value(state, "firmware", arg,
+					     "want boot or all");
+		a->cfg.firmware = (enum rmm_firmware)f;
+		return 0;
+	}
 	case ARGP_KEY_ARG:
 		if (a->file)
 			return cli_usage_error(state, "one scenario file only ('%s' and '%s')",

@@ -63,6 +63,11 @@ static const struct {
 	{ "mmu_lock_waits", NULL, CMP_LOWER },
 	{ "mmu_lock_wait_ns", NULL, CMP_LOWER },
 	{ "granules_delegated", NULL, CMP_NEUTRAL },
+	{ "boot_rmi_calls", NULL, CMP_LOWER },
+	{ "memory_prep_calls", NULL, CMP_LOWER },
+	{ "memory_prep_faults", NULL, CMP_LOWER },
+	{ "memory_prep_calls_per_gib", NULL, CMP_LOWER },
+	{ "memory_prep_calls_per_fault", NULL, CMP_LOWER },
 };
 
 int cmp_better(const char *field, const char *key)

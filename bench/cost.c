@@ -47,6 +47,13 @@ static const struct cost_entry default_costs[RMI_CMD_COUNT] = {
 	[RMI_CMD_RTT_DATA_UNMAP]		= {  1200,   40 },
 	[RMI_CMD_RTT_UNPROT_MAP]		= {  1000,   20 },
 	[RMI_CMD_RTT_UNPROT_UNMAP]		= {  1000,   30 },
+	/* a lookup in the tracking structures */
+	[RMI_CMD_GRANULE_TRACKING_GET]		= {   400,    0 },
+	/* 1 GiB to FINE: the RMM sets up a descriptor per granule */
+	[RMI_CMD_GRANULE_TRACKING_SET]		= { 50000,    0 },
+	/* zeroing the level-1 table of 1 GiB (128 KiB), the L0 entry, TLBI */
+	[RMI_CMD_GPT_L1_CREATE]			= { 30000,    0 },
+	[RMI_CMD_GPT_L1_DESTROY]		= { 20000,    0 },
 };
 
 void cost_model_default(struct cost_model *c)

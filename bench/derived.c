@@ -39,3 +39,21 @@ double result_block_coverage(const struct run_result *r)
 		return 0.0;
 	return (double)u64_sat_add(u64_sat_add(b[0], b[1]), b[2]) / (double)total;
 }
+
+/* per GiB of memory added after boot (--hotplug), 0 without any */
+double result_prep_calls_per_gib(const struct run_result *r)
+{
+	if (!r->cfg.hotplug)
+		return 0.0;
+	return (double)r->counts.memory_prep_calls /
+	       ((double)r->cfg.hotplug / (double)(1ull << 30));
+}
+
+/* per fault that met memory the RMM could not use yet */
+double result_prep_calls_per_fault(const struct run_result *r)
+{
+	if (!r->counts.memory_prep_faults)
+		return 0.0;
+	return (double)r->counts.memory_prep_calls /
+	       (double)r->counts.memory_prep_faults;
+}

@@ -42,10 +42,21 @@ static const struct cmd_facts {
 	/*
 	 * one granule per call in the implementation, more and INCOMPLETE
 	 * in the specification [f5]; BUSY and BLOCKED, which the hosts'
-	 * range loops retry [f12.4]
+	 * range loops retry [f12.4]; memory not FINE-tracked or without a
+	 * level-1 GPT (sim/rmm/mem.c)
 	 */
 	{ RMI_CMD_GRANULE_RANGE_DELEGATE, S(ERROR_INPUT) | S(BUSY) |
-	  S(BLOCKED) | S(INCOMPLETE), -1 },
+	  S(BLOCKED) | S(INCOMPLETE) | S(ERROR_TRACKING) | S(ERROR_GPT), -1 },
+	/*
+	 * what --gpt on-demand calls after a delegate's ERROR_TRACKING or
+	 * ERROR_GPT (and v14 at boot, which no run counts): a range, an
+	 * address or a category the RMM refuses; an L1 GPT that exists.
+	 * ERROR_GLOBAL, for memory firmware manages or none, is left out
+	 * with the rest.
+	 */
+	{ RMI_CMD_GRANULE_TRACKING_GET, S(ERROR_INPUT), -1 },
+	{ RMI_CMD_GRANULE_TRACKING_SET, S(ERROR_INPUT), -1 },
+	{ RMI_CMD_GPT_L1_CREATE, S(ERROR_INPUT) | S(ERROR_GPT), -1 },
 	/* the walk stops short (walk level), the table exists (level - 1):
 	 * below the level created, so at most 2 [f2] */
 	{ RMI_CMD_RTT_CREATE, S(ERROR_INPUT) | S(ERROR_RTT), 2 },
@@ -72,6 +83,8 @@ static const struct cmd_facts {
 	{ RMI_CMD_RTT_READ_ENTRY, S(ERROR_INPUT), -1 },
 	{ RMI_CMD_RTT_SET_RIPAS, S(ERROR_INPUT) | S(ERROR_REALM) |
 	  S(ERROR_REC) | S(ERROR_RTT), 3 },
+	/* no table (index 0), not homogeneous (index 1) */
+	{ RMI_CMD_GPT_L1_DESTROY, S(ERROR_INPUT) | S(ERROR_GPT), -1 },
 };
 
 #define NFACTS	(sizeof(facts) / sizeof(facts[0]))

@@ -95,6 +95,8 @@ struct stream {
 	struct pageset faulted;			/* private folios, by base */
 	uint64_t map_wall, map_model;		/* the fault in progress */
 	bool partial;				/* it delegated only part */
+	bool prep;				/* it met memory the RMM
+						 * could not use yet */
 } __attribute__((aligned(64)));
 
 struct metrics {
@@ -116,6 +118,25 @@ static void live_add(struct metrics *m, int64_t d)
 					    false, __ATOMIC_RELAXED,
 					    __ATOMIC_RELAXED))
 		;
+}
+
+/*
+ * A call on memory the RMM could not use yet: a delegate it refused for
+ * that (ERROR_TRACKING, ERROR_GPT), or a tracking or L1 GPT command.
+ */
+static bool memory_prep_call(uint64_t fid, uint64_t status)
+{
+	switch (fid) {
+	case RMI_GRANULE_RANGE_DELEGATE:
+		return status == RMI_ERROR_TRACKING || status == RMI_ERROR_GPT;
+	case RMI_GRANULE_TRACKING_GET:
+	case RMI_GRANULE_TRACKING_SET:
+	case RMI_GPT_L1_CREATE:
+	case RMI_GPT_L1_DESTROY:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static void ev_rmi_call_exit(void *ctx, const struct rmi_ev_hdr *h,
@@ -148,6 +169,10 @@ static void ev_rmi_call_exit(void *ctx, const struct rmi_ev_hdr *h,
 		s->c.rtts_destroyed++;
 		live_add(s->m, -1);
 	}
+	if (memory_prep_call(fid, status)) {
+		s->c.memory_prep_calls++;
+		s->prep = true;
+	}
 }
 
 static void ev_realm_map_enter(void *ctx, const struct rmi_ev_hdr *h,
@@ -168,6 +193,7 @@ static void ev_realm_map_enter(void *ctx, const struct rmi_ev_hdr *h,
 	s->map_wall = h->wall_ns;
 	s->map_model = h->model_ns;
 	s->partial = false;
+	s->prep = false;
 }
 
 static void ev_realm_map_exit(void *ctx, const struct rmi_ev_hdr *h,
@@ -188,6 +214,9 @@ static void ev_realm_map_exit(void *ctx, const struct rmi_ev_hdr *h,
 	if (s->partial)
 		s->c.partial_delegations++;
 	s->partial = false;
+	if (s->prep)
+		s->c.memory_prep_faults++;
+	s->prep = false;
 	hist_add(&s->lat_wall, h->wall_ns - s->map_wall);
 	hist_add(&s->lat_model, h->model_ns - s->map_model);
 	hist_add(&s->calls_per_fault, rmi_calls);

@@ -106,6 +106,21 @@ int sched_from_name(const char *s)
 	return -1;
 }
 
+static const char *const gpt_names[GPT_MODE_COUNT] = { "boot", "on-demand" };
+
+const char *gpt_mode_name(enum gpt_mode g)
+{
+	return (unsigned int)g < GPT_MODE_COUNT ? gpt_names[g] : "?";
+}
+
+int gpt_mode_from_name(const char *s)
+{
+	for (int i = 0; s && i < GPT_MODE_COUNT; i++)
+		if (!strcmp(s, gpt_names[i]))
+			return i;
+	return -1;
+}
+
 static const char *const vm_names[VM_COUNT] = { "realm", "normal" };
 
 const char *vm_name(enum vm_kind v)

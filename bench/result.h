@@ -38,6 +38,8 @@ int deleg_from_name(const char *s);	/* -1 if unknown */
 int folio_from_name(const char *s);
 int sched_from_name(const char *s);
 int strategy_from_name(const char *s);
+const char *gpt_mode_name(enum gpt_mode g);
+int gpt_mode_from_name(const char *s);	/* -1 if unknown */
 
 /* The VM a workload runs in: a realm, or (kernel backend) a normal VM. */
 enum vm_kind {
@@ -251,6 +253,8 @@ const char *folio_case(enum folio_mode f);
 double result_calls_per_fault(const struct run_result *r);	/* rmi_calls_fault / faults */
 double result_rtt_pages_per_gib(const struct run_result *r);	/* end RTTs per GiB mapped */
 double result_block_coverage(const struct run_result *r);	/* (l1+l2)/(l1+l2+l3) */
+double result_prep_calls_per_gib(const struct run_result *r);	/* per GiB hotplugged */
+double result_prep_calls_per_fault(const struct run_result *r); /* per fault that met it */
 uint64_t result_mapped_total(const struct run_result *r);
 /* Bytes in the binary unit that fits: "0", "4 KiB", "1 GiB", "1.5 GiB". */
 void result_fmt_bytes(char *buf, size_t len, uint64_t v);

@@ -134,6 +134,20 @@
 	  0, UINT32_MAX, UINT64_MAX, 1000, "livelock %s", false,	\
 	  "declare a livelock after N no-progress re-faults of one IPA, " \
 	  "0: never")							\
+	X(NAME, firmware, enum rmm_firmware, RMM_FW_COUNT,		\
+	  rmm_firmware_name, rmm_firmware_from_name, "firmware",	\
+	  RMM_FW_BOOT, "fw %s", false,					\
+	  "what firmware prepared for the RMM at boot: the boot memory " \
+	  "only, or all of it, hotpluggable memory too")		\
+	X(SIZE, hotplug, "hotplug", "BYTES", 0, 1ull << 30, false, 0,	\
+	  "hotplug %s", false,						\
+	  "memory added after boot, a multiple of 1 GiB: guest_memfd "	\
+	  "takes the memslot's last BYTES from it")			\
+	X(NAME, gpt, enum gpt_mode, GPT_MODE_COUNT, gpt_mode_name,	\
+	  gpt_mode_from_name, "gpt", GPT_BOOT, "gpt %s", false,	\
+	  "memory the RMM cannot use yet: set up at boot only, as the "	\
+	  "trees, or on demand (on a delegate's ERROR_TRACKING or "	\
+	  "ERROR_GPT make it FINE or create its L1 GPT, delegate again)") \
 	X(STR, backend, 16, backend_known, "sim or kernel", "backend",	\
 	  "sim", "%s", false,						\
 	  "what makes the run: the sim, or a KVM host through the VMM "	\
@@ -210,7 +224,22 @@
 	X(U64, mmu_lock_wait_ns, "mmu_lock.wait_ns", NULL, "ns",	\
 	  "time waited for it (det: modelled, threads: wall clock)")	\
 	X(U64, granules_delegated, "granules_delegated", NULL, "granules", \
-	  "granules the host delegated (its own count)")
+	  "granules the host delegated (its own count)")		\
+	X(U64, boot_rmi_calls, "boot_rmi_calls", NULL, "calls",	\
+	  "RMI calls at host boot (arm64_init_rmi), before the realm's: " \
+	  "not in rmi_calls")						\
+	X(U64, memory_prep_calls, "memory_prep.calls", NULL, "calls",	\
+	  "RMI calls on memory the RMM could not use yet: "	\
+	  "delegates refused with ERROR_TRACKING or ERROR_GPT, and "	\
+	  "GRANULE_TRACKING_GET/SET, GPT_L1_CREATE/DESTROY")		\
+	X(U64, memory_prep_faults, "memory_prep.faults", NULL, "faults", \
+	  "faults that made such calls")				\
+	X(DERIVED, memory_prep_calls_per_gib, result_prep_calls_per_gib, \
+	  HUGE_VAL, NULL, "calls per GiB",				\
+	  "memory_prep.calls per GiB of --hotplug (0 without)")		\
+	X(DERIVED, memory_prep_calls_per_fault, result_prep_calls_per_fault, \
+	  HUGE_VAL, NULL, "calls per fault",				\
+	  "memory_prep.calls / memory_prep.faults (0 without)")
 
 /* ---- the structs' members -------------------------------------------------- */
 

@@ -16,7 +16,9 @@
 
 /*
  * X(NAME, short id): every command the model answers. REC_CREATE and
- * REC_DESTROY are here because RTT_SET_RIPAS names a REC.
+ * REC_DESTROY are here because RTT_SET_RIPAS names a REC; the granule
+ * tracking and L1 GPT commands because memory added after boot needs
+ * them before it can be delegated.
  */
 #define RMI_COMMANDS(X)				\
 	X(VERSION,			0x150)	\
@@ -33,8 +35,12 @@
 	X(RTT_FOLD,			0x166)	\
 	X(RTT_INIT_RIPAS,		0x168)	\
 	X(RTT_SET_RIPAS,		0x169)	\
+	X(GRANULE_TRACKING_GET,		0x1E1)	\
+	X(GRANULE_TRACKING_SET,		0x1E3)	\
 	X(GRANULE_RANGE_DELEGATE,	0x1F1)	\
 	X(GRANULE_RANGE_UNDELEGATE,	0x1F2)	\
+	X(GPT_L1_CREATE,		0x1F3)	\
+	X(GPT_L1_DESTROY,		0x1F4)	\
 	X(RTT_DATA_MAP,			0x1F5)	\
 	X(RTT_DATA_UNMAP,		0x1F6)	\
 	X(RTT_UNPROT_MAP,		0x1FB)	\
@@ -241,6 +247,60 @@ enum rmi_granule_state { RMI_GRANULE_STATES(RMI_GRANULE_ENUM_) };
  */
 #define RMI_GRANULE_COUNT_(name, v)	+ 1
 #define RMI_GRANULE_STATE_COUNT	(0 RMI_GRANULE_STATES(RMI_GRANULE_COUNT_))
+
+/* ---- physical memory: categories, granule tracking, GPTs ------------------ */
+
+/* GRANULE_TRACKING_GET's x1, GRANULE_TRACKING_SET's x2 */
+#define RMI_MEM_CATEGORIES(X)		\
+	X(CONVENTIONAL,		0)	\
+	X(DEV_NCOH,		1)	\
+	X(DEV_COH,		2)	\
+	X(NONE,			3)
+
+#define RMI_MEM_ENUM_(name, v)	RMI_MEM_CATEGORY_##name = (v),
+enum rmi_mem_category { RMI_MEM_CATEGORIES(RMI_MEM_ENUM_) };
+#undef RMI_MEM_ENUM_
+
+/*
+ * The tracking state of a tracking region (GRANULE_TRACKING_GET's x2,
+ * GRANULE_TRACKING_SET's x3). Delegating a granule needs FINE: a COARSE
+ * region keeps one state for all its granules.
+ */
+#define RMI_TRACKING_STATES(X)		\
+	X(RESERVED,		0)	\
+	X(NONE,			1)	\
+	X(FINE,			2)	\
+	X(COARSE,		3)	\
+	X(INTERMEDIATE,		4)
+
+#define RMI_TRACKING_ENUM_(name, v)	RMI_TRACKING_##name = (v),
+enum rmi_tracking_state { RMI_TRACKING_STATES(RMI_TRACKING_ENUM_) };
+#undef RMI_TRACKING_ENUM_
+
+/*
+ * Who made the level-1 GPT of an L0GPT-sized region (the draft's GPT
+ * "PAR" states): firmware (PLAT), nobody yet, or the host by
+ * GPT_L1_CREATE. Changing a granule's PAS (delegating it) needs one.
+ */
+#define RMI_GPT_STATES(X)			\
+	X(RESERVED,		0)		\
+	X(PLAT,			1)		\
+	X(HOST_NOT_CREATED,	2)		\
+	X(HOST_CREATED,		3)
+
+#define RMI_GPT_ENUM_(name, v)	RMI_GPT_PAR_##name = (v),
+enum rmi_gpt_state { RMI_GPT_STATES(RMI_GPT_ENUM_) };
+#undef RMI_GPT_ENUM_
+
+/*
+ * With 4 KiB granules the tracking region is 1 GiB (the host configures
+ * tracking_region_size 0). The L0GPT region is 1 << (30 + L0GPTSZ), the
+ * field in FEATURES register 1 [13:10].
+ */
+#define RMI_TRACKING_REGION_SHIFT	30
+#define RMI_TRACKING_REGION_SIZE	(1ull << RMI_TRACKING_REGION_SHIFT)
+#define RMI_FEAT1_L0GPTSZ(v)		((unsigned int)(((v) >> 10) & 0xf))
+#define RMI_L0GPT_SIZE(feat1)		(1ull << (30 + RMI_FEAT1_L0GPTSZ(feat1)))
 
 /* ---- realm parameters ----------------------------------------------------- */
 

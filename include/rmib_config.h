@@ -30,6 +30,31 @@ enum folio_mode {
 	FOLIO_COUNT,
 };
 
+/*
+ * Memory the RMM cannot use yet (not FINE-tracked, or without a level-1
+ * GPT), such as memory hotplugged after boot (--gpt).
+ */
+enum gpt_mode {
+	GPT_BOOT,	/* as the trees: set up at boot, nothing later; a
+			 * delegate's ERROR_TRACKING / ERROR_GPT is a
+			 * failure like any other */
+	GPT_ON_DEMAND,	/* the review's sketch: on those statuses, make the
+			 * memory FINE or create its L1 GPT, delegate again */
+	GPT_MODE_COUNT,
+};
+
+/*
+ * What the firmware prepared for the RMM at boot (the RMM model's
+ * --firmware): the boot memory only (memory added later is COARSE-tracked
+ * and has no level-1 GPT until the host asks for them), or all the memory
+ * the platform can have, hotpluggable ranges included.
+ */
+enum rmm_firmware {
+	RMM_FW_BOOT,
+	RMM_FW_ALL,
+	RMM_FW_COUNT,
+};
+
 enum sched_kind {
 	SCHED_DET,	/* discrete-event, seeded, virtual time */
 	SCHED_THREADS,	/* one pthread per vCPU */

@@ -67,27 +67,78 @@ static bool rmi_retry_status(uint64_t ret)
 }
 
 /*
+ * --gpt on-demand, the review's sketch for memory added after boot
+ * ("deferred to the actual use, handling RMI_ERROR_TRACKING /
+ * RMI_ERROR_GPT"); no tree has it. A delegate refused with @status at
+ * @pa:
+ *  - ERROR_TRACKING: GRANULE_TRACKING_GET of its tracking region; if it
+ *    is CONVENTIONAL memory, GRANULE_TRACKING_SET it FINE (already FINE:
+ *    another vCPU did it). Other memory the host leaves alone.
+ *  - ERROR_GPT: GPT_L1_CREATE of its L0GPT region (ERROR_GPT back:
+ *    another vCPU made it).
+ * Returns true to delegate again.
+ */
+static bool rmi_prepare_on_demand(struct host_vcpu *v, uint64_t pa,
+				  unsigned int status)
+{
+	struct host *h = v->h;
+	uint64_t base, out[5], ret;
+
+	if (status == RMI_ERROR_TRACKING) {
+		base = align_down(pa, RMI_TRACKING_REGION_SIZE);
+		v->no_progress = true;	/* a query changes nothing */
+		ret = host_rmi_call(v, RMI_GRANULE_TRACKING_GET, base,
+				    base + RMI_TRACKING_REGION_SIZE, 0, 0, 0,
+				    out);
+		v->no_progress = false;
+		if (ret || out[1] != RMI_MEM_CATEGORY_CONVENTIONAL)
+			return false;
+		if (out[2] == RMI_TRACKING_FINE)
+			return true;
+		ret = host_rmi_call(v, RMI_GRANULE_TRACKING_SET, base,
+				    RMI_MEM_CATEGORY_CONVENTIONAL,
+				    RMI_TRACKING_FINE, 0, 0, NULL);
+		return ret == RMI_SUCCESS;
+	}
+	ret = host_rmi_call(v, RMI_GPT_L1_CREATE, align_down(pa, h->l0gpt_size),
+			    0, 0, 0, 0, NULL);
+	return ret == RMI_SUCCESS || ret == RMI_RETURN(RMI_ERROR_GPT, 0);
+}
+
+static bool unprepared_status(unsigned int st)
+{
+	return st == RMI_ERROR_TRACKING || st == RMI_ERROR_GPT;
+}
+
+/*
  * Delegate [phys, phys + size), one RMI call per step of the RMM's
- * granules-per-call, retrying BUSY and BLOCKED. Returns 0 or -ENXIO;
- * *delegated_phys (if given) is how far it got: v15's interface. v14's
- * callers ignore it.
+ * granules-per-call, retrying BUSY and BLOCKED (and, --gpt on-demand,
+ * after preparing memory the RMM could not use yet). Returns 0 or
+ * -ENXIO; *delegated_phys (if given) is how far it got: v15's interface.
+ * v14's callers ignore it. A refusal is noted for the livelock watch.
  */
 int rmi_delegate_range(struct host_vcpu *v, uint64_t phys, uint64_t size,
 		       uint64_t *delegated_phys)
 {
 	uint64_t top = phys + size, addr = phys, out[5], ret = 0;
-	unsigned int spins = 0;
+	unsigned int spins = 0, st;
 
 	while (addr < top) {
 		ret = host_rmi_call(v, RMI_GRANULE_RANGE_DELEGATE, addr, top,
 				    0, 0, 0, out);
-		if (rmi_retry_status(ret)) {
+		st = RMI_RETURN_STATUS(ret);
+		if (rmi_retry_status(ret) ||
+		    (unprepared_status(st) && v->h->cfg.gpt == GPT_ON_DEMAND &&
+		     rmi_prepare_on_demand(v, addr, st))) {
 			if (host_spin(v, &spins, "rmi_delegate_range", addr))
 				break;
 			continue;
 		}
-		if (RMI_RETURN_STATUS(ret) != RMI_SUCCESS)
+		if (st != RMI_SUCCESS) {
+			v->deleg_fail = st;
+			v->deleg_fail_pa = addr;
 			break;
+		}
 		spins = 0;
 		addr = out[1];
 	}
@@ -134,9 +185,9 @@ uint64_t alloc_delegated_granule(struct host_vcpu *v)
 
 	if (!pa)
 		return 0;
-	v->page_churn = true;
+	v->no_progress = true;
 	ret = rmi_delegate_range(v, pa, PAGE_SIZE, NULL);
-	v->page_churn = false;
+	v->no_progress = false;
 	if (ret) {
 		host_free_page(v->h, pa);
 		return 0;
@@ -150,9 +201,9 @@ bool free_delegated_granule(struct host_vcpu *v, uint64_t pa)
 {
 	int ret;
 
-	v->page_churn = true;
+	v->no_progress = true;
 	ret = rmi_undelegate_range(v, pa, PAGE_SIZE);
-	v->page_churn = false;
+	v->no_progress = false;
 	if (ret) {
 		host_warn(v, "undelegate of a freed page failed: page leaked");
 		return false;
@@ -831,6 +882,7 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 
 	v->fault_calls = 0;
 	v->fault_rtts = 0;
+	v->deleg_fail = 0;
 	t0 = rmib_fast_ns();
 	/* the fault's modelled latency starts with the exit, before the map */
 	v->hdr.wall_ns = t0;
@@ -875,9 +927,16 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 		   (h->cfg.scheduler == SCHED_DET ||
 		    rmib_fast_ns() - v->stall_start_ns >= 2000000000ull)) {
 		/* threads: also two seconds of wall time without progress */
-		host_livelock(h, "livelock: vcpu %u faulted on IPA %#llx %llu times with no progress anywhere",
-			  v->id, (unsigned long long)base,
-			  (unsigned long long)v->same_faults);
+		if (unprepared_status(v->deleg_fail))
+			host_livelock(h, "livelock: vcpu %u faulted on IPA %#llx %llu times with no progress anywhere: GRANULE_RANGE_DELEGATE answers %s at PA %#llx (memory the RMM cannot use yet), taken for a race",
+				      v->id, (unsigned long long)base,
+				      (unsigned long long)v->same_faults,
+				      rmi_status_name(v->deleg_fail),
+				      (unsigned long long)v->deleg_fail_pa);
+		else
+			host_livelock(h, "livelock: vcpu %u faulted on IPA %#llx %llu times with no progress anywhere",
+				      v->id, (unsigned long long)base,
+				      (unsigned long long)v->same_faults);
 	}
 	return ret;
 }

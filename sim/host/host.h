@@ -50,7 +50,25 @@ struct host_config {
 	uint64_t livelock_faults;	/* consecutive no-progress re-faults */
 	uint64_t populate;		/* bytes of the memslot populated
 					 * (DATA_MAP_INIT) before activation */
+	uint64_t hotplug;		/* bytes of memory added after boot,
+					 * the memslot's last ones (1 GiB
+					 * multiple, at most size) */
+	enum gpt_mode gpt;		/* memory the RMM cannot use yet */
+	enum rmm_firmware firmware;	/* what firmware prepared at boot */
 };
+
+/*
+ * The sim host's physical memory. memblock at boot: DRAM with the host's
+ * own pages [0, HOST_PAGES_END), the guest memory bank from GMEM_PA_BASE
+ * (what the memslot does not take from hotplugged memory), and the NS
+ * pages behind shared IPAs from SHARED_PA_BASE. Memory hotplugged after
+ * boot starts at HOTPLUG_PA_BASE.
+ */
+#define HOST_PAGES_BASE	(16ull << 20)
+#define HOST_PAGES_END	(64ull << 30)
+#define GMEM_PA_BASE	(1ull << 40)
+#define HOTPLUG_PA_BASE	(2ull << 40)
+#define SHARED_PA_BASE	(1ull << 47)
 
 /* WARN()s by reason, as the kernel's splats would show them. */
 #define HOST_WARN_KINDS	16
@@ -92,6 +110,8 @@ struct host_report {
 	uint64_t lock_waits, lock_wait_ns;	/* kvm->mmu_lock */
 	uint64_t guest_errors;		/* errors to the guest with no event:
 					 * no memslot, external abort */
+	uint64_t boot_calls;		/* RMI calls at host boot, before the
+					 * realm's (arm64_init_rmi) */
 	uint64_t leaked_granules;	/* not undelegated after teardown */
 	uint64_t leaked_by_state[RMI_GRANULE_STATE_COUNT];
 	uint64_t mapped_bytes[4];	/* by level, before teardown */
@@ -115,9 +135,13 @@ struct host_vcpu {
 	uint64_t fault_calls, fault_rtts;
 	/* livelock watch: consecutive no-progress faults on one IPA */
 	uint64_t last_fault_ipa, same_faults, progress_seen, stall_start_ns;
-	/* set around the (un)delegation of a host page for the RMM's own
-	 * use: such a call is not progress (what consumes the page is) */
-	bool page_churn;
+	/* set around calls that are not progress for the livelock watch
+	 * even when they succeed: the (un)delegation of a host page for the
+	 * RMM's own use (what consumes the page is progress), queries */
+	bool no_progress;
+	/* the fault's last refused delegate: status (0: none) and PA */
+	unsigned int deleg_fail;
+	uint64_t deleg_fail_pa;
 	uint64_t accesses, guest_errors, ripas_changes;
 	uint64_t lock_waits, lock_wait_ns;	/* kvm->mmu_lock */
 	struct host_warns warns;
@@ -126,11 +150,16 @@ struct host_vcpu {
 	struct sched *sched;		/* while the workload runs */
 };
 
-/* guest_memfd-like backing: a folio per aligned block, PA = base + off. */
+/*
+ * guest_memfd-like backing: a folio per aligned block, PA = base + off;
+ * from hp_off on (the memslot's last --hotplug bytes) the folios come
+ * from hotplugged memory, PA = hp_pa + (off - hp_off).
+ */
 struct gmem {
 	enum folio_mode mode;
 	uint64_t ipa_base, size;	/* the memslot */
 	uint64_t pa_base;		/* 1 GiB aligned */
+	uint64_t hp_off, hp_pa;		/* hp_off == size: none */
 	uint64_t seed;
 };
 
@@ -144,6 +173,12 @@ struct host {
 	struct injector inj;		/* fail_rmi at the call site */
 	enum rmi_rtt_strategy strategy;
 	bool v15_delegate;		/* delegation handling */
+
+	/* the host's boot (boot.c) */
+	uint64_t boot_calls;		/* RMI calls it made */
+	uint64_t l0gpt_size;		/* from FEATURES register 1 */
+	bool rmi_unavailable;		/* arm64_init_rmi() gave up */
+	char rmi_why[160];		/* why */
 
 	uint64_t rd;
 	bool realm_created;		/* REALM_CREATE succeeded */
@@ -257,6 +292,21 @@ int realm_set_ipa_state(struct host_vcpu *v, uint64_t base, uint64_t top,
 /* kvm->mmu_lock (read for faults, write for RIPAS changes) */
 void host_mmu_lock(struct host_vcpu *v, bool write);
 void host_mmu_unlock(struct host_vcpu *v, bool write);
+
+/* ---- the host's boot (boot.c) ------------------------------------------------ */
+
+/*
+ * arm64_init_rmi() as the configured tree has it, at host boot: version,
+ * features, RMM activation and (v14) rmi_init_metadata() over memblock.
+ * Its calls reach the model directly (no events, no injection, no cost:
+ * the realm's counters have not started, fail_rmi is not set up yet) and
+ * are counted in h->boot_calls. On failure RMI is unavailable:
+ * h->rmi_unavailable and the reason in h->rmi_why. Returns 0 or -1.
+ */
+int arm64_init_rmi(struct host *h);
+/* Memory added after boot (--hotplug): the platform's doing; neither tree
+ * makes an RMI call for it. */
+void host_memory_hotplug(struct host *h);
 
 /* ---- life cycle (realm.c) --------------------------------------------------- */
 

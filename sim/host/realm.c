@@ -15,12 +15,6 @@
 #define GIB		(1ull << 30)
 #define MIB2		(2ull << 20)
 
-/* PA layout of the sim host: host pages, guest memory, shared memory */
-#define HOST_PAGES_BASE	(16ull << 20)
-#define HOST_PAGES_END	(64ull << 30)
-#define GMEM_PA_BASE	(1ull << 40)
-#define SHARED_PA_BASE	(1ull << 47)
-
 /* ---- backing memory ---------------------------------------------------------- */
 
 uint64_t gmem_folio_size(const struct gmem *g, uint64_t ipa)
@@ -42,7 +36,10 @@ uint64_t gmem_folio_size(const struct gmem *g, uint64_t ipa)
 
 uint64_t gmem_pa(const struct gmem *g, uint64_t ipa)
 {
-	return g->pa_base + (ipa - g->ipa_base);
+	uint64_t off = ipa - g->ipa_base;
+
+	return off < g->hp_off ? g->pa_base + off :
+				 g->hp_pa + (off - g->hp_off);
 }
 
 /* ---- host pages ------------------------------------------------------------- */
@@ -130,6 +127,7 @@ int host_init(struct host *h, const struct host_config *cfg,
 		.profile = rmm_profile_find(cfg->profile),
 		.delegate_granules = cfg->delegate_granules,
 		.pa_bits = 48,
+		.firmware = cfg->firmware,
 	};
 	uint64_t align = cfg->folio == FOLIO_4K ? PAGE_SIZE :
 			 cfg->folio == FOLIO_2M ? MIB2 : GIB;
@@ -153,6 +151,10 @@ int host_init(struct host *h, const struct host_config *cfg,
 		return fail(err, errlen, "--size larger than 256 GiB is not supported");
 	if (!cfg->vcpus || cfg->vcpus > RMIB_MAX_VCPUS)
 		return fail(err, errlen, "--vcpus out of range");
+	if (cfg->hotplug % GIB)
+		return fail(err, errlen, "--hotplug must be a multiple of 1 GiB (the RMM's tracking region and L0GPT region)");
+	if (cfg->hotplug > cfg->size)
+		return fail(err, errlen, "--hotplug larger than --size: the memslot's last --hotplug bytes come from the hotplugged memory");
 
 	h->cfg = *cfg;
 	h->cost = cost;
@@ -163,7 +165,8 @@ int host_init(struct host *h, const struct host_config *cfg,
 	h->pgd_pages = rmi_root_rtts(cfg->s2sz);
 	h->gmem = (struct gmem){ .mode = cfg->folio, .ipa_base = cfg->ipa,
 				 .size = cfg->size, .pa_base = GMEM_PA_BASE,
-				 .seed = cfg->seed };
+				 .hp_off = cfg->size - cfg->hotplug,
+				 .hp_pa = HOTPLUG_PA_BASE, .seed = cfg->seed };
 	h->shared_pa_base = SHARED_PA_BASE;
 	h->page_next = HOST_PAGES_BASE;
 	h->page_end = HOST_PAGES_END;
@@ -189,6 +192,9 @@ int host_init(struct host *h, const struct host_config *cfg,
 	h->setup.rng = 1;
 	h->setup.sink = sink_of(sink_for, sink_ctx, cfg->vcpus);
 	h->setup.hdr.stream = cfg->vcpus;
+	/* the host boots, then memory may come (boot.c) */
+	arm64_init_rmi(h);
+	host_memory_hotplug(h);
 	return 0;
 }
 
@@ -340,6 +346,11 @@ int kvm_activate_realm(struct host *h)
 	struct rmi_realm_params p = { 0 };
 	uint64_t out[5], params, ret;
 
+	if (h->rmi_unavailable) {
+		/* kvm_init_rmi() found no RMI: no realm can be created */
+		host_kill(h, "RMI is unavailable: %s", h->rmi_why);
+		return -ENXIO;
+	}
 	if (host_rmi_call(v, RMI_RMM_ACTIVATE, 0, 0, 0, 0, 0, NULL) ||
 	    host_rmi_call(v, RMI_VERSION, RMI_VERSION_2_0, 0, 0, 0, 0, NULL)) {
 		host_kill(h, "RMM activation or version check failed");
@@ -580,6 +591,7 @@ void host_report(struct host *h, struct host_report *r)
 	for (unsigned int i = 0; i < h->nvcpus; i++)
 		report_vcpu(r, &h->vcpus[i]);
 	report_vcpu(r, &h->setup);
+	r->boot_calls = h->boot_calls;
 	r->leaked_granules = h->leaked;
 	memcpy(r->leaked_by_state, h->leaked_by_state,
 	       sizeof(r->leaked_by_state));

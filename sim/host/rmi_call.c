@@ -73,7 +73,7 @@ uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 	if (h->nvcpus > 1 && cost)
 		cost += (rmib_xorshift(&v->rng) % (cost / 4 + 1)) - cost / 8;
 	v->clock_ns += cost;
-	if (ok && !v->page_churn)
+	if (ok && !v->no_progress)
 		__atomic_fetch_add(&h->global_progress, 1, __ATOMIC_RELAXED);
 	host_ev_rmi_call_exit(v, fid, st, RMI_RETURN_INDEX(r.x[0]), r.x[1]);
 	if (out)

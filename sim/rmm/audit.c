@@ -98,7 +98,7 @@ void rmm_get_stats(struct rmm *m, struct rmm_stats *st)
 			  m->gt.allocated * GT_CHUNK_GRANULES +
 			  rtt_bytes_live +
 			  st->realms * sizeof(struct realm) +
-			  m->nns * sizeof(struct ns_block);
+			  m->nns * sizeof(struct ns_block) + mem_bytes(m);
 }
 
 /* ---- invariants ------------------------------------------------------------ */
@@ -207,7 +207,13 @@ static void scan_one(void *ctx, uint64_t pa, enum rmi_granule_state st)
 	struct refs *rf = sc->rf;
 	const uint8_t *c = rf->chunks[pa >> GT_CHUNK_SHIFT];
 	unsigned int n = c ? c[(pa >> 12) & (GT_CHUNK_GRANULES - 1)] : 0;
+	unsigned int why = mem_delegable(rf->m, pa);
 
+	/* out of the normal world only where memory may change PAS */
+	if (why != RMI_SUCCESS)
+		fail(rf, "granule %#llx is not UNDELEGATED where a "
+		     "delegate answers status %llu (no FINE tracking or "
+		     "level-1 GPT)", (unsigned long long)pa, why);
 	switch (st) {
 	case RMI_GRANULE_DATA:
 	case RMI_GRANULE_RTT:

@@ -89,3 +89,50 @@ const char *rmi_granule_state_name(unsigned int st)
 		return NULL;
 	}
 }
+
+#define NAME_FROM_(n, v)	if (!strcmp(s, #n)) return (v);
+
+const char *rmi_mem_category_name(unsigned int c)
+{
+	switch (c) {
+	RMI_MEM_CATEGORIES(NAME_CASE_)
+	default:
+		return NULL;
+	}
+}
+
+int rmi_mem_category_from_name(const char *s)
+{
+	RMI_MEM_CATEGORIES(NAME_FROM_)
+	return -1;
+}
+
+const char *rmi_tracking_name(unsigned int st)
+{
+	switch (st) {
+	RMI_TRACKING_STATES(NAME_CASE_)
+	default:
+		return NULL;
+	}
+}
+
+int rmi_tracking_from_name(const char *s)
+{
+	RMI_TRACKING_STATES(NAME_FROM_)
+	return -1;
+}
+
+const char *rmi_gpt_state_name(unsigned int st)
+{
+	switch (st) {
+	RMI_GPT_STATES(NAME_CASE_)
+	default:
+		return NULL;
+	}
+}
+
+int rmi_gpt_state_from_name(const char *s)
+{
+	RMI_GPT_STATES(NAME_FROM_)
+	return -1;
+}

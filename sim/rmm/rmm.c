@@ -48,6 +48,21 @@ const struct rmm_profile *rmm_profile_find(const char *name)
 	return NULL;
 }
 
+static const char *const firmware_names[RMM_FW_COUNT] = { "boot", "all" };
+
+const char *rmm_firmware_name(enum rmm_firmware f)
+{
+	return (unsigned int)f < RMM_FW_COUNT ? firmware_names[f] : "?";
+}
+
+int rmm_firmware_from_name(const char *s)
+{
+	for (int i = 0; s && i < RMM_FW_COUNT; i++)
+		if (!strcmp(s, firmware_names[i]))
+			return i;
+	return -1;
+}
+
 /* ---- life of the model ---------------------------------------------------- */
 
 struct rmm *rmm_create(const struct rmm_config *cfg)
@@ -61,6 +76,7 @@ struct rmm *rmm_create(const struct rmm_config *cfg)
 			       cfg->delegate_granules :
 			       m->prof.delegate_granules;
 	m->lpa2 = cfg->lpa2;
+	m->firmware = cfg->firmware;
 	if (gt_init(&m->gt, cfg->pa_bits ? cfg->pa_bits : 48)) {
 		free(m);
 		return NULL;
@@ -82,6 +98,7 @@ void rmm_destroy(struct rmm *m)
 	for (size_t i = 0; i < m->nns; i++)
 		free(m->ns[i]);
 	free(m->ns);
+	free(m->mem);
 	gt_fini(&m->gt);
 	pool_fini(&m->pool);
 	pthread_mutex_destroy(&m->meta);
@@ -171,8 +188,12 @@ static const struct rmm_cmd cmd_table[RMI_CMD_COUNT] = {
 	CMD_(RTT_FOLD, cmd_rtt_fold, 3),
 	CMD_(RTT_INIT_RIPAS, cmd_rtt_init_ripas, 3),
 	CMD_(RTT_SET_RIPAS, cmd_rtt_set_ripas, 4),
+	CMD_(GRANULE_TRACKING_GET, cmd_granule_tracking_get, 2),
+	CMD_(GRANULE_TRACKING_SET, cmd_granule_tracking_set, 3),
 	CMD_(GRANULE_RANGE_DELEGATE, cmd_granule_range_delegate, 2),
 	CMD_(GRANULE_RANGE_UNDELEGATE, cmd_granule_range_undelegate, 2),
+	CMD_(GPT_L1_CREATE, cmd_gpt_l1_create, 1),
+	CMD_(GPT_L1_DESTROY, cmd_gpt_l1_destroy, 1),
 	CMD_(RTT_DATA_MAP, cmd_rtt_data_map, 5),
 	CMD_(RTT_DATA_UNMAP, cmd_rtt_data_unmap, 5),
 	CMD_(RTT_UNPROT_MAP, cmd_rtt_unprot_map, 5),

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "rmi_abi.h"
+#include "rmib_config.h"
 
 struct rmm;
 
@@ -51,11 +52,15 @@ const struct rmm_profile *rmm_profile_find(const char *name);
 /* NULL-terminated list of the built-in profiles */
 extern const struct rmm_profile *const rmm_profiles[];
 
+const char *rmm_firmware_name(enum rmm_firmware f);
+int rmm_firmware_from_name(const char *s);	/* -1 if unknown */
+
 struct rmm_config {
 	const struct rmm_profile *profile;
 	unsigned int delegate_granules;	/* 0: the profile's default */
 	unsigned int pa_bits;		/* physical address space; 0: 48 */
 	bool lpa2;			/* FEATURES reports LPA2 / S2SZ 52 */
+	enum rmm_firmware firmware;	/* what firmware prepared at boot */
 };
 
 struct rmm_regs {
@@ -87,6 +92,34 @@ int rmm_ns_write(struct rmm *m, uint64_t pa, const void *buf, size_t len);
  */
 int rmm_rec_request_ripas(struct rmm *m, uint64_t rec, uint64_t base,
 			  uint64_t top, unsigned int ripas);
+
+/*
+ * The platform's physical memory as the firmware describes it to the RMM,
+ * per 1 GiB (the tracking region and the L0GPT region, 4 KiB granules):
+ * its category, its tracking state and who made its level-1 GPT. Every
+ * 1 GiB that no call here describes is boot memory: CONVENTIONAL, FINE,
+ * with a level-1 GPT firmware made (RMI_GPT_PAR_PLAT), so a model nobody
+ * describes memory to behaves as if all of it were ready.
+ *
+ * rmm_mem_describe() sets [@base, @base + @size) (1 GiB aligned) to the
+ * given states; a category NONE (no memory) takes tracking and GPT state
+ * RESERVED and no other. rmm_mem_hotplug() is memory that appears after
+ * boot: CONVENTIONAL, COARSE and no level-1 GPT (RMI_GPT_PAR_HOST_NOT_
+ * CREATED) with RMM_FW_BOOT, FINE with a firmware-made GPT with
+ * RMM_FW_ALL. Both return 0, or -1 for a range or state they refuse.
+ */
+int rmm_mem_describe(struct rmm *m, uint64_t base, uint64_t size,
+		     unsigned int category, unsigned int tracking,
+		     unsigned int gpt);
+int rmm_mem_hotplug(struct rmm *m, uint64_t base, uint64_t size);
+
+struct rmm_mem_state {
+	unsigned int category;		/* enum rmi_mem_category */
+	unsigned int tracking;		/* enum rmi_tracking_state */
+	unsigned int gpt;		/* enum rmi_gpt_state */
+};
+/* The states of the 1 GiB holding @pa (a PA inside the space). */
+void rmm_mem_state(struct rmm *m, uint64_t pa, struct rmm_mem_state *st);
 
 /* ---- introspection (tests, audit, benchmarks) ---------------------------- */
 
@@ -171,5 +204,11 @@ int rmi_status_from_name(const char *name);	/* -1 if unknown */
 const char *rmi_entry_state_name(unsigned int st);
 const char *rmi_ripas_name(unsigned int ripas);
 const char *rmi_granule_state_name(unsigned int st);
+const char *rmi_mem_category_name(unsigned int c);
+int rmi_mem_category_from_name(const char *s);	/* -1 if unknown */
+const char *rmi_tracking_name(unsigned int st);
+int rmi_tracking_from_name(const char *s);	/* -1 if unknown */
+const char *rmi_gpt_state_name(unsigned int st);
+int rmi_gpt_state_from_name(const char *s);	/* -1 if unknown */
 
 #endif /* RMIBENCH_RMM_H */

@@ -139,7 +139,13 @@ struct rmm {
 	unsigned int delegate_granules;
 	bool lpa2;
 	bool activated;		/* atomic */
+	enum rmm_firmware firmware;
 	struct granule_table gt;
+	/*
+	 * The memory map: a byte per 1 GiB of PA space (mem.c), allocated
+	 * when the first range is described; NULL: all boot memory.
+	 */
+	uint8_t *mem;
 
 	pthread_mutex_t meta;	/* realms[], recs[], ns[] membership */
 	struct realm *realms[RMM_MAX_REALMS];
@@ -186,6 +192,9 @@ rmm_cmd_fn cmd_realm_create, cmd_realm_activate, cmd_realm_terminate;
 rmm_cmd_fn cmd_realm_destroy, cmd_rec_create, cmd_rec_destroy;
 /* cmd_granule.c */
 rmm_cmd_fn cmd_granule_range_delegate, cmd_granule_range_undelegate;
+/* mem.c */
+rmm_cmd_fn cmd_granule_tracking_get, cmd_granule_tracking_set;
+rmm_cmd_fn cmd_gpt_l1_create, cmd_gpt_l1_destroy;
 /* cmd_rtt.c */
 rmm_cmd_fn cmd_rtt_create, cmd_rtt_destroy, cmd_rtt_fold;
 rmm_cmd_fn cmd_rtt_read_entry;
@@ -249,6 +258,31 @@ struct realm *realm_get(struct rmm *m, uint64_t rd);
 
 /* The REC whose granule is @pa, or NULL. */
 struct rec *rec_get(struct rmm *m, uint64_t pa);
+
+/* mem.c */
+
+#define MEM_SHIFT	RMI_TRACKING_REGION_SHIFT	/* a byte per 1 GiB */
+
+/*
+ * Whether the granule at @pa may change PAS (GRANULE_RANGE_DELEGATE): 0
+ * (RMI_SUCCESS) if its 1 GiB is memory, FINE-tracked and has a level-1
+ * GPT, else the status a delegate answers. On every delegate's path: one
+ * load when no memory was described.
+ */
+unsigned int mem_delegable_slow(struct rmm *m, uint64_t pa);
+
+static inline unsigned int mem_delegable(struct rmm *m, uint64_t pa)
+{
+	const uint8_t *mem = __atomic_load_n(&m->mem, __ATOMIC_ACQUIRE);
+
+	if (__builtin_expect(!mem, 1) ||
+	    !__atomic_load_n(&mem[pa >> MEM_SHIFT], __ATOMIC_ACQUIRE))
+		return RMI_SUCCESS;
+	return mem_delegable_slow(m, pa);
+}
+
+/* The memory map's bytes (0 if none is allocated), for model_bytes. */
+uint64_t mem_bytes(const struct rmm *m);
 
 /* rmm.c */
 

@@ -18,7 +18,8 @@
 #include "rmib_util.h"
 #include "script.h"
 
-enum out_kind { O_NUM, O_PA, O_LEVEL, O_STATE, O_RIPAS, O_DESC };
+enum out_kind { O_NUM, O_PA, O_LEVEL, O_STATE, O_RIPAS, O_DESC, O_CATEGORY,
+		O_TRACKING };
 
 #define MAXARGS	6
 
@@ -32,7 +33,7 @@ struct cmd_spec {
 
 enum pseudo {
 	P_NONE, P_GRANULE, P_CHECK, P_STATS, P_RSI_RIPAS, P_INJECT, P_RAW,
-	P_DELEGATE, P_UNDELEGATE,
+	P_DELEGATE, P_UNDELEGATE, P_MEMORY, P_HOTPLUG, P_REGION,
 };
 
 static const struct cmd_spec specs[] = {
@@ -43,6 +44,12 @@ static const struct cmd_spec specs[] = {
 	  { "base", "top" }, 2, { O_PA } },
 	{ "GRANULE_RANGE_UNDELEGATE", RMI_GRANULE_RANGE_UNDELEGATE,
 	  { "base", "top" }, 2, { O_PA } },
+	{ "GRANULE_TRACKING_GET", RMI_GRANULE_TRACKING_GET, { "base", "top" },
+	  2, { O_CATEGORY, O_TRACKING, O_PA } },
+	{ "GRANULE_TRACKING_SET", RMI_GRANULE_TRACKING_SET,
+	  { "addr", "category", "state" }, 3, { 0 } },
+	{ "GPT_L1_CREATE", RMI_GPT_L1_CREATE, { "addr" }, 1, { 0 } },
+	{ "GPT_L1_DESTROY", RMI_GPT_L1_DESTROY, { "addr" }, 1, { 0 } },
 	{ "REALM_CREATE", RMI_REALM_CREATE, { "rd", "params" }, 1, { 0 } },
 	{ "REALM_ACTIVATE", RMI_REALM_ACTIVATE, { "rd" }, 1, { 0 } },
 	{ "REALM_TERMINATE", RMI_REALM_TERMINATE, { "rd" }, 1, { 0 } },
@@ -84,6 +91,10 @@ static const struct cmd_spec specs[] = {
 	  { O_PA, O_LEVEL } },
 	{ "RAW", P_RAW, { "fid", "x1", "x2", "x3", "x4", "x5" }, 1,
 	  { O_NUM, O_NUM, O_NUM, O_NUM } },
+	{ "MEMORY", P_MEMORY, { "base", "size", "category", "tracking", "gpt" },
+	  2, { 0 } },
+	{ "HOTPLUG", P_HOTPLUG, { "base", "size" }, 2, { 0 } },
+	{ "REGION", P_REGION, { "pa" }, 1, { 0 } },
 };
 
 #define NSPECS	(sizeof(specs) / sizeof(specs[0]))
@@ -347,6 +358,18 @@ static int set_arg(struct parser *p, struct call *c, int i, const char *val)
 	} else if (!strcmp(name, "ripas")) {
 		if (parse_name_val(p, val, ripas_from_name, &v, "RIPAS"))
 			return -1;
+	} else if (!strcmp(name, "category")) {
+		if (parse_name_val(p, val, rmi_mem_category_from_name, &v,
+				   "memory category"))
+			return -1;
+	} else if (!strcmp(name, "state") || !strcmp(name, "tracking")) {
+		if (parse_name_val(p, val, rmi_tracking_from_name, &v,
+				   "tracking state"))
+			return -1;
+	} else if (!strcmp(name, "gpt")) {
+		if (parse_name_val(p, val, rmi_gpt_state_from_name, &v,
+				   "GPT state"))
+			return -1;
 	} else if (parse_num(val, &v)) {
 		return perr(p, "bad value '%s' for '%s'", val, name);
 	}
@@ -525,6 +548,14 @@ static void put_out(FILE *out, enum out_kind k, uint64_t v)
 		put_named(out, v < 4 ? rmi_ripas_name((unsigned int)v) : NULL,
 			  v);
 		break;
+	case O_CATEGORY:
+		put_named(out, v < 8 ? rmi_mem_category_name((unsigned int)v) :
+				     NULL, v);
+		break;
+	case O_TRACKING:
+		put_named(out, v < 8 ? rmi_tracking_name((unsigned int)v) :
+				     NULL, v);
+		break;
 	case O_DESC:
 		if (!v) {
 			fputc('0', out);
@@ -672,6 +703,41 @@ static int run_call(struct run_ctx *rc, const struct call *c, char *err,
 			 base < c->a[1]);
 		r.x[2] = calls;
 		put_result(rc->out, name, x0, r.x, kinds);
+		return 0;
+	}
+	case P_MEMORY: {
+		/* the platform's map; unnamed states: ready boot memory, or
+		 * RESERVED for no memory (category NONE) */
+		bool none = c->a[2] == RMI_MEM_CATEGORY_NONE;
+		unsigned int trk = c->have[3] ? (unsigned int)c->a[3] :
+				   none ? RMI_TRACKING_RESERVED :
+					  RMI_TRACKING_FINE;
+		unsigned int gpt = c->have[4] ? (unsigned int)c->a[4] :
+				   none ? RMI_GPT_PAR_RESERVED :
+					  RMI_GPT_PAR_PLAT;
+
+		fprintf(rc->out, "MEMORY %s\n",
+			c->a[2] > 255 ||
+			rmm_mem_describe(m, c->a[0], c->a[1],
+					 (unsigned int)c->a[2], trk, gpt) ?
+			"refused" : "ok");
+		return 0;
+	}
+	case P_HOTPLUG:
+		fprintf(rc->out, "HOTPLUG %s\n",
+			rmm_mem_hotplug(m, c->a[0], c->a[1]) ? "refused" :
+			"ok");
+		return 0;
+	case P_REGION: {
+		struct rmm_mem_state ms;
+
+		rmm_mem_state(m, c->a[0], &ms);
+		fprintf(rc->out, "REGION ");
+		put_pa(rc->out, c->a[0]);
+		fprintf(rc->out, " %s %s %s\n",
+			rmi_mem_category_name(ms.category),
+			rmi_tracking_name(ms.tracking),
+			rmi_gpt_state_name(ms.gpt));
 		return 0;
 	}
 	case P_RAW:

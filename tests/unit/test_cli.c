@@ -360,6 +360,41 @@ CLI_TEST(run_4k_16m)
 }
 
 /*
+ * Memory hotplugged after boot (tests/unit/test_hotplug.c has the counts):
+ * --gpt boot is a livelock, exit 3, the last line of stderr naming the
+ * status the delegate answers; --gpt on-demand ends ok, exit 0, with
+ * 5 memory_prep calls in one fault. 2 MiB folios, S2SZ 32: short.
+ */
+CLI_TEST(run_hotplug_boot_and_on_demand)
+{
+	char *p = path_in(dir, "h.json");
+	const char *args[] = { "run", "--s2sz", "32", "--folio", "2m",
+			       "--size", "1G", "--hotplug", "1G", "--gpt",
+			       "boot", "--quiet", "--out", p, NULL };
+	struct out o = run(args);
+	json_object *j;
+
+	ASSERT_EQ(3, o.status) TH_LOG("%s", o.err);
+	ASSERT_STREQ("rmibench run: outcome livelock: livelock: vcpu 0 faulted on IPA 0x40000000 1000 times with no progress anywhere: GRANULE_RANGE_DELEGATE answers ERROR_TRACKING at PA 0x20000000000 (memory the RMM cannot use yet), taken for a race\n",
+		     o.err);
+	out_free(&o);
+	args[10] = "on-demand";
+	o = run(args);
+	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+	j = json_object_from_file(p);
+	ASSERT_NE(NULL, j);
+	ASSERT_STREQ("on-demand", str_at(j, "config.gpt"));
+	ASSERT_EQ(1073741824, u64_at(j, "config.hotplug"));
+	ASSERT_EQ(5, u64_at(j, "counts.memory_prep.calls"));
+	ASSERT_EQ(1, u64_at(j, "counts.memory_prep.faults"));
+	ASSERT_EQ(1, u64_at(j, "counts.rmi_calls.by_command.GPT_L1_CREATE"));
+	ASSERT_STREQ("ok", str_at(j, "outcome_class"));
+	json_object_put(j);
+	out_free(&o);
+	free(p);
+}
+
+/*
  * full, tf-rmm, 2 MiB folios (test_host.c, full_tf_rmm_2m_kills_the_realm):
  * the realm dies on its first fault, 1030 calls. The run was made, its
  * file written, and the exit status says the outcome is a failure: 3,

@@ -116,11 +116,19 @@ TEST(statuses_from_facts)
 	ASSERT_TRUE(has(s, n, RMI_ERROR_RTT, 3));
 	ASSERT_FALSE(has(s, n, RMI_ERROR_RTT, 0));
 	n = im_cmd_statuses(RMI_CMD_GRANULE_RANGE_DELEGATE, 2, s, 32);
-	ASSERT_EQ(4u, n);
+	ASSERT_EQ(6u, n);
+	ASSERT_TRUE(has(s, n, RMI_ERROR_TRACKING, 0));
+	ASSERT_TRUE(has(s, n, RMI_ERROR_GPT, 0));
 	ASSERT_TRUE(has(s, n, RMI_BUSY, 0));
 	ASSERT_TRUE(has(s, n, RMI_BLOCKED, 0));
 	ASSERT_TRUE(has(s, n, RMI_INCOMPLETE, 0));
 	ASSERT_EQ(0u, im_cmd_statuses(RMI_CMD_RMM_ACTIVATE, 2, s, 32));
+	n = im_cmd_statuses(RMI_CMD_GPT_L1_CREATE, 2, s, 32);
+	ASSERT_EQ(2u, n);
+	ASSERT_TRUE(has(s, n, RMI_ERROR_GPT, 0));
+	n = im_cmd_statuses(RMI_CMD_GRANULE_TRACKING_SET, 2, s, 32);
+	ASSERT_EQ(1u, n);
+	ASSERT_TRUE(has(s, n, RMI_ERROR_INPUT, 0));
 	n = im_cmd_statuses(RMI_CMD_RTT_READ_ENTRY, 0, s, 32);
 	ASSERT_FALSE(has(s, n, RMI_ERROR_RTT, 0));
 	/* never ERROR_GLOBAL: the host activates the RMM first */

@@ -303,6 +303,79 @@ TEST(race_delegate_one_granule)
 	}
 }
 
+/*
+ * Hotplugged memory prepared by four vCPUs at once, as --gpt on-demand
+ * does: GPT_L1_CREATE has one winner, the others see ERROR_GPT (the table
+ * exists); TRACKING_SET to FINE succeeds for all (the same state again);
+ * the delegates after both find the memory ready.
+ */
+TEST(race_prepare_hotplugged_memory)
+{
+	for (int round = 0; round < 100; round++) {
+		struct rmm *m = model("tf-rmm", 1);
+		struct racer rs[4];
+
+		ASSERT_EQ(0, rmm_mem_hotplug(m, 4 * GIB, GIB));
+		for (int i = 0; i < 4; i++)
+			rs[i] = (struct racer){ .m = m,
+				.fid = RMI_GRANULE_TRACKING_SET,
+				.x = { 4 * GIB, RMI_MEM_CATEGORY_CONVENTIONAL,
+				       RMI_TRACKING_FINE } };
+		ASSERT_EQ(4, race(rs, 4));
+		for (int i = 0; i < 4; i++)
+			rs[i] = (struct racer){ .m = m,
+				.fid = RMI_GPT_L1_CREATE, .x = { 4 * GIB } };
+		ASSERT_EQ(1, race(rs, 4));
+		for (int i = 0; i < 4; i++)
+			if (rs[i].ret)
+				ASSERT_EQ(RMI_RETURN(RMI_ERROR_GPT, 0), rs[i].ret);
+		for (int i = 0; i < 4; i++)
+			rs[i] = (struct racer){ .m = m,
+				.fid = RMI_GRANULE_RANGE_DELEGATE,
+				.x = { 4 * GIB + G(i), 4 * GIB + G(i + 1) } };
+		ASSERT_EQ(4, race(rs, 4));
+		check_ok(_metadata, m);
+		rmm_destroy(m);
+	}
+}
+
+/*
+ * The memory map costs its byte per 1 GiB once something is described
+ * (2^48 / 2^30 = 262144 bytes), and the invariant check finds a granule
+ * out of the normal world in memory that is no longer FINE: the platform
+ * side (rmm_mem_describe) may do what no RMI call can.
+ */
+TEST(memory_map_bytes_and_invariant)
+{
+	struct rmm *m = model("tf-rmm", 1);
+	struct rmm_stats st0, st;
+	struct rmm_mem_state ms;
+	char why[256] = "";
+
+	rmm_get_stats(m, &st0);
+	ASSERT_EQ(0ull, delegate(m, 3 * GIB, 3 * GIB + 4096));
+	rmm_get_stats(m, &st);
+	/* the granule chunk of 3G: 256 KiB; no map yet */
+	ASSERT_EQ(st0.model_bytes + 262144, st.model_bytes);
+	ASSERT_EQ(0, rmm_mem_describe(m, 3 * GIB, GIB,
+				      RMI_MEM_CATEGORY_CONVENTIONAL,
+				      RMI_TRACKING_COARSE, RMI_GPT_PAR_PLAT));
+	rmm_get_stats(m, &st0);
+	ASSERT_EQ(st.model_bytes + 262144, st0.model_bytes);
+	rmm_mem_state(m, 3 * GIB + G(5), &ms);
+	ASSERT_EQ((unsigned int)RMI_TRACKING_COARSE, ms.tracking);
+	ASSERT_EQ((unsigned int)RMI_GPT_PAR_PLAT, ms.gpt);
+	ASSERT_EQ(-1, rmm_check(m, why, sizeof(why)));
+	ASSERT_STREQ("granule 0xc0000000 is not UNDELEGATED where a delegate answers status 12 (no FINE tracking or level-1 GPT)",
+		     why);
+	/* back to FINE: consistent again */
+	ASSERT_EQ(0, rmm_mem_describe(m, 3 * GIB, GIB,
+				      RMI_MEM_CATEGORY_CONVENTIONAL,
+				      RMI_TRACKING_FINE, RMI_GPT_PAR_PLAT));
+	check_ok(_metadata, m);
+	rmm_destroy(m);
+}
+
 TEST(race_rtt_create_same_entry)
 {
 	/* [2] the loser sees ERROR_RTT(level - 1): the table exists */
