@@ -73,6 +73,7 @@ help:
 	@echo "make baselines      regenerate results/baselines (a deliberate change of behaviour)"
 	@echo "make bench-model    RMM model speed and memory"
 	@echo "make bench-sim      simulated faults per second; the 64 GiB run"
+	@echo "make bench-script   rmi-script's peak memory and speed on scenarios of 1 to 28 MiB"
 	@echo "make bench-inject   the default RMI error injection matrix from scratch, timed"
 	@echo "make bench-perf     all benchmarks"
 	@echo "make bench-bpf      cost per traced event of each BPF tool (root)"
@@ -206,7 +207,7 @@ bench-bpf: $(RMIBENCH) $(BUILD)/perf/bench_bpf
 # ---- tests -------------------------------------------------------------------
 
 # what a signal leaves, where output is refused (tests/bench)
-BENCH_TESTS := tests/bench/test-interrupt
+BENCH_TESTS := tests/bench/test-interrupt tests/bench/test-rmi-script
 
 check: deps-check $(RMIBENCH) $(UNIT_BINS) guests \
 		$(if $(BPF_OK),$(BPF_BINS) $(BPF_TEST_BINS))
@@ -252,7 +253,11 @@ bench-inject: $(RMIBENCH)
 	rm -rf $(INJECT_DIR)
 	RMIBENCH_SCRIPTS=scripts $(RMIBENCH) inject-matrix --out-dir $(INJECT_DIR)
 
-bench-perf: bench-model bench-sim bench-bpf bench-inject
+# rmi-script's peak RSS and speed on generated scenarios of 1, 7 and 28 MiB
+bench-script: $(RMIBENCH) $(BUILD)/perf/bench_script
+	BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) $(BUILD)/perf/bench_script
+
+bench-perf: bench-model bench-sim bench-script bench-bpf bench-inject
 
 # The default comparison on the sim: strategies x profiles x folios x vCPUs.
 # matrix replaces BENCH_DIR as a whole (--fresh: its old result files go
