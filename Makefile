@@ -73,6 +73,7 @@ help:
 	@echo "make baselines      regenerate results/baselines (a deliberate change of behaviour)"
 	@echo "make bench-model    RMM model speed and memory"
 	@echo "make bench-sim      simulated faults per second; the 64 GiB run"
+	@echo "make bench-sched    det scheduler: 1 GiB storm with 1, 64 and 512 vCPUs"
 	@echo "make bench-script   rmi-script's peak memory and speed on scenarios of 1 to 28 MiB"
 	@echo "make bench-inject   the default RMI error injection matrix from scratch, timed"
 	@echo "make bench-perf     all benchmarks"
@@ -257,7 +258,12 @@ bench-inject: $(RMIBENCH)
 bench-script: $(RMIBENCH) $(BUILD)/perf/bench_script
 	BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) $(BUILD)/perf/bench_script
 
-bench-perf: bench-model bench-sim bench-script bench-bpf bench-inject
+# the det scheduler with 1, 64 and 512 vCPUs on the 1 GiB storm (about
+# 2 min, most of it the 512)
+bench-sched: $(BUILD)/perf/bench_sched
+	$(BUILD)/perf/bench_sched
+
+bench-perf: bench-model bench-sim bench-sched bench-script bench-bpf bench-inject
 
 # The default comparison on the sim: strategies x profiles x folios x vCPUs.
 # matrix replaces BENCH_DIR as a whole (--fresh: its old result files go
