@@ -22,7 +22,9 @@
 #include "workload.h"
 
 /*
- * One line per run: what ran, what it cost (the fault path's RMI calls per
+ * One line per run: what ran (kernel, strategy, delegation, profile, folio,
+ * vCPUs, workload: each named, so that the two versions cannot be taken
+ * one for the other), what it cost (the fault path's RMI calls per
  * fault, as the report's column), sizes in the unit that fits, and what
  * the run came to; then its WARNs and leaks.
  */
@@ -38,12 +40,13 @@ static void print_summary(FILE *f, const struct run_result *r)
 	result_fmt_bytes(l2, sizeof(l2), c->mapped_bytes[2]);
 	result_fmt_bytes(l3, sizeof(l3), c->mapped_bytes[3]);
 	errmsg_escape(outcome, sizeof(outcome), r->outcome);
-	fprintf(f, "%s/%s/%s folio %s, %u vCPU(s), %s: faults %llu (re-faults %llu) in %s, kernel %s, RMI calls %llu (fault path %llu: %.2f per fault), RTTs created %llu (peak %llu), mapped L1 %s, L2 %s, L3 %s (%.1f%% blocks), races %llu, leaks %llu, warnings %llu, outcome",
+	fprintf(f, "kernel %s, %s, deleg-%s, %s, folio %s, %u vCPU(s), %s: faults %llu (re-faults %llu) in %s, RMI calls %llu (fault path %llu: %.2f per fault), RTTs created %llu (peak %llu), mapped L1 %s, L2 %s, L3 %s (%.1f%% blocks), races %llu, leaks %llu, warnings %llu, outcome",
+		kernel_name(r->cfg.kernel),
 		rmi_rtt_strategy_name(r->cfg.strategy),
 		deleg_name(r->cfg.delegation), r->cfg.profile,
 		folio_name(r->cfg.folio), r->cfg.vcpus, r->cfg.workload,
 		(unsigned long long)c->faults, (unsigned long long)c->refaults,
-		size, kernel_name(r->cfg.kernel),
+		size,
 		(unsigned long long)c->rmi_calls,
 		(unsigned long long)c->rmi_calls_fault,
 		result_calls_per_fault(r),

@@ -273,8 +273,9 @@ CLI_TEST(run_2m_one_level)
 	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
 	ASSERT_STREQ("", o.err);
 	/* one summary line */
-	ASSERT_EQ(o.out, strstr(o.out, "one-level/v15/tf-rmm folio 2m, 1 vCPU(s), "
-				"sequential: faults 512 (re-faults 0)"));
+	ASSERT_EQ(o.out, strstr(o.out, "kernel v15, one-level, deleg-v15, tf-rmm, "
+				"folio 2m, 1 vCPU(s), sequential: faults 512 "
+				"(re-faults 0)"));
 	j = json_object_from_file(p);
 	ASSERT_NE(NULL, j);
 	ASSERT_STREQ("one-level", str_at(j, "config.strategy"));
@@ -524,8 +525,8 @@ CLI_TEST(matrix_lists)
 	text = slurp(p);
 	ASSERT_NE(NULL, text);
 	ASSERT_EQ(17, count_lines(text));
-	ASSERT_NE(NULL, strstr(text, "\n1\tfull\t0\tv14 4k 1v\t0\tfull v14 4k 1v\tv15\tv14\tspec\t4k\t1\tsequential\t4096\t0\t"));
-	ASSERT_NE(NULL, strstr(text, "\n16\tblock\t2\tv15 2m 2v\t7\tblock v15 2m 2v\tv15\tv15\tspec\t2m\t2\tsequential\t8\t0\t"));
+	ASSERT_NE(NULL, strstr(text, "\n1\tfull\t0\tdeleg-v14 4k 1v\t0\tfull deleg-v14 4k 1v\tv15\tv14\tspec\t4k\t1\tsequential\t4096\t0\t"));
+	ASSERT_NE(NULL, strstr(text, "\n16\tblock\t2\tdeleg-v15 2m 2v\t7\tblock deleg-v15 2m 2v\tv15\tv15\tspec\t2m\t2\tsequential\t8\t0\t"));
 	free(text);
 	free(p);
 	p = path_in(dir, "summary.md");
@@ -802,7 +803,7 @@ CLI_TEST(out_refuses_what_is_not_a_file)
 		ASSERT_NE(NULL, j);
 		ASSERT_EQ(8, u64_at(j, "counts.faults"));
 		json_object_put(j);
-		ASSERT_EQ(o.err, strstr(o.err, "one-level/v15/tf-rmm folio 2m, 1 vCPU(s), sequential: faults 8 (re-faults 0) in 16 MiB, kernel v15, RMI calls "));
+		ASSERT_EQ(o.err, strstr(o.err, "kernel v15, one-level, deleg-v15, tf-rmm, folio 2m, 1 vCPU(s), sequential: faults 8 (re-faults 0) in 16 MiB, RMI calls "));
 		ASSERT_NE(NULL, strstr(o.err, "(fault path 4104: 513.00 per fault)"));
 		ASSERT_NE(NULL, strstr(o.err, "mapped L1 0, L2 16 MiB, L3 0 (100.0% blocks)"));
 		out_free(&o);
