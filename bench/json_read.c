@@ -293,13 +293,66 @@ int json_check_text(const char *buf, size_t len, const char *path,
 	return ret;
 }
 
-json_object *load_json_file(const char *path, char *err, size_t errlen)
+json_object *json_parse_strict(const char *text, size_t len,
+			       const char *path, char *err, size_t errlen)
 {
 	struct json_tokener *tok;
 	enum json_tokener_error jerr;
 	json_object *o;
+	size_t end, rest;
+
+	if (memchr(text, 0, len)) {
+		errmsg(err, errlen, "%s: contains a NUL byte", path);
+		return NULL;
+	}
+	if (len > INT32_MAX) {
+		errmsg(err, errlen, "%s: too long", path);
+		return NULL;
+	}
+	tok = json_tokener_new();
+	if (!tok) {
+		errmsg(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	/* no trailing commas, comments or other leniencies */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, text, (int)len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	for (rest = end; rest < len && strchr(" \t\r\n", text[rest]); rest++)
+		;
+	if (jerr == json_tokener_continue) {
+		errmsg(err, errlen, "%s: truncated JSON (it ends inside a value)",
+		       path);
+		o = NULL;
+	} else if (jerr != json_tokener_success) {
+		errmsg(err, errlen, "%s: invalid JSON at byte %zu: %s", path, end,
+		       json_tokener_error_desc(jerr));
+		o = NULL;
+	} else if (rest != len) {
+		errmsg(err, errlen, "%s: data after the JSON value at byte %zu",
+		       path, end);
+		json_object_put(o);
+		o = NULL;
+	} else if (!json_object_is_type(o, json_type_object)) {
+		errmsg(err, errlen, "%s: expected a JSON object, found %s", path,
+		       json_type_to_name(json_object_get_type(o)));
+		json_object_put(o);
+		o = NULL;
+	} else if (json_check_text(text, len, path, err, errlen)) {
+		/* what json-c lets pass: a key twice, a count above 2^64-1 */
+		json_object_put(o);
+		o = NULL;
+	}
+	return o;
+}
+
+json_object *load_json_file(const char *path, char *err, size_t errlen)
+{
+	json_object *o;
 	struct stat st;
-	size_t len = 0, end;
+	size_t len = 0;
 	char *buf;
 	int fd;
 
@@ -352,47 +405,7 @@ json_object *load_json_file(const char *path, char *err, size_t errlen)
 		errmsg(err, errlen, "%s: empty file", path);
 		return NULL;
 	}
-	if (strlen(buf) != len) {
-		free(buf);
-		errmsg(err, errlen, "%s: contains a NUL byte", path);
-		return NULL;
-	}
-
-	tok = json_tokener_new();
-	if (!tok) {
-		free(buf);
-		errmsg(err, errlen, "%s: out of memory", path);
-		return NULL;
-	}
-	/* no trailing commas, comments or other leniencies */
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	o = json_tokener_parse_ex(tok, buf, (int)len);
-	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	if (jerr == json_tokener_continue) {
-		errmsg(err, errlen, "%s: truncated JSON (the file ends inside a value)",
-		       path);
-		o = NULL;
-	} else if (jerr != json_tokener_success) {
-		errmsg(err, errlen, "%s: invalid JSON at byte %zu: %s", path, end,
-		       json_tokener_error_desc(jerr));
-		o = NULL;
-	} else if (strspn(buf + end, " \t\r\n") != len - end) {
-		errmsg(err, errlen, "%s: data after the JSON value at byte %zu",
-		       path, end);
-		json_object_put(o);
-		o = NULL;
-	} else if (!json_object_is_type(o, json_type_object)) {
-		errmsg(err, errlen, "%s: expected a JSON object, found %s", path,
-		       json_type_to_name(json_object_get_type(o)));
-		json_object_put(o);
-		o = NULL;
-	} else if (json_check_text(buf, len, path, err, errlen)) {
-		/* what json-c lets pass: a key twice, a count above 2^64-1 */
-		json_object_put(o);
-		o = NULL;
-	}
+	o = json_parse_strict(buf, len, path, err, errlen);
 	free(buf);
 	return o;
 }

@@ -22,6 +22,16 @@
 json_object *load_json_file(const char *path, char *err, size_t errlen);
 
 /*
+ * The same rules for @len bytes of @text (need not end in a NUL), named
+ * @path in messages: one JSON object and nothing after it but white
+ * space, no NUL byte, json-c's strict mode (no comments, trailing commas
+ * or single quotes), no key given twice, no whole number above 2^64-1.
+ * Returns NULL with "PATH: why" in @err.
+ */
+json_object *json_parse_strict(const char *text, size_t len,
+			       const char *path, char *err, size_t errlen);
+
+/*
  * What json-c lets pass in valid JSON @text (@len bytes), named @path in
  * messages: a key given twice in one object ("PATH: FIELD: given twice";
  * json-c keeps the last value) and a whole number above 2^64-1 (json-c
