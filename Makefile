@@ -132,7 +132,7 @@ $(KSFT_HDRS) &: $(LINUX_TAR)
 $(LINUX_TAR):
 	@echo "missing $(LINUX_TAR): run 'make deps' (Debian package linux-source-6.12)" >&2; exit 1
 
-$(BUILD)/tests/%: tests/unit/%.c $(BENCH_LIB_OBJS) $(LIBSIM) $(KSFT_HDRS)
+$(BUILD)/tests/%: tests/unit/%.c tests/test_util.h $(BENCH_LIB_OBJS) $(LIBSIM) $(KSFT_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter -Wno-sign-compare -o $@ $< $(BENCH_LIB_OBJS) $(LIBSIM) $(LDLIBS_ALL)
 
@@ -184,7 +184,8 @@ $(BPF_BINS): $(BPF_BUILD)/%: $(BPF_BUILD)/%.o $(BPF_BUILD)/tool.o \
 	$(CC) -o $@ $< $(BPF_BUILD)/tool.o $(BPF_LIBBENCH) $(LIBSIM) $(BPF_LDLIBS)
 
 # tests: every skeleton, the tools' objects and the sim's result reader
-$(BPF_TEST_BINS): $(BPF_BUILD)/tests/%: tests/bpf/%.c $(BPF_BINS) \
+$(BPF_TEST_BINS): $(BPF_BUILD)/tests/%: tests/bpf/%.c tests/bpf/bpf_test.h \
+		tests/test_util.h $(BPF_BINS) \
 		$(BPF_TOOLS:%=$(BPF_BUILD)/%.skel.h) $(BPF_BUILD)/tool.o \
 		$(BPF_LIBBENCH) $(LIBSIM) $(KSFT_HDRS)
 	@mkdir -p $(dir $@)
