@@ -630,61 +630,6 @@ static int take_report(const struct run_config *cfg, const char *text,
 	return 0;
 }
 
-/*
- * A report collected elsewhere (--vmm-report): a regular file of at most
- * REPORT_MAX bytes, read whole. NULL with one line in @err.
- */
-static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
-{
-	struct stat st;
-	char *buf;
-	size_t n = 0;
-	int fd;
-
-	/* O_NONBLOCK: a FIFO under the name is refused, not waited on */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		snprintf(err, errlen, "%s: not a regular file", path);
-		return NULL;
-	}
-	if (st.st_size > REPORT_MAX) {
-		close(fd);
-		snprintf(err, errlen, "%s: larger than %u MiB", path,
-			 REPORT_MAX >> 20);
-		return NULL;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	while (n < (size_t)st.st_size) {
-		ssize_t got = read(fd, buf + n, (size_t)st.st_size - n);
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			close(fd);
-			free(buf);
-			return NULL;
-		}
-		if (!got)
-			break;
-		n += (size_t)got;
-	}
-	close(fd);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 /* ---- running the VMM ---------------------------------------------------------- */
 
 static const char *self_dir(void)
@@ -832,7 +777,9 @@ static int kernel_run(const struct run_config *cfg,
 	(void)m;
 	if (report_mode()) {
 		size_t len;
-		char *text = slurp(kopts.report, &len, err, errlen);
+		/* a report collected elsewhere: a regular file, 16 MiB at most */
+		char *text = read_regular_file(kopts.report, REPORT_MAX, &len,
+					       err, errlen);
 
 		if (!text)
 			return -1;

@@ -348,11 +348,11 @@ json_object *json_parse_strict(const char *text, size_t len,
 	return o;
 }
 
-json_object *load_json_file(const char *path, char *err, size_t errlen)
+char *read_regular_file(const char *path, size_t max, size_t *len,
+			char *err, size_t errlen)
 {
-	json_object *o;
 	struct stat st;
-	size_t len = 0;
+	size_t n = 0;
 	char *buf;
 	int fd;
 
@@ -371,10 +371,9 @@ json_object *load_json_file(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	if (st.st_size > JSON_FILE_MAX) {
+	if ((uint64_t)st.st_size > max) {
 		close(fd);
-		errmsg(err, errlen, "%s: larger than %u MiB", path,
-		       JSON_FILE_MAX >> 20);
+		errmsg(err, errlen, "%s: larger than %zu MiB", path, max >> 20);
 		return NULL;
 	}
 	buf = malloc((size_t)st.st_size + 1);
@@ -383,23 +382,35 @@ json_object *load_json_file(const char *path, char *err, size_t errlen)
 		errmsg(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
-	while (len < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+	while (n < (size_t)st.st_size) {
+		ssize_t got = read(fd, buf + n, (size_t)st.st_size - n);
 
-		if (n < 0 && errno == EINTR)
+		if (got < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
+		if (got < 0) {
 			errmsg(err, errlen, "%s: %s", path, strerror(errno));
 			close(fd);
 			free(buf);
 			return NULL;
 		}
-		if (!n)
+		if (!got)
 			break;
-		len += (size_t)n;
+		n += (size_t)got;
 	}
 	close(fd);
-	buf[len] = 0;
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+json_object *load_json_file(const char *path, char *err, size_t errlen)
+{
+	json_object *o;
+	size_t len;
+	char *buf = read_regular_file(path, JSON_FILE_MAX, &len, err, errlen);
+
+	if (!buf)
+		return NULL;
 	if (strspn(buf, " \t\r\n") == len) {
 		free(buf);
 		errmsg(err, errlen, "%s: empty file", path);

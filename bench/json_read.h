@@ -16,6 +16,14 @@
 #define FIELD_MAX	192		/* "a.b.c" field names, cut */
 
 /*
+ * @path read whole: a regular file (a FIFO or a device is refused, not
+ * waited on) of at most @max bytes, NUL-terminated, its length in *@len.
+ * NULL with "PATH: why" in @err.
+ */
+char *read_regular_file(const char *path, size_t max, size_t *len,
+			char *err, size_t errlen);
+
+/*
  * Parse @path (strict JSON, a single object, at most JSON_FILE_MAX bytes)
  * into a JSON object. Returns NULL with "PATH: why" in @err.
  */
