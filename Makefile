@@ -18,7 +18,7 @@ LINUX_TAR  ?= /usr/src/linux-source-6.12.tar.xz
 
 RMM_SRCS   := $(wildcard sim/rmm/*.c)
 SIM_SRCS   := $(RMM_SRCS) $(wildcard sim/inject/*.c) $(wildcard sim/host/*.c) \
-              $(wildcard guests/*.c)
+              $(filter-out guests/wl_cli.c,$(wildcard guests/*.c))
 BENCH_SRCS := $(wildcard bench/*.c)
 
 SIM_OBJS   := $(SIM_SRCS:%.c=$(BUILD)/%.o)
@@ -322,7 +322,9 @@ BARE_CFLAGS     := -std=c11 -O2 -Wall -Wextra -Werror -Iguests -ffreestanding \
                    -nostdlib -fno-pic -fno-stack-protector -mgeneral-regs-only
 BARE_LOAD_ADDR  := 0x10000000
 WL_DEPS         := guests/workload.c guests/workload.h
-VMM_DEPS        := $(wildcard guests/vmm/*.c guests/vmm/*.h) guests/guest_abi.h $(WL_DEPS)
+# the workload's options, for the programs with a C library
+WL_CLI          := guests/wl_cli.c guests/wl_cli.h
+VMM_DEPS        := $(wildcard guests/vmm/*.c guests/vmm/*.h) guests/guest_abi.h $(WL_DEPS) $(WL_CLI)
 GUEST_TESTS     := tests/guests/test-vmm-dry-run tests/guests/test-kernel-backend \
                    tests/guests/test-nested-kvm
 
@@ -332,9 +334,9 @@ GUEST_BINS := $(A64)/guest-linux $(A64)/init $(A64)/vmm $(A64)/guest-bare.bin \
 
 guests: $(GUEST_BINS)
 
-$(A64)/guest-linux: guests/linux/guest.c $(WL_DEPS)
+$(A64)/guest-linux: guests/linux/guest.c $(WL_DEPS) $(WL_CLI)
 	@mkdir -p $(dir $@)
-	$(AARCH64_CC) $(GUEST_CFLAGS) -pthread -static -o $@ guests/linux/guest.c guests/workload.c
+	$(AARCH64_CC) $(GUEST_CFLAGS) -pthread -static -o $@ guests/linux/guest.c guests/workload.c guests/wl_cli.c
 
 $(A64)/init: guests/linux/init.c
 	@mkdir -p $(dir $@)
@@ -342,7 +344,7 @@ $(A64)/init: guests/linux/init.c
 
 $(A64)/vmm: $(VMM_DEPS)
 	@mkdir -p $(dir $@)
-	$(AARCH64_CC) $(GUEST_CFLAGS) -pthread -static -o $@ $(wildcard guests/vmm/*.c) guests/workload.c
+	$(AARCH64_CC) $(GUEST_CFLAGS) -pthread -static -o $@ $(wildcard guests/vmm/*.c) guests/workload.c guests/wl_cli.c
 
 $(A64)/bare/%.o: guests/bare/%.c guests/guest_abi.h guests/workload.h
 	@mkdir -p $(dir $@)
@@ -374,13 +376,13 @@ $(A64)/initramfs-vmm.cpio.gz: $(A64)/init $(A64)/vmm $(A64)/guest-bare.bin guest
 	guests/mkinitramfs $@ $(A64)/init=init $(A64)/vmm=bin/vmm \
 		$(A64)/guest-bare.bin=guest-bare.bin
 
-$(NGUESTS)/guest-linux: guests/linux/guest.c $(WL_DEPS)
+$(NGUESTS)/guest-linux: guests/linux/guest.c $(WL_DEPS) $(WL_CLI)
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -pthread -o $@ guests/linux/guest.c guests/workload.c
+	$(CC) $(GUEST_CFLAGS) -pthread -o $@ guests/linux/guest.c guests/workload.c guests/wl_cli.c
 
 $(NGUESTS)/vmm: $(VMM_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -pthread -o $@ $(wildcard guests/vmm/*.c) guests/workload.c
+	$(CC) $(GUEST_CFLAGS) -pthread -o $@ $(wildcard guests/vmm/*.c) guests/workload.c guests/wl_cli.c
 
 $(NGUESTS)/wl-model: tests/guests/wl-model.c $(WL_DEPS)
 	@mkdir -p $(dir $@)
