@@ -454,12 +454,11 @@ static int write_plots(const char *dir, struct hset *hs, size_t nsets,
 
 	if (cmp_plot_begin(&p, dir, "history: a plot per metric (gnuplot "
 			   "history.gp)", "set\tgit\tconfiguration\tmetric\t"
-			   "value\tchange_point", err, errlen))
+			   "value\tchange_point", 1000, 560, err, errlen))
 		return -1;
 	t = p.t;
 	g = p.g;
-	fprintf(g, "set terminal TERM size 1000,560 noenhanced\n"
-		"set key outside bottom center horizontal\nset grid\n"
+	fprintf(g, "set key outside bottom center horizontal\nset grid\n"
 		"set xlabel 'result set (ordered by version)'\n"
 		"set xtics 1\nset offsets 0.3, 0.3, 0, 0\n");
 	/* one plot per metric name: the series of each configuration */

@@ -105,8 +105,8 @@ void cmp_out_discard(struct cmp_out *o)
 /* ---- files, plot files and gnuplot ---------------------------------------------- */
 
 int cmp_plot_begin(struct cmp_plot_files *p, const char *dir,
-		   const char *what, const char *columns, char *err,
-		   size_t errlen)
+		   const char *what, const char *columns, unsigned int width,
+		   unsigned int height, char *err, size_t errlen)
 {
 	struct stat st;
 
@@ -124,8 +124,9 @@ int cmp_plot_begin(struct cmp_plot_files *p, const char *dir,
 	fprintf(p->g, "# SPDX-License-Identifier: GPL-2.0-only\n"
 		"# rmibench %s\n"
 		"set datafile separator tab\n"
-		"TERM = strstrt(GPVAL_TERMINALS, 'pngcairo') > 0 ? 'pngcairo' : 'png'\n",
-		what);
+		"TERM = strstrt(GPVAL_TERMINALS, 'pngcairo') > 0 ? 'pngcairo' : 'png'\n"
+		"set terminal TERM size %u,%u noenhanced\n", what, width,
+		height);
 	return 0;
 }
 

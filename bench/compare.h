@@ -306,7 +306,8 @@ void cmp_out_discard(struct cmp_out *o);
 /*
  * Plot files: cmp_plot_begin() makes @dir if need be and starts a table
  * (@t, its header line @columns) and a gnuplot script (@g, its first
- * lines: what made it, tab-separated data, TERM pngcairo or png);
+ * lines: what made it, tab-separated data, TERM pngcairo or png, a
+ * terminal of @width x @height pixels);
  * cmp_plot_end() writes them to DIR/TSV and DIR/GP atomically and, if
  * @run, runs gnuplot on the script in @dir; cmp_plot_abort() drops them.
  * 0, or -1 with one line in @err.
@@ -318,8 +319,8 @@ struct cmp_plot_files {
 };
 
 int cmp_plot_begin(struct cmp_plot_files *p, const char *dir,
-		   const char *what, const char *columns, char *err,
-		   size_t errlen);
+		   const char *what, const char *columns, unsigned int width,
+		   unsigned int height, char *err, size_t errlen);
 int cmp_plot_end(struct cmp_plot_files *p, const char *dir, const char *tsv,
 		 const char *gp, bool run, char *err, size_t errlen);
 void cmp_plot_abort(struct cmp_plot_files *p);

@@ -849,12 +849,11 @@ int cmp_plots(const struct cmp_report *rep, const char *dir, char *err,
 
 	if (cmp_plot_begin(&pf, dir, "compare: before/after plots (gnuplot "
 			   "compare.gp)", "pair\tlabel\tmetric\tbase\tnew\t"
-			   "ratio\tverdict", err, errlen))
+			   "ratio\tverdict", 1000, 600, err, errlen))
 		return -1;
 	t = pf.t;
 	g = pf.g;
-	fprintf(g, "set terminal TERM size 1000,600 noenhanced\n"
-		"set key outside top center horizontal\n"
+	fprintf(g, "set key outside top center horizontal\n"
 		"set grid ytics\n");
 	for (size_t j = 0; j < np; j++) {
 		const struct cmp_pair *p = &rep->pairs[j];

@@ -47,13 +47,13 @@ static int parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case OPT_LIVELOCK:
-		if (tool_parse_count(arg, 1, UINT64_MAX, &v))
+		if (cli_parse_uint(arg, 1, UINT64_MAX, &v))
 			return cli_bad_value(state, "livelock", arg,
 					     "want a whole number, at least 1");
 		dr.bound = v;
 		return 0;
 	case OPT_TOP:
-		if (tool_parse_count(arg, 0, 100000, &v))
+		if (cli_parse_uint(arg, 0, 100000, &v))
 			return cli_bad_value(state, "top", arg,
 					     "want a whole number, at most 100000");
 		dr.top = (unsigned int)v;

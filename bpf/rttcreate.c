@@ -38,7 +38,7 @@ static int parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case OPT_SLOT:
-		if (tool_parse_count(arg, 1, 3600000, &v))
+		if (cli_parse_uint(arg, 1, 3600000, &v))
 			return cli_bad_value(state, "slot", arg,
 					     "want milliseconds, 1 to 3600000");
 		rc_.slot_ms = (unsigned long)v;

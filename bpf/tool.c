@@ -4,7 +4,6 @@
  * output helpers and the feed of ring-buffer records into bench/metrics.c
  * (tool.h).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -162,22 +161,6 @@ const struct argp tool_argp = {
 	.parser = parse_common,
 	.args_doc = "[interval [count]] [-- COMMAND [ARG...]]",
 };
-
-int tool_parse_count(const char *arg, uint64_t lo, uint64_t hi,
-		     uint64_t *v)
-{
-	unsigned long long n;
-	char *end;
-
-	if (!isdigit((unsigned char)arg[0]))
-		return -1;
-	errno = 0;
-	n = strtoull(arg, &end, 10);
-	if (errno || *end || n < lo || n > hi)
-		return -1;
-	*v = n;
-	return 0;
-}
 
 const struct argp_child tool_children[] = {
 	{ &tool_argp, 0, NULL, 0 },

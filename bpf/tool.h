@@ -89,10 +89,6 @@ extern const struct argp_child tool_children[];
 	{ .options = (options_), .parser = (parser_),			\
 	  .children = tool_children, .doc = doc_ "\v" TOOL_DOC_TRACES }
 
-/* An option's value: a whole number in decimal from @lo to @hi. 0, or -1. */
-int tool_parse_count(const char *arg, uint64_t lo, uint64_t hi,
-		     uint64_t *v);
-
 /* What every tool's --help says after its own line, behind "\v". */
 #define TOOL_DOC_TRACES							\
 	"Traces the kvm_rmi trace events of this kernel, or the sim's "	\
