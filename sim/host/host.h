@@ -114,7 +114,7 @@ struct host_vcpu {
 	/* the fault being handled */
 	uint64_t fault_calls, fault_rtts;
 	/* livelock watch: consecutive no-progress faults on one IPA */
-	uint64_t last_fault_ipa, same_faults, progress_seen, stall_start_ns;
+	uint64_t last_fault_ipa, same_faults, progress_seen;
 	uint64_t accesses, guest_errors, ripas_changes;
 	uint64_t lock_waits, lock_wait_ns;	/* kvm->mmu_lock */
 	struct host_warns warns;
