@@ -535,7 +535,7 @@ static int take_report(const struct run_config *cfg, const char *text,
 	const char *p, *nl, *end = text + len;
 	unsigned int nvcpu = 0, lineno = 0;
 	bool done = false, ok = false, faults_null = false;
-	char first_err[256] = "";
+	char first_err[240] = "";
 
 	for (p = text; p < end && !done; p = nl + 1) {
 		char where[PATH_LEN], kind[16], why[192];
