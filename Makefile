@@ -18,7 +18,7 @@ LINUX_TAR  ?= /usr/src/linux-source-6.12.tar.xz
 
 RMM_SRCS   := $(wildcard sim/rmm/*.c)
 SIM_SRCS   := $(RMM_SRCS) $(wildcard sim/inject/*.c) $(wildcard sim/host/*.c) \
-              $(wildcard guests/*.c)
+              $(filter-out guests/wl_cli.c,$(wildcard guests/*.c))
 BENCH_SRCS := $(wildcard bench/*.c)
 
 SIM_OBJS   := $(SIM_SRCS:%.c=$(BUILD)/%.o)
@@ -73,6 +73,8 @@ help:
 	@echo "make baselines      regenerate results/baselines (a deliberate change of behaviour)"
 	@echo "make bench-model    RMM model speed and memory"
 	@echo "make bench-sim      simulated faults per second; the 64 GiB run"
+	@echo "make bench-sched    det scheduler: 1 GiB storm with 1, 64 and 512 vCPUs"
+	@echo "make bench-script   rmi-script's peak memory and speed on scenarios of 1 to 28 MiB"
 	@echo "make bench-inject   the default RMI error injection matrix from scratch, timed"
 	@echo "make bench-perf     all benchmarks"
 	@echo "make bench-bpf      cost per traced event of each BPF tool (root)"
@@ -130,7 +132,7 @@ $(KSFT_HDRS) &: $(LINUX_TAR)
 $(LINUX_TAR):
 	@echo "missing $(LINUX_TAR): run 'make deps' (Debian package linux-source-6.12)" >&2; exit 1
 
-$(BUILD)/tests/%: tests/unit/%.c $(BENCH_LIB_OBJS) $(LIBSIM) $(KSFT_HDRS)
+$(BUILD)/tests/%: tests/unit/%.c tests/test_util.h $(BENCH_LIB_OBJS) $(LIBSIM) $(KSFT_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter -Wno-sign-compare -o $@ $< $(BENCH_LIB_OBJS) $(LIBSIM) $(LDLIBS_ALL)
 
@@ -182,7 +184,8 @@ $(BPF_BINS): $(BPF_BUILD)/%: $(BPF_BUILD)/%.o $(BPF_BUILD)/tool.o \
 	$(CC) -o $@ $< $(BPF_BUILD)/tool.o $(BPF_LIBBENCH) $(LIBSIM) $(BPF_LDLIBS)
 
 # tests: every skeleton, the tools' objects and the sim's result reader
-$(BPF_TEST_BINS): $(BPF_BUILD)/tests/%: tests/bpf/%.c $(BPF_BINS) \
+$(BPF_TEST_BINS): $(BPF_BUILD)/tests/%: tests/bpf/%.c tests/bpf/bpf_test.h \
+		tests/test_util.h $(BPF_BINS) \
 		$(BPF_TOOLS:%=$(BPF_BUILD)/%.skel.h) $(BPF_BUILD)/tool.o \
 		$(BPF_LIBBENCH) $(LIBSIM) $(KSFT_HDRS)
 	@mkdir -p $(dir $@)
@@ -206,7 +209,7 @@ bench-bpf: $(RMIBENCH) $(BUILD)/perf/bench_bpf
 # ---- tests -------------------------------------------------------------------
 
 # what a signal leaves, where output is refused (tests/bench)
-BENCH_TESTS := tests/bench/test-interrupt
+BENCH_TESTS := tests/bench/test-interrupt tests/bench/test-rmi-script
 
 check: deps-check $(RMIBENCH) $(UNIT_BINS) guests \
 		$(if $(BPF_OK),$(BPF_BINS) $(BPF_TEST_BINS))
@@ -252,7 +255,16 @@ bench-inject: $(RMIBENCH)
 	rm -rf $(INJECT_DIR)
 	RMIBENCH_SCRIPTS=scripts $(RMIBENCH) inject-matrix --out-dir $(INJECT_DIR)
 
-bench-perf: bench-model bench-sim bench-bpf bench-inject
+# rmi-script's peak RSS and speed on generated scenarios of 1, 7 and 28 MiB
+bench-script: $(RMIBENCH) $(BUILD)/perf/bench_script
+	BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) $(BUILD)/perf/bench_script
+
+# the det scheduler with 1, 64 and 512 vCPUs on the 1 GiB storm (about
+# 2 min, most of it the 512)
+bench-sched: $(BUILD)/perf/bench_sched
+	$(BUILD)/perf/bench_sched
+
+bench-perf: bench-model bench-sim bench-sched bench-script bench-bpf bench-inject
 
 # The default comparison on the sim: strategies x profiles x folios x vCPUs.
 # matrix replaces BENCH_DIR as a whole (--fresh: its old result files go
@@ -310,7 +322,9 @@ BARE_CFLAGS     := -std=c11 -O2 -Wall -Wextra -Werror -Iguests -ffreestanding \
                    -nostdlib -fno-pic -fno-stack-protector -mgeneral-regs-only
 BARE_LOAD_ADDR  := 0x10000000
 WL_DEPS         := guests/workload.c guests/workload.h
-VMM_DEPS        := $(wildcard guests/vmm/*.c guests/vmm/*.h) guests/guest_abi.h $(WL_DEPS)
+# the workload's options, for the programs with a C library
+WL_CLI          := guests/wl_cli.c guests/wl_cli.h
+VMM_DEPS        := $(wildcard guests/vmm/*.c guests/vmm/*.h) guests/guest_abi.h $(WL_DEPS) $(WL_CLI)
 GUEST_TESTS     := tests/guests/test-vmm-dry-run tests/guests/test-kernel-backend \
                    tests/guests/test-nested-kvm
 
@@ -320,9 +334,9 @@ GUEST_BINS := $(A64)/guest-linux $(A64)/init $(A64)/vmm $(A64)/guest-bare.bin \
 
 guests: $(GUEST_BINS)
 
-$(A64)/guest-linux: guests/linux/guest.c $(WL_DEPS)
+$(A64)/guest-linux: guests/linux/guest.c $(WL_DEPS) $(WL_CLI)
 	@mkdir -p $(dir $@)
-	$(AARCH64_CC) $(GUEST_CFLAGS) -pthread -static -o $@ guests/linux/guest.c guests/workload.c
+	$(AARCH64_CC) $(GUEST_CFLAGS) -pthread -static -o $@ guests/linux/guest.c guests/workload.c guests/wl_cli.c
 
 $(A64)/init: guests/linux/init.c
 	@mkdir -p $(dir $@)
@@ -330,7 +344,7 @@ $(A64)/init: guests/linux/init.c
 
 $(A64)/vmm: $(VMM_DEPS)
 	@mkdir -p $(dir $@)
-	$(AARCH64_CC) $(GUEST_CFLAGS) -pthread -static -o $@ $(wildcard guests/vmm/*.c) guests/workload.c
+	$(AARCH64_CC) $(GUEST_CFLAGS) -pthread -static -o $@ $(wildcard guests/vmm/*.c) guests/workload.c guests/wl_cli.c
 
 $(A64)/bare/%.o: guests/bare/%.c guests/guest_abi.h guests/workload.h
 	@mkdir -p $(dir $@)
@@ -362,13 +376,13 @@ $(A64)/initramfs-vmm.cpio.gz: $(A64)/init $(A64)/vmm $(A64)/guest-bare.bin guest
 	guests/mkinitramfs $@ $(A64)/init=init $(A64)/vmm=bin/vmm \
 		$(A64)/guest-bare.bin=guest-bare.bin
 
-$(NGUESTS)/guest-linux: guests/linux/guest.c $(WL_DEPS)
+$(NGUESTS)/guest-linux: guests/linux/guest.c $(WL_DEPS) $(WL_CLI)
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -pthread -o $@ guests/linux/guest.c guests/workload.c
+	$(CC) $(GUEST_CFLAGS) -pthread -o $@ guests/linux/guest.c guests/workload.c guests/wl_cli.c
 
 $(NGUESTS)/vmm: $(VMM_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -pthread -o $@ $(wildcard guests/vmm/*.c) guests/workload.c
+	$(CC) $(GUEST_CFLAGS) -pthread -o $@ $(wildcard guests/vmm/*.c) guests/workload.c guests/wl_cli.c
 
 $(NGUESTS)/wl-model: tests/guests/wl-model.c $(WL_DEPS)
 	@mkdir -p $(dir $@)

@@ -104,7 +104,7 @@ static void stop_child(pid_t child)
  * async-signal-safe: kill, waitpid, nanosleep, open, getdents64,
  * unlinkat, rmdir
  */
-static void out_on_signal(int sig)
+void out_signal_cleanup(void)
 {
 	int saved = errno;
 	pid_t child = tmp_child_pid;
@@ -126,6 +126,14 @@ static void out_on_signal(int sig)
 		}
 		tmps[i].used = 0;
 	}
+	errno = saved;
+}
+
+static void out_on_signal(int sig)
+{
+	int saved = errno;
+
+	out_signal_cleanup();
 	signal(sig, SIG_DFL);
 	errno = saved;
 	/* ends the command by the signal once the handler returns */

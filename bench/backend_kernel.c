@@ -6,8 +6,9 @@
  * the knobs a run needs, runs the VMM, turns its report into the result,
  * and puts every knob back as it found it, also when the run is
  * interrupted (SIGINT, SIGTERM, SIGHUP: the handler writes the saved
- * values back with open/write/close, stops the VMM, and lets the signal
- * end the process).
+ * values back with open/write/close, stops the VMM, removes what outfile.h
+ * would (a matrix's staging directory), and lets the signal end the
+ * process).
  *
  * Knobs: /sys/module/kvm/parameters/rtt_strategy (realm runs), and for an
  * --inject rule the files of /sys/kernel/debug/fail_rmi/ (command, status,
@@ -32,6 +33,8 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "json_read.h"
+#include "outfile.h"
 #include "rmi_abi.h"
 #include "workload.h"
 
@@ -231,6 +234,19 @@ static int knobs_restore(char *err, size_t errlen)
 	return rc;
 }
 
+static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
+#define NCAUGHT	(sizeof(caught) / sizeof(caught[0]))
+
+/* what each signal did before the run's handler: set before it is armed */
+static struct sigaction old_sa[NCAUGHT];
+
+/*
+ * async-signal-safe: kill, open, write, close, and outfile.h's cleanup.
+ * The VMM and the knobs first; then what the output files' handler does
+ * (a matrix's staging directory, temporary files), also when the command
+ * was started with the signal ignored and that handler was never armed;
+ * then the signal ends the command.
+ */
 static void on_signal(int sig)
 {
 	int saved = errno;
@@ -241,23 +257,26 @@ static void on_signal(int sig)
 		if (knobs[i].written)
 			knob_write_raw(knobs[i].full, knobs[i].raw,
 				       knobs[i].raw_len);
+	out_signal_cleanup();
 	signal(sig, SIG_DFL);
 	errno = saved;
 	raise(sig);
 }
 
-static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
-
-static void handlers(bool on, struct sigaction *old)
+/*
+ * On: the run's handler for every caught signal, even one the command was
+ * started with ignored (the knobs must come back); off: as they were.
+ */
+static void handlers(bool on)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 
 	sigfillset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++) {
+	for (size_t i = 0; i < NCAUGHT; i++) {
 		if (on)
-			sigaction(caught[i], &sa, &old[i]);
+			sigaction(caught[i], &sa, &old_sa[i]);
 		else
-			sigaction(caught[i], &old[i], NULL);
+			sigaction(caught[i], &old_sa[i], NULL);
 	}
 }
 
@@ -398,63 +417,42 @@ static unsigned int kernel_streams(const struct run_config *cfg)
 
 /* ---- the VMM's report -------------------------------------------------------- */
 
-static int get_u64(json_object *o, const char *key, uint64_t *v, bool null_ok,
-		   bool *is_null)
-{
-	json_object *x;
-
-	if (is_null)
-		*is_null = false;
-	if (!json_object_object_get_ex(o, key, &x))
-		return -1;
-	if (!x && null_ok) {
-		*is_null = true;
-		*v = 0;
-		return 0;
-	}
-	if (!json_object_is_type(x, json_type_int) ||
-	    json_object_get_int64(x) < 0)
-		return -1;
-	*v = json_object_get_uint64(x);
-	return 0;
-}
-
-static const char *get_str(json_object *o, const char *key)
-{
-	json_object *x;
-
-	if (!json_object_object_get_ex(o, key, &x) ||
-	    !json_object_is_type(x, json_type_string))
-		return NULL;
-	return json_object_get_string(x);
-}
+/*
+ * Each line of the report is read by the rules of bench/json_read.c: one
+ * JSON object (strict, no key twice, no number above 2^64-1), every field
+ * present with its type; a failure names the line and the field.
+ */
 
 /* the guest's first-touch histogram into @h */
-static int add_hist(json_object *o, struct hist *h)
+static int add_hist(struct rd *c, json_object *o, struct hist *h)
 {
-	json_object *t, *b;
-	uint64_t count, sum, min, max;
+	static const char f[] = "first_touch_ns.log2_buckets";
+	uint64_t count, sum, min, max, b[HIST_BUCKETS] = { 0 };
+	json_object *t, *a;
 	size_t n;
 
-	if (!json_object_object_get_ex(o, "first_touch_ns", &t) ||
-	    get_u64(t, "count", &count, false, NULL) ||
-	    get_u64(t, "sum", &sum, false, NULL) ||
-	    get_u64(t, "min", &min, false, NULL) ||
-	    get_u64(t, "max", &max, false, NULL) ||
-	    !json_object_object_get_ex(t, "log2_buckets", &b) ||
-	    !json_object_is_type(b, json_type_array))
+	if (rd_obj(c, o, NULL, "first_touch_ns", &t) ||
+	    rd_u64(c, t, "first_touch_ns", "count", UINT64_MAX, &count) ||
+	    rd_u64(c, t, "first_touch_ns", "sum", UINT64_MAX, &sum) ||
+	    rd_u64(c, t, "first_touch_ns", "min", UINT64_MAX, &min) ||
+	    rd_u64(c, t, "first_touch_ns", "max", UINT64_MAX, &max) ||
+	    rd_get(c, t, "first_touch_ns", "log2_buckets", json_type_array,
+		   "an array", &a))
 		return -1;
-	n = json_object_array_length(b);
+	n = json_object_array_length(a);
 	if (n > HIST_BUCKETS)
-		return -1;
+		return rd_fail(c, f, "%zu buckets, at most %u", n,
+			       HIST_BUCKETS);
 	for (size_t i = 0; i < n; i++) {
-		json_object *e = json_object_array_get_idx(b, i);
+		char fi[FIELD_MAX + 24];
 
-		if (!json_object_is_type(e, json_type_int) ||
-		    json_object_get_int64(e) < 0)
+		snprintf(fi, sizeof(fi), "%s[%zu]", f, i);
+		if (rd_u64_val(c, fi, json_object_array_get_idx(a, i),
+			       UINT64_MAX, &b[i]))
 			return -1;
-		h->bucket[i] += json_object_get_uint64(e);
 	}
+	for (size_t i = 0; i < n; i++)
+		h->bucket[i] += b[i];
 	if (!count)
 		return 0;
 	if (!h->count || min < h->min)
@@ -466,9 +464,26 @@ static int add_hist(json_object *o, struct hist *h)
 	return 0;
 }
 
+/* a whole number, or null (@is_null) where the VMM could not count */
+static int rd_u64_or_null(struct rd *c, json_object *o, const char *key,
+			  uint64_t *v, bool *is_null)
+{
+	json_object *x;
+
+	*is_null = false;
+	*v = 0;
+	if (!json_object_object_get_ex(o, key, &x))
+		return rd_fail(c, key, "missing");
+	if (!x) {
+		*is_null = true;
+		return 0;
+	}
+	return rd_u64_val(c, key, x, UINT64_MAX, v);
+}
+
 /* the settings the report says it ran with must be the run's */
-static int check_same(const struct run_config *cfg, json_object *d,
-		      const char *what, char *err, size_t errlen)
+static int check_same(struct rd *c, const struct run_config *cfg,
+		      json_object *d)
 {
 	struct { const char *key; uint64_t want; } nums[] = {
 		{ "ipa", cfg->ipa }, { "size", cfg->size },
@@ -476,113 +491,125 @@ static int check_same(const struct run_config *cfg, json_object *d,
 		{ "write_pct", cfg->write_pct }, { "passes", cfg->passes },
 		{ "seed", cfg->seed },
 	};
-	const char *s;
-	json_object *b;
+	char s[64];
 	uint64_t v;
+	bool b;
 
-	s = get_str(d, "vm");
-	if (!s || strcmp(s, vm_name(cfg->vm))) {
-		snprintf(err, errlen, "%s: the VMM ran vm %s, the run is --vm %s",
-			 what, s ? s : "?", vm_name(cfg->vm));
+	if (rd_str(c, d, NULL, "vm", s, sizeof(s), false))
 		return -1;
-	}
-	s = get_str(d, "workload");
-	if (!s || strcmp(s, cfg->workload)) {
-		snprintf(err, errlen, "%s: the VMM ran workload %s, the run is --workload %s",
-			 what, s ? s : "?", cfg->workload);
+	if (strcmp(s, vm_name(cfg->vm)))
+		return rd_fail(c, "vm", "the VMM ran vm %s, the run is --vm %s",
+			       s, vm_name(cfg->vm));
+	if (rd_str(c, d, NULL, "workload", s, sizeof(s), false))
 		return -1;
-	}
+	if (strcmp(s, cfg->workload))
+		return rd_fail(c, "workload", "the VMM ran workload %s, the "
+			       "run is --workload %s", s, cfg->workload);
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
-		if (get_u64(d, nums[i].key, &v, false, NULL) ||
-		    v != nums[i].want) {
-			snprintf(err, errlen, "%s: the VMM ran %s %" PRIu64 ", the run has %" PRIu64,
-				 what, nums[i].key, v, nums[i].want);
+		if (rd_u64(c, d, NULL, nums[i].key, UINT64_MAX, &v))
 			return -1;
-		}
+		if (v != nums[i].want)
+			return rd_fail(c, nums[i].key, "the VMM ran %s %" PRIu64
+				       ", the run has %" PRIu64, nums[i].key,
+				       v, nums[i].want);
 	}
-	if (!json_object_object_get_ex(d, "shared_region", &b) ||
-	    !json_object_is_type(b, json_type_boolean) ||
-	    json_object_get_boolean(b) != cfg->shared_region) {
-		snprintf(err, errlen, "%s: shared_region differs from the run's",
-			 what);
+	if (rd_bool(c, d, NULL, "shared_region", &b))
 		return -1;
-	}
+	if (b != cfg->shared_region)
+		return rd_fail(c, "shared_region", "differs from the run's");
 	return 0;
 }
 
 /*
- * The VMM's JSON lines in @text (other lines, a console's, are skipped)
- * into @r. 0, or -1 with one line in @err.
+ * The VMM's JSON lines in @text (@len bytes; a line holds one if
+ * {"vmm" is in it, from there to its end; other lines, a console's, are
+ * skipped) into @r: a line per vCPU in order, then the done line. 0, or
+ * -1 with one line in @err.
  */
-static int take_report(const struct run_config *cfg, char *text,
-		       const char *what, struct run_result *r, char *err,
-		       size_t errlen)
+static int take_report(const struct run_config *cfg, const char *text,
+		       size_t len, const char *what, struct run_result *r,
+		       char *err, size_t errlen)
 {
+	static const char mark[] = "{\"vmm\"";
 	struct run_counts *k = &r->counts;
-	unsigned int nvcpu = 0;
+	const char *p, *nl, *end = text + len;
+	unsigned int nvcpu = 0, lineno = 0;
 	bool done = false, ok = false, faults_null = false;
-	char first_err[160] = "";
-	char *line, *save = NULL;
-	int rc = -1;
+	char first_err[240] = "";
 
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *j = strstr(line, "{\"vmm\"");
-		json_object *o, *x;
-		const char *kind;
-		uint64_t v;
-		bool isnull;
+	for (p = text; p < end && !done; p = nl + 1) {
+		char where[PATH_LEN], kind[16], why[192];
+		struct rd c = { .path = where, .err = err, .errlen = errlen };
+		const char *j;
+		json_object *o;
+		size_t n;
+		int bad = 0;
 
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		lineno++;
+		j = memmem(p, (size_t)(nl - p), mark, sizeof(mark) - 1);
 		if (!j)
 			continue;
-		o = json_tokener_parse(j);
-		if (!o) {
-			snprintf(err, errlen, "%s: a VMM line does not parse", what);
+		n = (size_t)(nl - j);
+		while (n && strchr(" \t\r", j[n - 1]))
+			n--;
+		snprintf(where, sizeof(where), "%s, line %u", what, lineno);
+		o = json_parse_strict(j, n, where, err, errlen);
+		if (!o)
 			return -1;
-		}
-		kind = get_str(o, "vmm");
-		if (kind && !strcmp(kind, "vcpu")) {
-			uint64_t acc, faults;
+		if (rd_str(&c, o, NULL, "vmm", kind, sizeof(kind), false)) {
+			bad = -1;
+		} else if (!strcmp(kind, "vcpu")) {
+			uint64_t idx, acc, faults;
+			bool isnull;
 
-			if (get_u64(o, "accesses", &acc, false, NULL) ||
-			    get_u64(o, "s2_faults", &faults, true, &isnull) ||
-			    add_hist(o, &r->lat_wall)) {
-				snprintf(err, errlen, "%s: vCPU line %u lacks a field or has a bad one",
-					 what, nvcpu);
-				json_object_put(o);
-				return -1;
+			if (rd_u64(&c, o, NULL, "vcpu", UINT64_MAX, &idx) ||
+			    rd_u64(&c, o, NULL, "accesses", UINT64_MAX, &acc) ||
+			    rd_u64_or_null(&c, o, "s2_faults", &faults,
+					   &isnull) ||
+			    add_hist(&c, o, &r->lat_wall) ||
+			    rd_str(&c, o, NULL, "error", why, sizeof(why),
+				   true)) {
+				bad = -1;
+			} else if (idx != nvcpu || nvcpu >= cfg->vcpus) {
+				bad = rd_fail(&c, "vcpu", "%" PRIu64 " where "
+					      "vCPU %u of %u was due", idx,
+					      nvcpu, cfg->vcpus);
+			} else {
+				faults_null |= isnull;
+				k->accesses += acc;
+				k->faults += faults;
+				if (cfg->vm == VM_REALM)
+					k->faults_private += faults;
+				if (why[0] && !first_err[0])
+					snprintf(first_err, sizeof(first_err),
+						 "vCPU %u: %s", nvcpu, why);
+				nvcpu++;
 			}
-			faults_null |= isnull;
-			k->accesses += acc;
-			k->faults += faults;
-			if (cfg->vm == VM_REALM)
-				k->faults_private += faults;
-			if (json_object_object_get_ex(o, "error", &x) && x &&
-			    !first_err[0])
-				snprintf(first_err, sizeof(first_err), "vCPU %u: %s",
-					 nvcpu, json_object_get_string(x));
-			nvcpu++;
-		} else if (kind && !strcmp(kind, "done")) {
-			if (check_same(cfg, o, what, err, errlen)) {
-				json_object_put(o);
-				return -1;
-			}
-			ok = json_object_object_get_ex(o, "ok", &x) &&
-			     json_object_is_type(x, json_type_boolean) &&
-			     json_object_get_boolean(x);
-			if (faults_null) {
-				const char *src = get_str(o, "fault_source");
+		} else if (!strcmp(kind, "done")) {
+			char src[128];
 
-				snprintf(first_err, sizeof(first_err),
-					 "stage-2 faults not counted: %s",
-					 src ? src : "?");
+			if (check_same(&c, cfg, o) ||
+			    rd_bool(&c, o, NULL, "ok", &ok) ||
+			    rd_str(&c, o, NULL, "fault_source", src,
+				   sizeof(src), false)) {
+				bad = -1;
+			} else {
+				if (faults_null)
+					snprintf(first_err, sizeof(first_err),
+						 "stage-2 faults not counted: %s",
+						 src);
+				done = true;
 			}
-			(void)get_u64(o, "accesses", &v, false, NULL);
-			done = true;
+		} else {
+			bad = rd_fail(&c, "vmm", "'%s' is neither vcpu nor done",
+				      kind);
 		}
 		json_object_put(o);
-		if (done)
-			break;
+		if (bad)
+			return -1;
 	}
 	if (!done) {
 		snprintf(err, errlen, "%s: no VMM report (no {\"vmm\":\"done\"...} line)",
@@ -594,36 +621,13 @@ static int take_report(const struct run_config *cfg, char *text,
 			 nvcpu, cfg->vcpus);
 		return -1;
 	}
-	rc = 0;
 	if (ok && !faults_null)
 		snprintf(r->outcome, sizeof(r->outcome), "ok");
 	else
 		snprintf(r->outcome, sizeof(r->outcome), "VMM: %s",
 			 first_err[0] ? first_err : "the run did not finish");
 	r->cost_model_default = true;	/* nothing modelled */
-	return rc;
-}
-
-static char *slurp(const char *path, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t n;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = malloc(REPORT_MAX + 1);
-	if (!buf) {
-		fclose(f);
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	n = fread(buf, 1, REPORT_MAX, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
+	return 0;
 }
 
 /* ---- running the VMM ---------------------------------------------------------- */
@@ -683,8 +687,12 @@ static void vmm_argv(const struct run_config *cfg, char **argv,
 #undef NUM
 }
 
-/* Run the VMM, its stdout into a buffer. 0, or -1 with one line. */
-static int run_vmm(char **argv, char **out, char *err, size_t errlen)
+/*
+ * Run the VMM, its stdout into a buffer (*@len bytes; output past
+ * REPORT_MAX is an error). 0, or -1 with one line.
+ */
+static int run_vmm(char **argv, char **out, size_t *len, char *err,
+		   size_t errlen)
 {
 	size_t used = 0;
 	int p[2], st;
@@ -707,7 +715,7 @@ static int run_vmm(char **argv, char **out, char *err, size_t errlen)
 	}
 	if (!pid) {
 		/* the child takes the default dispositions back */
-		for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+		for (size_t i = 0; i < NCAUGHT; i++)
 			signal(caught[i], SIG_DFL);
 		dup2(p[1], 1);
 		close(p[0]);
@@ -730,12 +738,19 @@ static int run_vmm(char **argv, char **out, char *err, size_t errlen)
 		if (used == REPORT_MAX)
 			break;
 	}
+	/* past REPORT_MAX: the VMM's next write fails (SIGPIPE) */
 	close(p[0]);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	vmm_pid = 0;
 	buf[used] = '\0';
 	*out = buf;
+	*len = used;
+	if (used == REPORT_MAX) {
+		snprintf(err, errlen, "the VMM wrote more than %u MiB",
+			 REPORT_MAX >> 20);
+		return -1;
+	}
 	if (WIFSIGNALED(st)) {
 		snprintf(err, errlen, "the VMM was killed by signal %d",
 			 WTERMSIG(st));
@@ -755,17 +770,20 @@ static int kernel_run(const struct run_config *cfg,
 		      size_t errlen)
 {
 	char store[VMM_ARGS][48], *argv[VMM_ARGS], *out = NULL;
-	struct sigaction old[sizeof(caught) / sizeof(caught[0])];
+	size_t outlen = 0;
 	const char *vmm, *guest;
 	int rc = -1;
 
 	(void)m;
 	if (report_mode()) {
-		char *text = slurp(kopts.report, err, errlen);
+		size_t len;
+		/* a report collected elsewhere: a regular file, 16 MiB at most */
+		char *text = read_regular_file(kopts.report, REPORT_MAX, &len,
+					       err, errlen);
 
 		if (!text)
 			return -1;
-		rc = take_report(cfg, text, kopts.report, r, err, errlen);
+		rc = take_report(cfg, text, len, kopts.report, r, err, errlen);
 		free(text);
 		return rc;
 	}
@@ -783,7 +801,7 @@ static int kernel_run(const struct run_config *cfg,
 		}
 	vmm_argv(cfg, argv, store, &vmm, &guest);
 	if (!kopts.dry_run)
-		handlers(true, old);
+		handlers(true);
 	for (int i = 0; i < nknobs; i++)
 		if (knob_write(&knobs[i], err, errlen))
 			goto restore;
@@ -800,15 +818,15 @@ static int kernel_run(const struct run_config *cfg,
 		snprintf(r->outcome, sizeof(r->outcome), "dry run: nothing was run");
 		goto restore;
 	}
-	if (run_vmm(argv, &out, err, errlen))
+	if (run_vmm(argv, &out, &outlen, err, errlen))
 		goto restore;
-	rc = take_report(cfg, out, "the VMM's report", r, err, errlen);
+	rc = take_report(cfg, out, outlen, "the VMM's report", r, err, errlen);
 restore:
 	if (knobs_restore(rc ? err + strlen(err) : err,
 			  rc ? errlen - strlen(err) : errlen) && !rc)
 		rc = -1;
 	if (!kopts.dry_run)
-		handlers(false, old);
+		handlers(false);
 	nknobs = 0;
 	free(out);
 	return rc;

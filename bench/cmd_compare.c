@@ -66,27 +66,6 @@ static const struct argp_option compare_options[] = {
 	{ 0 }
 };
 
-static int add_rule(struct cmp_rule *r, unsigned int *n, const char *pat,
-		    double pct)
-{
-	/* "counts.X" is X */
-	if (!strncmp(pat, "counts.", 7))
-		pat += 7;
-	if (*n == CMP_MAX_RULES || !*pat || strlen(pat) >= sizeof(r->pat))
-		return -1;
-	snprintf(r[*n].pat, sizeof(r[*n].pat), "%s", pat);
-	r[(*n)++].pct = pct;
-	return 0;
-}
-
-static int parse_double(const char *s, double lo, double hi, double *v)
-{
-	char *end;
-
-	*v = strtod(s, &end);
-	return end == s || *end || !(*v >= lo && *v <= hi) ? -1 : 0;
-}
-
 static error_t compare_parse(int key, char *arg, struct argp_state *state)
 {
 	struct compare_args *a = state->input;
@@ -111,36 +90,28 @@ static error_t compare_parse(int key, char *arg, struct argp_state *state)
 		a->plots = arg;
 		return 0;
 	case OPT_THRESHOLD:
-		if (parse_double(arg, 0, 1000, &d))
+		if (cmp_parse_double(arg, 0, 1000, &d))
 			return cli_bad_value(state, "threshold", arg,
 					     "want a percentage, 0 to 1000");
 		a->o.threshold = d / 100;
 		return 0;
 	case OPT_ALPHA:
-		if (parse_double(arg, 1e-12, 0.5, &d))
-			return cli_bad_value(state, "alpha", arg,
-					     "want a probability above 0, at "
-					     "most 0.5");
-		a->o.alpha = d;
-		return 0;
+		return cmp_opt_alpha(state, arg, &a->o.alpha);
 	case OPT_TOL:
 		eq = strrchr(arg, '=');
-		if (!eq || parse_double(eq + 1, 0, 1e6, &d))
+		if (!eq || cmp_parse_double(eq + 1, 0, 1e6, &d))
 			return cli_bad_value(state, "tolerance", arg,
 					     "want FIELD=PCT, e.g. "
 					     "rmi_calls.total=2");
 		*eq = 0;
-		i = add_rule(a->o.tol, &a->o.ntol, arg, d);
+		i = cmp_rule_add(a->o.tol, &a->o.ntol, arg, d);
 		*eq = '=';
 		if (i)
 			return cli_bad_value(state, "tolerance", arg,
 					     "a field name, at most 32 rules");
 		return 0;
 	case OPT_IGNORE:
-		if (add_rule(a->o.ignore, &a->o.nignore, arg, 0))
-			return cli_bad_value(state, "ignore", arg,
-					     "a field name, at most 32 rules");
-		return 0;
+		return cmp_opt_ignore(state, arg, a->o.ignore, &a->o.nignore);
 	case OPT_VARY:
 		for (i = 0; i < CFG_NFIELDS; i++)
 			if (!strcmp(arg, run_config_fields[i].opt) ||
@@ -162,11 +133,7 @@ static error_t compare_parse(int key, char *arg, struct argp_state *state)
 		a->o.wall = true;
 		return 0;
 	case OPT_SEED:
-		if (cli_parse_uint(arg, 0, UINT64_MAX, &u))
-			return cli_bad_value(state, "seed", arg,
-					     "want a whole number");
-		a->o.seed = u;
-		return 0;
+		return cmp_opt_seed(state, arg, &a->o.seed);
 	case OPT_BOOT:
 		if (cli_parse_uint(arg, 100, 1000000, &u))
 			return cli_bad_value(state, "bootstrap", arg,
@@ -250,9 +217,7 @@ int cmd_compare(int argc, char **argv)
 	struct cmp_report *rep;
 	uint64_t vb = 0, vn = 0;
 	char *pb, *pn, err[1024];
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	struct cmp_out o;
 	int ret;
 
 	cmp_opts_default(&a.o);
@@ -284,28 +249,19 @@ int cmd_compare(int argc, char **argv)
 		fprintf(stderr, "rmibench compare: %s\n", err);
 		goto out;
 	}
-	if (a.out) {
-		f = open_memstream(&buf, &len);
-		if (!f) {
-			fprintf(stderr, "rmibench compare: out of memory\n");
-			goto out;
-		}
-	} else {
-		f = stdout;
+	if (cmp_out_open(&o, a.out)) {
+		fprintf(stderr, "rmibench compare: out of memory\n");
+		goto out;
 	}
-	if (cmp_write(rep, a.fmt, f)) {
-		if (a.out)
-			fclose(f);
+	if (cmp_write(rep, a.fmt, o.f)) {
+		cmp_out_discard(&o);
 		fprintf(stderr, "rmibench compare: %s: write error\n",
 			a.out ? a.out : "stdout");
 		goto out;
 	}
-	if (a.out) {
-		fclose(f);
-		if (cmp_write_text(a.out, buf, len, err, sizeof(err))) {
-			fprintf(stderr, "rmibench compare: %s\n", err);
-			goto out;
-		}
+	if (cmp_out_close(&o, err, sizeof(err))) {
+		fprintf(stderr, "rmibench compare: %s\n", err);
+		goto out;
 	}
 	if (a.plots && cmp_plots(rep, a.plots, err, sizeof(err))) {
 		fprintf(stderr, "rmibench compare: %s\n", err);
@@ -313,7 +269,6 @@ int cmd_compare(int argc, char **argv)
 	}
 	ret = cmp_exit_status(rep);
 out:
-	free(buf);
 	cmp_report_free(rep);
 	free(rep);
 	return ret;

@@ -68,8 +68,6 @@ static error_t history_parse(int key, char *arg, struct argp_state *state)
 {
 	struct history_args *a = state->input;
 	uint64_t u;
-	char *end;
-	double d;
 
 	switch (key) {
 	case OPT_ORDER:
@@ -91,13 +89,7 @@ static error_t history_parse(int key, char *arg, struct argp_state *state)
 		a->plots = arg;
 		return 0;
 	case OPT_ALPHA:
-		d = strtod(arg, &end);
-		if (end == arg || *end || !(d > 0 && d <= 0.5))
-			return cli_bad_value(state, "alpha", arg,
-					     "want a probability above 0, at "
-					     "most 0.5");
-		a->alpha = d;
-		return 0;
+		return cmp_opt_alpha(state, arg, &a->alpha);
 	case OPT_PERMS:
 		if (cli_parse_uint(arg, 19, 100000, &u))
 			return cli_bad_value(state, "permutations", arg,
@@ -105,11 +97,7 @@ static error_t history_parse(int key, char *arg, struct argp_state *state)
 		a->perms = (unsigned int)u;
 		return 0;
 	case OPT_SEED:
-		if (cli_parse_uint(arg, 0, UINT64_MAX, &u))
-			return cli_bad_value(state, "seed", arg,
-					     "want a whole number");
-		a->seed = u;
-		return 0;
+		return cmp_opt_seed(state, arg, &a->seed);
 	case OPT_MIN_SIZE:
 		if (cli_parse_uint(arg, 2, 1000, &u))
 			return cli_bad_value(state, "min-size", arg,
@@ -117,13 +105,7 @@ static error_t history_parse(int key, char *arg, struct argp_state *state)
 		a->min_size = (size_t)u;
 		return 0;
 	case OPT_IGNORE:
-		if (a->nignore == CMP_MAX_RULES ||
-		    strlen(arg) >= sizeof(a->ignore[0].pat))
-			return cli_bad_value(state, "ignore", arg,
-					     "a field name, at most 32 rules");
-		snprintf(a->ignore[a->nignore++].pat, sizeof(a->ignore[0].pat),
-			 "%s", arg);
-		return 0;
+		return cmp_opt_ignore(state, arg, a->ignore, &a->nignore);
 	case ARGP_KEY_ARG:
 		if (a->nsets == MAX_SETS)
 			return cli_usage_error(state, "at most %d sets",
@@ -466,30 +448,17 @@ static int write_plots(const char *dir, struct hset *hs, size_t nsets,
 		       char (*label)[128], struct series *s, size_t ns,
 		       char *err, size_t errlen)
 {
-	char *tb = NULL, *gb = NULL, path[4096];
-	size_t tl = 0, gl = 0, nplots = 0;
+	struct cmp_plot_files p;
+	size_t nplots = 0;
 	FILE *t, *g;
-	struct stat st;
-	int ret;
 
-	if (stat(dir, &st) && mkdir(dir, 0755))
-		return errmsg(err, errlen, "cannot create %s: %s", dir,
-			      strerror(errno));
-	t = open_memstream(&tb, &tl);
-	g = open_memstream(&gb, &gl);
-	if (!t || !g) {
-		if (t)
-			fclose(t);
-		free(tb);
-		return errmsg(err, errlen, "out of memory");
-	}
-	fprintf(t, "set\tgit\tconfiguration\tmetric\tvalue\tchange_point\n");
-	fprintf(g, "# SPDX-License-Identifier: GPL-2.0-only\n"
-		"# rmibench history: a plot per metric (gnuplot history.gp)\n"
-		"set datafile separator tab\n"
-		"TERM = strstrt(GPVAL_TERMINALS, 'pngcairo') > 0 ? 'pngcairo' : 'png'\n"
-		"set terminal TERM size 1000,560 noenhanced\n"
-		"set key outside bottom center horizontal\nset grid\n"
+	if (cmp_plot_begin(&p, dir, "history: a plot per metric (gnuplot "
+			   "history.gp)", "set\tgit\tconfiguration\tmetric\t"
+			   "value\tchange_point", 1000, 560, err, errlen))
+		return -1;
+	t = p.t;
+	g = p.g;
+	fprintf(g, "set key outside bottom center horizontal\nset grid\n"
 		"set xlabel 'result set (ordered by version)'\n"
 		"set xtics 1\nset offsets 0.3, 0.3, 0, 0\n");
 	/* one plot per metric name: the series of each configuration */
@@ -538,19 +507,8 @@ static int write_plots(const char *dir, struct hset *hs, size_t nsets,
 		fprintf(g, "\n");
 		nplots++;
 	}
-	fclose(t);
-	fclose(g);
-	snprintf(path, sizeof(path), "%s/history.tsv", dir);
-	ret = cmp_write_text(path, tb, tl, err, errlen);
-	free(tb);
-	if (!ret) {
-		snprintf(path, sizeof(path), "%s/history.gp", dir);
-		ret = cmp_write_text(path, gb, gl, err, errlen);
-	}
-	free(gb);
-	if (ret)
-		return -1;
-	return nplots ? cmp_gnuplot(dir, "history.gp", err, errlen) : 0;
+	return cmp_plot_end(&p, dir, "history.tsv", "history.gp", nplots > 0,
+			    err, errlen);
 }
 
 /* ---- the command ----------------------------------------------------------------- */
@@ -565,12 +523,11 @@ int cmd_history(int argc, char **argv)
 	struct hist_ctx c = { 0 };
 	struct cp_row *rows = NULL;
 	size_t nrows = 0, nvary = 0, *group = NULL, *at = NULL;
-	char (*label)[128] = NULL, err[1024], *buf = NULL;
+	char (*label)[128] = NULL, err[1024];
 	bool question[CFG_NFIELDS];
+	struct cmp_out o;
 	double *x = NULL;
-	size_t blen = 0;
 	long ng;
-	FILE *f;
 	int ret = EXIT_ERROR;
 
 	a.sets = calloc((size_t)argc + 1, sizeof(*a.sets));
@@ -662,21 +619,15 @@ int cmd_history(int argc, char **argv)
 		for (size_t k = 0; k < s->ncp; k++)
 			s->cp[k].index = at[s->cp[k].index];
 	}
-	f = a.out ? open_memstream(&buf, &blen) : stdout;
-	if (!f)
+	if (cmp_out_open(&o, a.out))
 		goto oom;
 	if (a.json)
-		write_jsonf(f, &a, hs, a.nsets, label, rows, nrows);
+		write_jsonf(o.f, &a, hs, a.nsets, label, rows, nrows);
 	else
-		write_text(f, &a, hs, a.nsets, label, rows, nrows, c.n, nvary);
-	if (a.out) {
-		fclose(f);
-		if (cmp_write_text(a.out, buf, blen, err, sizeof(err))) {
-			fprintf(stderr, "rmibench history: %s\n", err);
-			goto out;
-		}
-	} else if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "rmibench history: stdout: write error\n");
+		write_text(o.f, &a, hs, a.nsets, label, rows, nrows, c.n,
+			   nvary);
+	if (cmp_out_close(&o, err, sizeof(err))) {
+		fprintf(stderr, "rmibench history: %s\n", err);
 		goto out;
 	}
 	if (a.plots && write_plots(a.plots, hs, a.nsets, label, c.s, c.n, err,
@@ -697,7 +648,6 @@ out:
 	if (hs)
 		for (size_t i = 0; i < a.nsets; i++)
 			cmp_set_free(&hs[i].s);
-	free(buf);
 	free(hs);
 	free(sets);
 	free(rows);

@@ -76,62 +76,6 @@ static const struct argp report_argp = {
 "written or plotted, 2 a bad command line.",
 };
 
-static int has_suffix(const char *s, const char *suf)
-{
-	size_t a = strlen(s), b = strlen(suf);
-
-	return a >= b && !strcmp(s + a - b, suf);
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The names of the .json files in @dir (not hidden), sorted bytewise. */
-static int list_results(const char *dir, char ***out, size_t *n)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **v = NULL;
-	size_t cnt = 0, cap = 0;
-
-	if (!d) {
-		errmsg_print("rmibench report: %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || !has_suffix(e->d_name, ".json"))
-			continue;
-		if (cnt == cap) {
-			char **nv;
-
-			cap = cap ? 2 * cap : 64;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv)
-				goto oom;
-			v = nv;
-		}
-		v[cnt] = strdup(e->d_name);
-		if (!v[cnt])
-			goto oom;
-		cnt++;
-	}
-	closedir(d);
-	if (cnt)
-		qsort(v, cnt, sizeof(*v), cmp_names);
-	*out = v;
-	*n = cnt;
-	return 0;
-oom:
-	closedir(d);
-	for (size_t i = 0; i < cnt; i++)
-		free(v[i]);
-	free(v);
-	fprintf(stderr, "rmibench report: out of memory\n");
-	return -1;
-}
-
 /* $RMIBENCH_SCRIPTS, else <dir of the binary>/../scripts, else scripts */
 static void scripts_dir(char *buf, size_t len)
 {
@@ -237,8 +181,10 @@ int cmd_report(int argc, char **argv)
 		return ret;
 	ret = CLI_EXIT_FAIL;
 	dir = a.dir;
-	if (list_results(dir, &names, &n))
+	if (result_list_dir(dir, &names, &n, err, sizeof(err))) {
+		errmsg_print("rmibench report: %s", err);
 		return CLI_EXIT_FAIL;
+	}
 	if (!n) {
 		errmsg_print("rmibench report: %s: no result files (*.json)",
 			     dir);

@@ -22,7 +22,9 @@
 #include "workload.h"
 
 /*
- * One line per run: what ran, what it cost (the fault path's RMI calls per
+ * One line per run: what ran (kernel, strategy, delegation, profile, folio,
+ * vCPUs, workload: each named, so that the two versions cannot be taken
+ * one for the other), what it cost (the fault path's RMI calls per
  * fault, as the report's column), sizes in the unit that fits, and what
  * the run came to; then its WARNs and leaks.
  */
@@ -38,12 +40,13 @@ static void print_summary(FILE *f, const struct run_result *r)
 	result_fmt_bytes(l2, sizeof(l2), c->mapped_bytes[2]);
 	result_fmt_bytes(l3, sizeof(l3), c->mapped_bytes[3]);
 	errmsg_escape(outcome, sizeof(outcome), r->outcome);
-	fprintf(f, "%s/%s/%s folio %s, %u vCPU(s), %s: faults %llu (re-faults %llu) in %s, kernel %s, RMI calls %llu (fault path %llu: %.2f per fault), RTTs created %llu (peak %llu), mapped L1 %s, L2 %s, L3 %s (%.1f%% blocks), races %llu, leaks %llu, warnings %llu, outcome",
+	fprintf(f, "kernel %s, %s, deleg-%s, %s, folio %s, %u vCPU(s), %s: faults %llu (re-faults %llu) in %s, RMI calls %llu (fault path %llu: %.2f per fault), RTTs created %llu (peak %llu), mapped L1 %s, L2 %s, L3 %s (%.1f%% blocks), races %llu, leaks %llu, warnings %llu, outcome",
+		kernel_name(r->cfg.kernel),
 		rmi_rtt_strategy_name(r->cfg.strategy),
 		deleg_name(r->cfg.delegation), r->cfg.profile,
 		folio_name(r->cfg.folio), r->cfg.vcpus, r->cfg.workload,
 		(unsigned long long)c->faults, (unsigned long long)c->refaults,
-		size, kernel_name(r->cfg.kernel),
+		size,
 		(unsigned long long)c->rmi_calls,
 		(unsigned long long)c->rmi_calls_fault,
 		result_calls_per_fault(r),
@@ -116,6 +119,46 @@ static error_t check_out_path(const struct argp_state *state, const char *opt,
 	return 0;
 }
 
+/*
+ * --root, --vmm, --guest: where the kernel backend finds the host's files,
+ * the VMM and the guest; options of `run` and `matrix` alike. Returns
+ * ARGP_ERR_UNKNOWN for any other key.
+ */
+#define KERNEL_PATH_OPTIONS						\
+	{ "root", OPT_ROOT, "DIR", 0,					\
+	  "prefix every /sys and /dev path with DIR (a fake tree for "	\
+	  "tests; default /)", 1 },					\
+	{ "vmm", OPT_VMM, "PATH", 0,					\
+	  "the VMM (default: guests/vmm next to rmibench)", 1 },	\
+	{ "guest", OPT_GUEST, "IMAGE", 0,				\
+	  "the bare-metal guest (default: aarch64/guests/guest-bare.bin " \
+	  "next to rmibench)", 1 }
+
+static error_t kernel_path_parse(int key, char *arg,
+				 struct argp_state *state,
+				 struct kernel_opts *k, bool *given)
+{
+	switch (key) {
+	case OPT_ROOT:
+		if (arg[0] != '/' || strlen(arg) > 256)
+			return cli_bad_value(state, "root", arg,
+					     "want an absolute path");
+		/* "/" is the real root: no prefix */
+		k->root = strcmp(arg, "/") ? arg : "";
+		break;
+	case OPT_VMM:
+		k->vmm = arg;
+		break;
+	case OPT_GUEST:
+		k->guest = arg;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	*given = true;
+	return 0;
+}
+
 static error_t run_parse(int key, char *arg, struct argp_state *state)
 {
 	struct run_args *a = state->input;
@@ -134,21 +177,10 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		a->k.dry_run = a->kernel_opt = true;
 		return 0;
 	case OPT_ROOT:
-		if (arg[0] != '/' || strlen(arg) > 256)
-			return cli_bad_value(state, "root", arg,
-					     "want an absolute path");
-		/* "/" is the real root: no prefix */
-		a->k.root = strcmp(arg, "/") ? arg : "";
-		a->kernel_opt = true;
-		return 0;
 	case OPT_VMM:
-		a->k.vmm = arg;
-		a->kernel_opt = true;
-		return 0;
 	case OPT_GUEST:
-		a->k.guest = arg;
-		a->kernel_opt = true;
-		return 0;
+		return kernel_path_parse(key, arg, state, &a->k,
+					 &a->kernel_opt);
 	case OPT_VMM_REPORT:
 		if (access(arg, R_OK))
 			return cli_bad_value(state, "vmm-report", arg,
@@ -171,14 +203,7 @@ static const struct argp_option run_options[] = {
 	{ "dry-run", OPT_DRY_RUN, NULL, 0,
 	  "print every check, knob write, command and restore; do none and "
 	  "write no result", 1 },
-	{ "root", OPT_ROOT, "DIR", 0,
-	  "prefix every /sys and /dev path with DIR (a fake tree for tests; "
-	  "default /)", 1 },
-	{ "vmm", OPT_VMM, "PATH", 0,
-	  "the VMM (default: guests/vmm next to rmibench)", 1 },
-	{ "guest", OPT_GUEST, "IMAGE", 0,
-	  "the bare-metal guest (default: aarch64/guests/guest-bare.bin next "
-	  "to rmibench)", 1 },
+	KERNEL_PATH_OPTIONS,
 	{ "vmm-report", OPT_VMM_REPORT, "FILE", 0,
 	  "make the result from a VMM report collected elsewhere (a console "
 	  "log of a nested run): run nothing, touch no knob", 1 },
@@ -282,6 +307,8 @@ static const struct axis {
 
 struct matrix_args {
 	struct run_opts o;
+	struct kernel_opts k;		/* --backend kernel only */
+	bool kernel_opt;		/* one of them was given */
 	const char *dir;
 	bool quiet;
 	bool fresh;			/* drop DIR's old result files */
@@ -421,6 +448,11 @@ static error_t matrix_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_FAIL_ON:
 		return parse_fail_on(state, a, arg);
+	case OPT_ROOT:
+	case OPT_VMM:
+	case OPT_GUEST:
+		return kernel_path_parse(key, arg, state, &a->k,
+					 &a->kernel_opt);
 	case ARGP_KEY_END:
 		if (!a->dir)
 			return cli_usage_error(state, "--out-dir DIR is required");
@@ -456,7 +488,8 @@ static const char matrix_doc[] =
 /* the matrix's options: --out-dir, --quiet and the lists, docs from axes[] */
 static const struct argp_option *matrix_options(void)
 {
-	static struct argp_option o[NAXES + 6];
+	static const struct argp_option kernel[] = { KERNEL_PATH_OPTIONS };
+	static struct argp_option o[NAXES + 10];
 	static char docs[NAXES][160];
 	unsigned int n = 0;
 
@@ -485,6 +518,11 @@ static const struct argp_option *matrix_options(void)
 		       "it held before are dropped when the new set appears "
 		       "(without it they are kept beside the new ones)",
 	};
+	o[n++] = (struct argp_option){
+		.doc = "The kernel backend (--backend kernel, "
+		       "guests/README.md):", .group = 1 };
+	for (unsigned int i = 0; i < sizeof(kernel) / sizeof(kernel[0]); i++)
+		o[n++] = kernel[i];
 	o[n++] = (struct argp_option){ .doc = "Lists (comma-separated):",
 				       .group = 2 };
 	for (unsigned int x = 0; x < NAXES; x++) {
@@ -613,6 +651,12 @@ int cmd_matrix(int argc, char **argv)
 	rc = cli_parse(&argp, "rmibench matrix", argc, argv, 0, a);
 	if (rc >= 0)
 		goto out;
+	if (a->kernel_opt && strcmp(a->o.cfg.backend, "kernel")) {
+		fprintf(stderr, "rmibench matrix: --root, --vmm and --guest are options of --backend kernel\n");
+		rc = CLI_EXIT_USAGE;
+		goto out;
+	}
+	backend_kernel_set_opts(&a->k);
 	rc = CLI_EXIT_FAIL;
 	/* the command as run, for summary.md: it runs as written */
 	shell_word(cmdline, sizeof(cmdline), cli_program());

@@ -222,18 +222,6 @@ void cmp_cfg_text(const struct run_config *c, const struct cfg_field *f,
 
 /* ---- reading sets --------------------------------------------------------------- */
 
-static bool is_json_name(const char *s)
-{
-	size_t n = strlen(s);
-
-	return s[0] != '.' && n > 5 && !strcmp(s + n - 5, ".json");
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* the file's schema_version, 0 if it has none readable (the reader says) */
 static uint64_t peek_version(const char *path)
 {
@@ -249,47 +237,6 @@ static uint64_t peek_version(const char *path)
 		ver = (uint64_t)json_object_get_int64(v);
 	json_object_put(root);
 	return ver;
-}
-
-static int list_dir(const char *dir, char ***names, size_t *n, char *err,
-		    size_t errlen)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **v = NULL;
-	size_t cnt = 0, cap = 0;
-
-	if (!d)
-		return errmsg(err, errlen, "%s: %s", dir, strerror(errno));
-	while ((e = readdir(d))) {
-		if (!is_json_name(e->d_name))
-			continue;
-		if (cnt == cap) {
-			char **nv;
-
-			cap = cap ? 2 * cap : 32;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv)
-				goto oom;
-			v = nv;
-		}
-		v[cnt] = strdup(e->d_name);
-		if (!v[cnt])
-			goto oom;
-		cnt++;
-	}
-	closedir(d);
-	if (cnt)
-		qsort(v, cnt, sizeof(*v), cmp_str);
-	*names = v;
-	*n = cnt;
-	return 0;
-oom:
-	closedir(d);
-	while (cnt)
-		free(v[--cnt]);
-	free(v);
-	return errmsg(err, errlen, "%s: out of memory", dir);
 }
 
 int cmp_set_load(struct cmp_set *s, const char *arg, uint64_t *foreign,
@@ -310,7 +257,7 @@ int cmp_set_load(struct cmp_set *s, const char *arg, uint64_t *foreign,
 		return errmsg(err, errlen, "%s: %s", arg, strerror(errno));
 	s->dir = S_ISDIR(st.st_mode);
 	if (s->dir) {
-		if (list_dir(arg, &names, &n, err, errlen))
+		if (result_list_dir(arg, &names, &n, err, errlen))
 			return -1;
 		if (!n)
 			return errmsg(err, errlen,

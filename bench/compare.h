@@ -12,6 +12,7 @@
 #ifndef RMIBENCH_COMPARE_H
 #define RMIBENCH_COMPARE_H
 
+#include <argp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -266,7 +267,64 @@ int cmp_write(const struct cmp_report *rep, enum cmp_format fmt, FILE *f);
 int cmp_plots(const struct cmp_report *rep, const char *dir, char *err,
 	      size_t errlen);
 
-/* ---- helpers shared by compare and history -------------------------------------- */
+/* ---- what compare and history share (cmp_share.c) ------------------------------ */
+
+/* A number from @lo to @hi; 0, or -1. */
+int cmp_parse_double(const char *s, double lo, double hi, double *v);
+/*
+ * Add a --tolerance or --ignore rule: @pat ("counts.X" is X, may end in
+ * '*') and @pct. 0, or -1 for an empty or too long pattern or more than
+ * CMP_MAX_RULES rules.
+ */
+int cmp_rule_add(struct cmp_rule *r, unsigned int *n, const char *pat,
+		 double pct);
+/* --alpha P, --seed N, --ignore FIELD: parsed, or the one-line error */
+error_t cmp_opt_alpha(const struct argp_state *state, const char *arg,
+		      double *out);
+error_t cmp_opt_seed(const struct argp_state *state, const char *arg,
+		     uint64_t *out);
+error_t cmp_opt_ignore(const struct argp_state *state, const char *arg,
+		       struct cmp_rule *rules, unsigned int *n);
+
+/*
+ * A command's output: @f is stdout, or with --out PATH a buffer that
+ * cmp_out_close() writes to PATH atomically. open: 0, or -1 (out of
+ * memory); close: 0, or -1 with one line in @err (stdout: a write error);
+ * discard: nothing written.
+ */
+struct cmp_out {
+	const char *path;
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+int cmp_out_open(struct cmp_out *o, const char *path);
+int cmp_out_close(struct cmp_out *o, char *err, size_t errlen);
+void cmp_out_discard(struct cmp_out *o);
+
+/*
+ * Plot files: cmp_plot_begin() makes @dir if need be and starts a table
+ * (@t, its header line @columns) and a gnuplot script (@g, its first
+ * lines: what made it, tab-separated data, TERM pngcairo or png, a
+ * terminal of @width x @height pixels);
+ * cmp_plot_end() writes them to DIR/TSV and DIR/GP atomically and, if
+ * @run, runs gnuplot on the script in @dir; cmp_plot_abort() drops them.
+ * 0, or -1 with one line in @err.
+ */
+struct cmp_plot_files {
+	FILE *t, *g;
+	char *tb, *gb;
+	size_t tl, gl;
+};
+
+int cmp_plot_begin(struct cmp_plot_files *p, const char *dir,
+		   const char *what, const char *columns, unsigned int width,
+		   unsigned int height, char *err, size_t errlen);
+int cmp_plot_end(struct cmp_plot_files *p, const char *dir, const char *tsv,
+		 const char *gp, bool run, char *err, size_t errlen);
+void cmp_plot_abort(struct cmp_plot_files *p);
+
 
 /* Write @text (@len bytes) to @path atomically; 0 or -1 with @err. */
 int cmp_write_text(const char *path, const char *text, size_t len,

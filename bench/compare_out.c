@@ -814,47 +814,6 @@ int cmp_write(const struct cmp_report *rep, enum cmp_format fmt, FILE *f)
 	return ret;
 }
 
-/* ---- files and gnuplot ------------------------------------------------------------------ */
-
-int cmp_write_text(const char *path, const char *text, size_t len,
-		   char *err, size_t errlen)
-{
-	return result_write_file_atomic(path, text, len, err, errlen);
-}
-
-int cmp_gnuplot(const char *dir, const char *script, char *err,
-		size_t errlen)
-{
-	int status;
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return errmsg(err, errlen, "fork: %s", strerror(errno));
-	if (!pid) {
-		int null = open("/dev/null", 0);
-
-		if (null >= 0)
-			dup2(null, STDIN_FILENO);
-		if (chdir(dir))
-			_exit(126);
-		execlp("gnuplot", "gnuplot", script, (char *)NULL);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return errmsg(err, errlen, "waitpid: %s",
-				      strerror(errno));
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return errmsg(err, errlen, "gnuplot not found (Debian package "
-			      "gnuplot-nox; make deps); the data and %s/%s "
-			      "are written", dir, script);
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		return errmsg(err, errlen, "%s/%s: gnuplot failed", dir, script);
-	return 0;
-}
-
 /* the text of an open_memstream into DIR/NAME, atomically */
 static int put_file(const char *dir, const char *name, char *buf, size_t len,
 		    char *err, size_t errlen)
@@ -884,30 +843,17 @@ static void gp_str(FILE *f, const char *s)
 int cmp_plots(const struct cmp_report *rep, const char *dir, char *err,
 	      size_t errlen)
 {
-	char *tb = NULL, *gb = NULL;
-	size_t tl = 0, gl = 0;
-	FILE *t, *g;
-	struct stat st;
 	size_t np = rep->npairs < MAX_PLOT_PAIRS ? rep->npairs : MAX_PLOT_PAIRS;
+	struct cmp_plot_files pf;
+	FILE *t, *g;
 
-	if (stat(dir, &st) && mkdir(dir, 0755))
-		return errmsg(err, errlen, "cannot create %s: %s", dir,
-			      strerror(errno));
-	t = open_memstream(&tb, &tl);
-	g = open_memstream(&gb, &gl);
-	if (!t || !g) {
-		if (t)
-			fclose(t);
-		free(tb);
-		return errmsg(err, errlen, "out of memory");
-	}
-	fprintf(t, "pair\tlabel\tmetric\tbase\tnew\tratio\tverdict\n");
-	fprintf(g, "# SPDX-License-Identifier: GPL-2.0-only\n"
-		"# rmibench compare: before/after plots (gnuplot compare.gp)\n"
-		"set datafile separator tab\n"
-		"TERM = strstrt(GPVAL_TERMINALS, 'pngcairo') > 0 ? 'pngcairo' : 'png'\n"
-		"set terminal TERM size 1000,600 noenhanced\n"
-		"set key outside top center horizontal\n"
+	if (cmp_plot_begin(&pf, dir, "compare: before/after plots (gnuplot "
+			   "compare.gp)", "pair\tlabel\tmetric\tbase\tnew\t"
+			   "ratio\tverdict", 1000, 600, err, errlen))
+		return -1;
+	t = pf.t;
+	g = pf.g;
+	fprintf(g, "set key outside top center horizontal\n"
 		"set grid ytics\n");
 	for (size_t j = 0; j < np; j++) {
 		const struct cmp_pair *p = &rep->pairs[j];
@@ -1009,25 +955,11 @@ int cmp_plots(const struct cmp_report *rep, const char *dir, char *err,
 			"set terminal TERM size 1000,600 noenhanced\n"
 			"unset ylabel\nunset xlabel\nset yrange [*:*]\n");
 	}
-	fclose(t);
-	t = NULL;
-	fclose(g);
-	g = NULL;
-	if (put_file(dir, "compare.tsv", tb, tl, err, errlen)) {
-		free(gb);
-		return -1;
-	}
-	if (put_file(dir, "compare.gp", gb, gl, err, errlen))
-		return -1;
-	return cmp_gnuplot(dir, "compare.gp", err, errlen);
+	return cmp_plot_end(&pf, dir, "compare.tsv", "compare.gp", true, err,
+			    errlen);
 oom:
 	errmsg(err, errlen, "out of memory");
 fail:
-	if (t)
-		fclose(t);
-	if (g)
-		fclose(g);
-	free(tb);
-	free(gb);
+	cmp_plot_abort(&pf);
 	return -1;
 }

@@ -293,13 +293,66 @@ int json_check_text(const char *buf, size_t len, const char *path,
 	return ret;
 }
 
-json_object *load_json_file(const char *path, char *err, size_t errlen)
+json_object *json_parse_strict(const char *text, size_t len,
+			       const char *path, char *err, size_t errlen)
 {
 	struct json_tokener *tok;
 	enum json_tokener_error jerr;
 	json_object *o;
+	size_t end, rest;
+
+	if (memchr(text, 0, len)) {
+		errmsg(err, errlen, "%s: contains a NUL byte", path);
+		return NULL;
+	}
+	if (len > INT32_MAX) {
+		errmsg(err, errlen, "%s: too long", path);
+		return NULL;
+	}
+	tok = json_tokener_new();
+	if (!tok) {
+		errmsg(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	/* no trailing commas, comments or other leniencies */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, text, (int)len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	for (rest = end; rest < len && strchr(" \t\r\n", text[rest]); rest++)
+		;
+	if (jerr == json_tokener_continue) {
+		errmsg(err, errlen, "%s: truncated JSON (it ends inside a value)",
+		       path);
+		o = NULL;
+	} else if (jerr != json_tokener_success) {
+		errmsg(err, errlen, "%s: invalid JSON at byte %zu: %s", path, end,
+		       json_tokener_error_desc(jerr));
+		o = NULL;
+	} else if (rest != len) {
+		errmsg(err, errlen, "%s: data after the JSON value at byte %zu",
+		       path, end);
+		json_object_put(o);
+		o = NULL;
+	} else if (!json_object_is_type(o, json_type_object)) {
+		errmsg(err, errlen, "%s: expected a JSON object, found %s", path,
+		       json_type_to_name(json_object_get_type(o)));
+		json_object_put(o);
+		o = NULL;
+	} else if (json_check_text(text, len, path, err, errlen)) {
+		/* what json-c lets pass: a key twice, a count above 2^64-1 */
+		json_object_put(o);
+		o = NULL;
+	}
+	return o;
+}
+
+char *read_regular_file(const char *path, size_t max, size_t *len,
+			char *err, size_t errlen)
+{
 	struct stat st;
-	size_t len = 0, end;
+	size_t n = 0;
 	char *buf;
 	int fd;
 
@@ -318,10 +371,9 @@ json_object *load_json_file(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	if (st.st_size > JSON_FILE_MAX) {
+	if ((uint64_t)st.st_size > max) {
 		close(fd);
-		errmsg(err, errlen, "%s: larger than %u MiB", path,
-		       JSON_FILE_MAX >> 20);
+		errmsg(err, errlen, "%s: larger than %zu MiB", path, max >> 20);
 		return NULL;
 	}
 	buf = malloc((size_t)st.st_size + 1);
@@ -330,69 +382,41 @@ json_object *load_json_file(const char *path, char *err, size_t errlen)
 		errmsg(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
-	while (len < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+	while (n < (size_t)st.st_size) {
+		ssize_t got = read(fd, buf + n, (size_t)st.st_size - n);
 
-		if (n < 0 && errno == EINTR)
+		if (got < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
+		if (got < 0) {
 			errmsg(err, errlen, "%s: %s", path, strerror(errno));
 			close(fd);
 			free(buf);
 			return NULL;
 		}
-		if (!n)
+		if (!got)
 			break;
-		len += (size_t)n;
+		n += (size_t)got;
 	}
 	close(fd);
-	buf[len] = 0;
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+json_object *load_json_file(const char *path, char *err, size_t errlen)
+{
+	json_object *o;
+	size_t len;
+	char *buf = read_regular_file(path, JSON_FILE_MAX, &len, err, errlen);
+
+	if (!buf)
+		return NULL;
 	if (strspn(buf, " \t\r\n") == len) {
 		free(buf);
 		errmsg(err, errlen, "%s: empty file", path);
 		return NULL;
 	}
-	if (strlen(buf) != len) {
-		free(buf);
-		errmsg(err, errlen, "%s: contains a NUL byte", path);
-		return NULL;
-	}
-
-	tok = json_tokener_new();
-	if (!tok) {
-		free(buf);
-		errmsg(err, errlen, "%s: out of memory", path);
-		return NULL;
-	}
-	/* no trailing commas, comments or other leniencies */
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	o = json_tokener_parse_ex(tok, buf, (int)len);
-	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	if (jerr == json_tokener_continue) {
-		errmsg(err, errlen, "%s: truncated JSON (the file ends inside a value)",
-		       path);
-		o = NULL;
-	} else if (jerr != json_tokener_success) {
-		errmsg(err, errlen, "%s: invalid JSON at byte %zu: %s", path, end,
-		       json_tokener_error_desc(jerr));
-		o = NULL;
-	} else if (strspn(buf + end, " \t\r\n") != len - end) {
-		errmsg(err, errlen, "%s: data after the JSON value at byte %zu",
-		       path, end);
-		json_object_put(o);
-		o = NULL;
-	} else if (!json_object_is_type(o, json_type_object)) {
-		errmsg(err, errlen, "%s: expected a JSON object, found %s", path,
-		       json_type_to_name(json_object_get_type(o)));
-		json_object_put(o);
-		o = NULL;
-	} else if (json_check_text(buf, len, path, err, errlen)) {
-		/* what json-c lets pass: a key twice, a count above 2^64-1 */
-		json_object_put(o);
-		o = NULL;
-	}
+	o = json_parse_strict(buf, len, path, err, errlen);
 	free(buf);
 	return o;
 }

@@ -16,10 +16,28 @@
 #define FIELD_MAX	192		/* "a.b.c" field names, cut */
 
 /*
+ * @path read whole: a regular file (a FIFO or a device is refused, not
+ * waited on) of at most @max bytes, NUL-terminated, its length in *@len.
+ * NULL with "PATH: why" in @err.
+ */
+char *read_regular_file(const char *path, size_t max, size_t *len,
+			char *err, size_t errlen);
+
+/*
  * Parse @path (strict JSON, a single object, at most JSON_FILE_MAX bytes)
  * into a JSON object. Returns NULL with "PATH: why" in @err.
  */
 json_object *load_json_file(const char *path, char *err, size_t errlen);
+
+/*
+ * The same rules for @len bytes of @text (need not end in a NUL), named
+ * @path in messages: one JSON object and nothing after it but white
+ * space, no NUL byte, json-c's strict mode (no comments, trailing commas
+ * or single quotes), no key given twice, no whole number above 2^64-1.
+ * Returns NULL with "PATH: why" in @err.
+ */
+json_object *json_parse_strict(const char *text, size_t len,
+			       const char *path, char *err, size_t errlen);
 
 /*
  * What json-c lets pass in valid JSON @text (@len bytes), named @path in

@@ -39,6 +39,14 @@ void out_tmp_child(pid_t pid);
 void out_signals_block(bool block);
 
 /*
+ * What the signal handler does before the command ends: stop the child,
+ * remove the temporary files and directories. Async-signal-safe, for
+ * another signal handler that takes a signal over (the kernel backend's,
+ * which puts the host's knobs back first).
+ */
+void out_signal_cleanup(void);
+
+/*
  * A report directory being written: out_dir_begin() makes the staging
  * directory @d->stage beside @dir and carries into it (as hard links,
  * else copies) every file of @dir that @drop does not claim (the old

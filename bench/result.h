@@ -240,6 +240,14 @@ int result_read_json_meta(const char *path, struct run_result *r,
 			  struct result_meta *m, char *err, size_t errlen);
 
 /*
+ * The names of the result files in @dir: *.json, not hidden, sorted
+ * bytewise, each and the array malloc'd (the caller frees them). 0, or
+ * -1 with "DIR: why" in @err.
+ */
+int result_list_dir(const char *dir, char ***names, size_t *n, char *err,
+		    size_t errlen);
+
+/*
  * Write @len bytes to @path atomically, as result_write_json() does.
  * Returns 0, or -1 with a one-line reason in @err.
  */

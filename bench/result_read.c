@@ -4,12 +4,16 @@
  * type and range (the schema is results/README.md). A bad file gives one
  * line naming the file and the field.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "counts.h"
+#include "errmsg.h"
 #include "json_read.h"
 #include "result.h"
 
@@ -531,4 +535,59 @@ int result_read_json(const char *path, struct run_result *r, char *err,
 		     size_t errlen)
 {
 	return result_read_json_meta(path, r, NULL, err, errlen);
+}
+
+/* ---- the result files of a directory --------------------------------------- */
+
+static bool is_json_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return s[0] != '.' && n > 5 && !strcmp(s + n - 5, ".json");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int result_list_dir(const char *dir, char ***names, size_t *n, char *err,
+		    size_t errlen)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **v = NULL;
+	size_t cnt = 0, cap = 0;
+
+	if (!d)
+		return errmsg(err, errlen, "%s: %s", dir, strerror(errno));
+	while ((e = readdir(d))) {
+		if (!is_json_name(e->d_name))
+			continue;
+		if (cnt == cap) {
+			char **nv;
+
+			cap = cap ? 2 * cap : 32;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				goto oom;
+			v = nv;
+		}
+		v[cnt] = strdup(e->d_name);
+		if (!v[cnt])
+			goto oom;
+		cnt++;
+	}
+	closedir(d);
+	if (cnt)
+		qsort(v, cnt, sizeof(*v), cmp_str);
+	*names = v;
+	*n = cnt;
+	return 0;
+oom:
+	closedir(d);
+	while (cnt)
+		free(v[--cnt]);
+	free(v);
+	return errmsg(err, errlen, "%s: out of memory", dir);
 }

@@ -80,7 +80,7 @@
 	  RMI_RTT_STRATEGY_ONE_LEVEL, NULL, false,			\
 	  "RTT creation on ERROR_RTT")					\
 	X(NAME, delegation, enum deleg_variant, DELEG_COUNT, deleg_name, \
-	  deleg_from_name, "delegation", DELEG_V15, "%s", true,	\
+	  deleg_from_name, "delegation", DELEG_V15, "deleg-%s", true, \
 	  "delegate failure handling")					\
 	X(STR, profile, 16, profile_known, "tf-rmm or spec", "profile",	\
 	  "tf-rmm", "%s", true, "RMM behaviour")			\

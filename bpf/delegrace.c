@@ -43,42 +43,28 @@ static const struct argp_option options[] = {
 
 static int parse(int key, char *arg, struct argp_state *state)
 {
-	char *end;
+	uint64_t v;
 
 	switch (key) {
 	case OPT_LIVELOCK:
-		dr.bound = strtoull(arg, &end, 10);
-		if (*end || !dr.bound || arg[0] == '-')
+		if (cli_parse_uint(arg, 1, UINT64_MAX, &v))
 			return cli_bad_value(state, "livelock", arg,
 					     "want a whole number, at least 1");
+		dr.bound = v;
 		return 0;
 	case OPT_TOP:
-		dr.top = (unsigned int)strtoul(arg, &end, 10);
-		if (*end || arg[0] == '-' || dr.top > 100000)
+		if (cli_parse_uint(arg, 0, 100000, &v))
 			return cli_bad_value(state, "top", arg,
 					     "want a whole number, at most 100000");
+		dr.top = (unsigned int)v;
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 }
 
-static const struct argp_child children[] = {
-	{ &tool_argp, 0, NULL, 0 },
-	{ 0 }
-};
-
-static const struct argp argp = {
-	.options = options,
-	.parser = parse,
-	.children = children,
-	.doc = "Delegate races, re-faults per IPA, livelocks, partial "
-	       "delegations.\v"
-	       "Traces the kvm_rmi trace events of this kernel, or the sim's "
-	       "USDT probes when the process (-p PID) or the command "
-	       "(-- COMMAND ...) is rmibench. Prints every INTERVAL seconds "
-	       "the totals so far, COUNT times, else once at the end.",
-};
+static const struct argp argp = TOOL_ARGP(options, parse,
+	"Delegate races, re-faults per IPA, livelocks, partial delegations.");
 
 struct folio_row {
 	uint64_t ipa;
@@ -314,34 +300,27 @@ static int report(struct tool *t, bool final, void *ctx)
 	return rc;
 }
 
-static int load(void *skel)
+TOOL_SKEL(delegrace);
+
+static void opened(void *ctx, void *skel)
 {
-	return delegrace_bpf__load(skel);
+	struct delegrace *s = ctx;
+
+	s->skel = skel;
+	s->skel->rodata->livelock_bound = s->bound;
 }
 
 int main(int argc, char **argv)
 {
-	struct delegrace *s = &dr;
-	int rc = 1;
+	static const struct tool_def def = {
+		.name = "delegrace",
+		.argp = &argp,
+		.events = DELEGRACE_EVENTS,
+		.record = DELEGRACE_RECORD,
+		.skel = &delegrace_skel,
+		.opened = opened,
+		.report = report,
+	};
 
-	s->t.name = "delegrace";
-	tool_parse(&s->t, &argp, argc, argv, NULL);
-	if (tool_prepare(&s->t, "delegrace", DELEGRACE_EVENTS,
-			 DELEGRACE_RECORD))
-		goto out;
-	s->skel = delegrace_bpf__open();
-	if (!s->skel) {
-		tool_err(&s->t, "cannot open the BPF object");
-		goto out;
-	}
-	s->skel->rodata->targ_tgid = tool_targ_tgid(&s->t);
-	s->skel->rodata->record_mask = tool_record_mask(&s->t);
-	s->skel->rodata->livelock_bound = s->bound;
-	if (tool_load_attach(&s->t, s->skel->obj, load, s->skel))
-		goto out;
-	rc = tool_run(&s->t, report, s);
-out:
-	tool_cleanup(&s->t);
-	delegrace_bpf__destroy(s->skel);
-	return rc;
+	return tool_main(&dr.t, &def, &dr, argc, argv);
 }

@@ -84,6 +84,20 @@ static __always_inline __u32 rmi_bpf_status_bucket(__u64 status)
 	return status > RMI_ERROR_GRANULE ? RMI_BPF_STATUS_OTHER : status;
 }
 
+/*
+ * The key of a realm mapping in flight, from its realm_map_enter or
+ * realm_map_exit event (argument 0: the vCPU): (tgid, vCPU), or outside
+ * vCPU context the thread.
+ */
+static __always_inline __u64 rmi_bpf_fault_key(const struct rmi_bpf_ev *e)
+{
+	__u32 vcpu = e->a[0];
+
+	if (vcpu == RMI_BPF_NO_VCPU)
+		return 1ull << 63 | e->tid;
+	return (__u64)e->tgid << 32 | vcpu;
+}
+
 /* floor(log2(v)), 0 for 0 and 1, at most the last slot */
 static __always_inline __u32 rmi_bpf_log2(__u64 v)
 {

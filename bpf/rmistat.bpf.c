@@ -45,15 +45,6 @@ struct {
 	__type(value, __u64);
 } fstart SEC(".maps");
 
-static __always_inline __u64 fault_key(const struct rmi_bpf_ev *e)
-{
-	__u32 vcpu = e->a[0];
-
-	if (vcpu == RMI_BPF_NO_VCPU)
-		return 1ull << 63 | e->tid;
-	return (__u64)e->tgid << 32 | vcpu;
-}
-
 /* granules a successful call worked on, as the sim's cost model counts */
 static __always_inline __u64 granules(__u64 fid, const struct rmistat_start *s,
 				      __u64 x1_out)
@@ -139,14 +130,14 @@ static __always_inline void tool_event(enum rmi_event ev,
 			(*d)++;
 		else
 			bpf_map_update_elem(&depth, &tid, &one, BPF_ANY);
-		key = fault_key(e);
+		key = rmi_bpf_fault_key(e);
 		bpf_map_update_elem(&fstart, &key, &e->ts, BPF_ANY);
 		break;
 	case RMI_EV_realm_map_exit:
 		d = bpf_map_lookup_elem(&depth, &tid);
 		if (d && *d)
 			(*d)--;
-		key = fault_key(e);
+		key = rmi_bpf_fault_key(e);
 		ts = bpf_map_lookup_elem(&fstart, &key);
 		f = bpf_map_lookup_elem(&faults, &zero);
 		if (ts && f) {

@@ -51,21 +51,8 @@ static int parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp_child children[] = {
-	{ &tool_argp, 0, NULL, 0 },
-	{ 0 }
-};
-
-static const struct argp argp = {
-	.options = options,
-	.parser = parse,
-	.children = children,
-	.doc = "RMI calls per command by status, with latency histograms.\v"
-	       "Traces the kvm_rmi trace events of this kernel, or the sim's "
-	       "USDT probes when the process (-p PID) or the command "
-	       "(-- COMMAND ...) is rmibench. Prints every INTERVAL seconds "
-	       "the totals so far, COUNT times, else once at the end.",
-};
+static const struct argp argp = TOOL_ARGP(options, parse,
+	"RMI calls per command by status, with latency histograms.");
 
 /* one command's numbers, summed over CPUs */
 struct cmd_total {
@@ -329,32 +316,26 @@ static int report(struct tool *t, bool final, void *ctx)
 	return rc;
 }
 
-static int load(void *skel)
+TOOL_SKEL(rmistat);
+
+static void opened(void *ctx, void *skel)
 {
-	return rmistat_bpf__load(skel);
+	struct rmistat *s = ctx;
+
+	s->skel = skel;
 }
 
 int main(int argc, char **argv)
 {
-	struct rmistat *s = &st;
-	int rc = 1;
+	static const struct tool_def def = {
+		.name = "rmistat",
+		.argp = &argp,
+		.events = RMISTAT_EVENTS,
+		.record = 0,
+		.skel = &rmistat_skel,
+		.opened = opened,
+		.report = report,
+	};
 
-	s->t.name = "rmistat";
-	tool_parse(&s->t, &argp, argc, argv, NULL);
-	if (tool_prepare(&s->t, "rmistat", RMISTAT_EVENTS, 0))
-		goto out;
-	s->skel = rmistat_bpf__open();
-	if (!s->skel) {
-		tool_err(&s->t, "cannot open the BPF object");
-		goto out;
-	}
-	s->skel->rodata->targ_tgid = tool_targ_tgid(&s->t);
-	s->skel->rodata->record_mask = tool_record_mask(&s->t);
-	if (tool_load_attach(&s->t, s->skel->obj, load, s->skel))
-		goto out;
-	rc = tool_run(&s->t, report, s);
-out:
-	tool_cleanup(&s->t);
-	rmistat_bpf__destroy(s->skel);
-	return rc;
+	return tool_main(&st.t, &def, &st, argc, argv);
 }

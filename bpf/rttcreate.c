@@ -34,36 +34,22 @@ static const struct argp_option options[] = {
 
 static int parse(int key, char *arg, struct argp_state *state)
 {
-	char *end;
+	uint64_t v;
 
 	switch (key) {
 	case OPT_SLOT:
-		rc_.slot_ms = strtoul(arg, &end, 10);
-		if (*end || !rc_.slot_ms || rc_.slot_ms > 3600000 ||
-		    arg[0] == '-')
+		if (cli_parse_uint(arg, 1, 3600000, &v))
 			return cli_bad_value(state, "slot", arg,
 					     "want milliseconds, 1 to 3600000");
+		rc_.slot_ms = (unsigned long)v;
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 }
 
-static const struct argp_child children[] = {
-	{ &tool_argp, 0, NULL, 0 },
-	{ 0 }
-};
-
-static const struct argp argp = {
-	.options = options,
-	.parser = parse,
-	.children = children,
-	.doc = "RTT creations by level and outcome; RTTs live over time.\v"
-	       "Traces the kvm_rmi trace events of this kernel, or the sim's "
-	       "USDT probes when the process (-p PID) or the command "
-	       "(-- COMMAND ...) is rmibench. Prints every INTERVAL seconds "
-	       "the totals so far, COUNT times, else once at the end.",
-};
+static const struct argp argp = TOOL_ARGP(options, parse,
+	"RTT creations by level and outcome; RTTs live over time.");
 
 struct totals {
 	struct rttc_level lv[RTTC_LEVELS];
@@ -239,34 +225,35 @@ static int report(struct tool *t, bool final, void *ctx)
 	return 0;
 }
 
-static int load(void *skel)
+TOOL_SKEL(rttcreate);
+
+static void opened(void *ctx, void *skel)
 {
-	return rttcreate_bpf__load(skel);
+	struct rttcreate *s = ctx;
+
+	s->skel = skel;
+	s->skel->rodata->slot_ns = (uint64_t)s->slot_ms * 1000000ull;
+}
+
+static void started(void *ctx)
+{
+	struct rttcreate *s = ctx;
+
+	s->skel->bss->t0 = tool_now_ns();
 }
 
 int main(int argc, char **argv)
 {
-	struct rttcreate *s = &rc_;
-	int rc = 1;
+	static const struct tool_def def = {
+		.name = "rttcreate",
+		.argp = &argp,
+		.events = RTTCREATE_EVENTS,
+		.record = 0,
+		.skel = &rttcreate_skel,
+		.opened = opened,
+		.started = started,
+		.report = report,
+	};
 
-	s->t.name = "rttcreate";
-	tool_parse(&s->t, &argp, argc, argv, NULL);
-	if (tool_prepare(&s->t, "rttcreate", RTTCREATE_EVENTS, 0))
-		goto out;
-	s->skel = rttcreate_bpf__open();
-	if (!s->skel) {
-		tool_err(&s->t, "cannot open the BPF object");
-		goto out;
-	}
-	s->skel->rodata->targ_tgid = tool_targ_tgid(&s->t);
-	s->skel->rodata->record_mask = tool_record_mask(&s->t);
-	s->skel->rodata->slot_ns = (uint64_t)s->slot_ms * 1000000ull;
-	if (tool_load_attach(&s->t, s->skel->obj, load, s->skel))
-		goto out;
-	s->skel->bss->t0 = tool_now_ns();
-	rc = tool_run(&s->t, report, s);
-out:
-	tool_cleanup(&s->t);
-	rttcreate_bpf__destroy(s->skel);
-	return rc;
+	return tool_main(&rc_.t, &def, &rc_, argc, argv);
 }

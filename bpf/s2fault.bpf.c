@@ -45,15 +45,6 @@ struct {
 	__type(value, struct s2f_start);
 } starts SEC(".maps");
 
-static __always_inline __u64 fault_key(const struct rmi_bpf_ev *e)
-{
-	__u32 vcpu = e->a[0];
-
-	if (vcpu == RMI_BPF_NO_VCPU)
-		return 1ull << 63 | e->tid;
-	return (__u64)e->tgid << 32 | vcpu;
-}
-
 static __always_inline __u32 size_index(__u64 size)
 {
 	switch (size) {
@@ -70,7 +61,7 @@ static __always_inline __u32 size_index(__u64 size)
 
 static __always_inline void map_exit(const struct rmi_bpf_ev *e)
 {
-	__u64 key = fault_key(e), zero64 = 0, lat = 0;
+	__u64 key = rmi_bpf_fault_key(e), zero64 = 0, lat = 0;
 	__u32 zero = 0, vcpu = e->a[0], ci, rtts = e->a[5];
 	__s32 ret = (__s32)e->a[3];
 	struct s2f_start *s = bpf_map_lookup_elem(&starts, &key);
@@ -133,7 +124,7 @@ static __always_inline void tool_event(enum rmi_event ev,
 
 	switch (ev) {
 	case RMI_EV_realm_map_enter:
-		key = fault_key(e);
+		key = rmi_bpf_fault_key(e);
 		s.ts = e->ts;
 		s.private = e->a[3];
 		bpf_map_update_elem(&starts, &key, &s, BPF_ANY);

@@ -22,21 +22,9 @@ struct s2fault {
 
 static struct s2fault sf;
 
-static const struct argp_child children[] = {
-	{ &tool_argp, 0, NULL, 0 },
-	{ 0 }
-};
-
-static const struct argp argp = {
-	.children = children,
-	.doc = "Realm stage-2 faults: latency by mapping size and "
-	       "private/shared, RMI calls and RTTs per fault, faults per "
-	       "vCPU, errors to the guest.\v"
-	       "Traces the kvm_rmi trace events of this kernel, or the sim's "
-	       "USDT probes when the process (-p PID) or the command "
-	       "(-- COMMAND ...) is rmibench. Prints every INTERVAL seconds "
-	       "the totals so far, COUNT times, else once at the end.",
-};
+static const struct argp argp = TOOL_ARGP(NULL, NULL,
+	"Realm stage-2 faults: latency by mapping size and private/shared, "
+	"RMI calls and RTTs per fault, faults per vCPU, errors to the guest.");
 
 static const char *const size_names[S2F_SIZES] = {
 	"4K", "2M", "1G", "other"
@@ -301,32 +289,26 @@ static int report(struct tool *t, bool final, void *ctx)
 	return rc;
 }
 
-static int load(void *skel)
+TOOL_SKEL(s2fault);
+
+static void opened(void *ctx, void *skel)
 {
-	return s2fault_bpf__load(skel);
+	struct s2fault *s = ctx;
+
+	s->skel = skel;
 }
 
 int main(int argc, char **argv)
 {
-	struct s2fault *s = &sf;
-	int rc = 1;
+	static const struct tool_def def = {
+		.name = "s2fault",
+		.argp = &argp,
+		.events = S2FAULT_EVENTS,
+		.record = 0,
+		.skel = &s2fault_skel,
+		.opened = opened,
+		.report = report,
+	};
 
-	s->t.name = "s2fault";
-	tool_parse(&s->t, &argp, argc, argv, NULL);
-	if (tool_prepare(&s->t, "s2fault", S2FAULT_EVENTS, 0))
-		goto out;
-	s->skel = s2fault_bpf__open();
-	if (!s->skel) {
-		tool_err(&s->t, "cannot open the BPF object");
-		goto out;
-	}
-	s->skel->rodata->targ_tgid = tool_targ_tgid(&s->t);
-	s->skel->rodata->record_mask = tool_record_mask(&s->t);
-	if (tool_load_attach(&s->t, s->skel->obj, load, s->skel))
-		goto out;
-	rc = tool_run(&s->t, report, s);
-out:
-	tool_cleanup(&s->t);
-	s2fault_bpf__destroy(s->skel);
-	return rc;
+	return tool_main(&sf.t, &def, &sf, argc, argv);
 }

@@ -162,6 +162,11 @@ const struct argp tool_argp = {
 	.args_doc = "[interval [count]] [-- COMMAND [ARG...]]",
 };
 
+const struct argp_child tool_children[] = {
+	{ &tool_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
 void tool_parse(struct tool *t, const struct argp *argp, int argc,
 		char **argv, void *input)
 {
@@ -1406,4 +1411,35 @@ static int write_result(struct tool *t)
 				t->o.result, (unsigned long long)
 				evstat(t, RMI_BPF_STAT_DROPPED));
 	return 0;
+}
+
+/* ---- a tool's main() ----------------------------------------------------- */
+
+int tool_main(struct tool *t, const struct tool_def *d, void *ctx, int argc,
+	      char **argv)
+{
+	void *skel = NULL;
+	int rc = 1;
+
+	t->name = d->name;
+	tool_parse(t, d->argp, argc, argv, NULL);
+	if (tool_prepare(t, d->name, d->events, d->record))
+		goto out;
+	skel = d->skel->open();
+	if (!skel) {
+		tool_err(t, "cannot open the BPF object");
+		goto out;
+	}
+	d->skel->target(skel, tool_targ_tgid(t), tool_record_mask(t));
+	d->opened(ctx, skel);
+	if (tool_load_attach(t, d->skel->obj(skel), d->skel->load, skel))
+		goto out;
+	if (d->started)
+		d->started(ctx);
+	rc = tool_run(t, d->report, ctx);
+out:
+	tool_cleanup(t);
+	if (skel)
+		d->skel->destroy(skel);
+	return rc;
 }

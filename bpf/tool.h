@@ -78,6 +78,23 @@ struct tool {
 
 /* The options every tool has; a tool's argp names it as a child. */
 extern const struct argp tool_argp;
+/* tool_argp as a list of children, for a tool's argp */
+extern const struct argp_child tool_children[];
+
+/*
+ * A tool's argp: its @options and @parser (NULL, NULL: none), tool_argp as
+ * a child, and @doc (one line) followed by what every tool says.
+ */
+#define TOOL_ARGP(options_, parser_, doc_)				\
+	{ .options = (options_), .parser = (parser_),			\
+	  .children = tool_children, .doc = doc_ "\v" TOOL_DOC_TRACES }
+
+/* What every tool's --help says after its own line, behind "\v". */
+#define TOOL_DOC_TRACES							\
+	"Traces the kvm_rmi trace events of this kernel, or the sim's "	\
+	"USDT probes when the process (-p PID) or the command "		\
+	"(-- COMMAND ...) is rmibench. Prints every INTERVAL seconds "	\
+	"the totals so far, COUNT times, else once at the end."
 
 /*
  * Parse the command line with bench's convention (cli_parse(): -h/--help,
@@ -128,6 +145,71 @@ int tool_run(struct tool *t, int (*report)(struct tool *t, bool final,
  * stopped). The skeleton is the tool's to destroy.
  */
 void tool_cleanup(struct tool *t);
+
+/*
+ * A tool's skeleton as tool_main() drives it. TOOL_SKEL(NAME) defines
+ * NAME_skel for the skeleton struct NAME_bpf of NAME.skel.h (included
+ * before it), whose rodata has the targ_tgid and record_mask every tool's
+ * BPF half has (rmi_common.bpf.h).
+ */
+struct tool_skel {
+	void *(*open)(void);
+	struct bpf_object *(*obj)(void *skel);
+	void (*target)(void *skel, uint32_t tgid, unsigned int record_mask);
+	int (*load)(void *skel);
+	void (*destroy)(void *skel);
+};
+
+#define TOOL_SKEL(NAME)							\
+static void *NAME##_skel_open(void)					\
+{									\
+	return NAME##_bpf__open();					\
+}									\
+static struct bpf_object *NAME##_skel_obj(void *s)			\
+{									\
+	return ((struct NAME##_bpf *)s)->obj;				\
+}									\
+static void NAME##_skel_target(void *s, uint32_t tgid,			\
+			       unsigned int record_mask)		\
+{									\
+	((struct NAME##_bpf *)s)->rodata->targ_tgid = tgid;		\
+	((struct NAME##_bpf *)s)->rodata->record_mask = record_mask;	\
+}									\
+static int NAME##_skel_load(void *s)					\
+{									\
+	return NAME##_bpf__load(s);					\
+}									\
+static void NAME##_skel_destroy(void *s)				\
+{									\
+	NAME##_bpf__destroy(s);						\
+}									\
+static const struct tool_skel NAME##_skel = {				\
+	NAME##_skel_open, NAME##_skel_obj, NAME##_skel_target,		\
+	NAME##_skel_load, NAME##_skel_destroy,				\
+}
+
+/* What a tool is, for tool_main(). */
+struct tool_def {
+	const char *name;
+	const struct argp *argp;	/* the tool's, tool_children among its */
+	unsigned int events, record;	/* for tool_prepare() */
+	const struct tool_skel *skel;
+	/* the skeleton opened, the common rodata set: the tool keeps it and
+	 * sets its own rodata */
+	void (*opened)(void *ctx, void *skel);
+	/* loaded and attached (NULL: nothing to do) */
+	void (*started)(void *ctx);
+	int (*report)(struct tool *t, bool final, void *ctx);
+};
+
+/*
+ * A tool's main(): parse the command line, prepare, open the skeleton,
+ * set its rodata, load and attach, run (@d->report every interval and at
+ * the end), clean up and destroy the skeleton. @ctx goes to the hooks.
+ * Returns the exit status.
+ */
+int tool_main(struct tool *t, const struct tool_def *d, void *ctx, int argc,
+	      char **argv);
 
 /* One line "NAME: what" on stderr; returns -1. */
 int tool_err(const struct tool *t, const char *fmt, ...)

@@ -34,7 +34,8 @@ out(name, w, h) = sprintf('set terminal %s size %d,%d font "%s" noenhanced; set 
 
 # one colour per strategy, the same in every plot
 scolor(s) = s == 0 ? '#d95f02' : s == 1 ? '#1b9e77' : '#7570b3'
-sname(s) = s == 0 ? 'full (v14)' : s == 1 ? 'one-level (v15)' : 'block-aware'
+# (the strategies' names as the tables and result files have them)
+sname(s) = s == 0 ? 'full' : s == 1 ? 'one-level' : 'block'
 RED = '#c00000'
 spt(s) = s == 0 ? 7 : s == 1 ? 5 : 9
 NS = words(STRATS)
@@ -74,14 +75,19 @@ do for [g = 1:NGROUPS] {
 }
 BARW = NGROUPS * (NS * 26 + 30) + 200
 if (BARW < W) { BARW = W }
+# (a rotated label reaches down sin 30 and left cos 30 of its length:
+# margins in character cells, about 7 by 14 pixels)
 if (MAXGL * 7 > (BARW - 200) / NGROUPS) {
 	set xtics rotate by 30 right
-	BMARGIN = 4 + MAXGL * 0.5
+	BMARGIN = 4 + MAXGL * 0.3
+	LMARGIN = MAXGL * 0.8 > 10 ? MAXGL * 0.8 : 10
 } else {
 	set xtics norotate
 	BMARGIN = 4
+	LMARGIN = 10
 }
 set bmargin BMARGIN
+set lmargin LMARGIN
 set xrange [-0.6 : NGROUPS - 0.4]
 set boxwidth BW * 0.92 absolute
 # value labels over the bars, turned upright when the bars are narrow
@@ -118,8 +124,10 @@ eval out('calls-per-fault.png', BARW, H)
 eval head('RMI calls per stage-2 fault (fault path), by RTT strategy', COMMON, COUNTS_NOTE . EXCL_NOTE, H)
 eval logrange(MINCPF, MAXCPF)
 YB = ybottom(MINCPF)
-set xlabel 'the settings that differ between the runs (profile, folio, vCPUs, ...)'
-set ylabel 'RMI calls per fault (log scale)'
+set xlabel 'group: ' . DIMS
+# a vCPU that faults on a folio another vCPU is mapping re-faults: one
+# more fault of few calls, which lowers the ratio with more vCPUs
+set ylabel 'RMI calls per fault, re-faults included (log scale)'
 plot for [i = 1:NS] runs \
 	using (barx(i)):(pos(column('rmi_calls_per_fault'))) \
 	with boxes lc rgb scolor(strat(i)) title sname(strat(i)), \
@@ -156,9 +164,10 @@ do for [r = 1:NRUNS] {
 }
 set xtics rotate by 40 right font ',9'
 set bmargin 3 + MAXRL * 0.3
+set lmargin (MAXRL * 0.65 > 10 ? MAXRL * 0.65 : 10)
 set xrange [-0.7 : NRUNS - 0.3]
 set boxwidth 0.7 absolute
-set xlabel 'run (strategy, then the settings that differ)'
+set xlabel 'run: strategy, then ' . DIMS
 set ylabel sprintf('mapped (%s)', UNAME)
 set yrange [0:*]
 MTOP = MAXMAPPED > 0 ? MAXMAPPED / UNIT : 1

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wl_cli.h"
 #include "workload.h"
 
 #define HIST_BUCKETS	48
@@ -135,19 +136,6 @@ static void *vcpu_main(void *arg)
 	return NULL;
 }
 
-static void print_hist(const uint64_t *h)
-{
-	int last = -1;
-
-	for (int i = 0; i < HIST_BUCKETS; i++)
-		if (h[i])
-			last = i;
-	putchar('[');
-	for (int i = 0; i <= last; i++)
-		printf("%s%" PRIu64, i ? "," : "", h[i]);
-	putchar(']');
-}
-
 static void print_vcpu(const struct vcpu *v)
 {
 	printf("{\"guest\":\"linux\",\"vcpu\":%u,\"pages\":%" PRIu64
@@ -160,7 +148,7 @@ static void print_vcpu(const struct vcpu *v)
 	       v->majflt, v->walk_ns,
 	       v->accesses < v->pages ? v->accesses : v->pages,
 	       v->first_sum, v->first_min, v->first_max);
-	print_hist(v->hist);
+	wl_cli_print_buckets(v->hist, HIST_BUCKETS);
 	printf("}}\n");
 }
 
@@ -171,49 +159,14 @@ static const char usage[] =
 "Walks the workload over anonymous memory, one thread per vCPU; prints one\n"
 "JSON line per vCPU and a summary line. Sizes take K, M, G suffixes.\n";
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-	unsigned long long x;
-
-	errno = 0;
-	x = strtoull(s, &end, 0);
-	if (errno || end == s || s[0] == '-')
-		return -1;
-	switch (*end) {
-	case 'K': case 'k': x <<= 10; end++; break;
-	case 'M': case 'm': x <<= 20; end++; break;
-	case 'G': case 'g': x <<= 30; end++; break;
-	}
-	if (*end)
-		return -1;
-	*v = x;
-	return 0;
-}
-
-static int bad(const char *opt, const char *val, const char *want)
-{
-	fprintf(stderr, "guest: %s '%s': %s\n", opt, val, want);
-	return -1;
-}
-
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
-		{ "workload", required_argument, 0, 'w' },
-		{ "size", required_argument, 0, 's' },
-		{ "vcpus", required_argument, 0, 'v' },
-		{ "shared-region", no_argument, 0, 'r' },
-		{ "stride", required_argument, 0, 't' },
-		{ "write-pct", required_argument, 0, 'p' },
-		{ "passes", required_argument, 0, 'n' },
-		{ "seed", required_argument, 0, 'e' },
-		{ "backing", required_argument, 0, 'b' },
+		WL_CLI_OPTIONS,
 		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
-	uint64_t v;
-	int c, p;
+	int c, r;
 
 	o->cfg = (struct wl_config){
 		.pattern = WL_SEQUENTIAL, .size = 16ull << 20, .nvcpus = 1,
@@ -222,72 +175,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->backing = "4k";
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'w':
-			p = wl_pattern_from_name(optarg);
-			if (p < 0)
-				return bad("--workload", optarg, "want sequential, random, strided or storm");
-			o->cfg.pattern = (enum wl_pattern)p;
-			break;
-		case 's':
-			if (parse_u64(optarg, &o->cfg.size) || !o->cfg.size)
-				return bad("--size", optarg, "want a size, e.g. 16M");
-			break;
-		case 'v':
-			if (parse_u64(optarg, &v) || !v || v > MAX_VCPUS)
-				return bad("--vcpus", optarg, "want 1..256");
-			o->cfg.nvcpus = (unsigned int)v;
-			break;
-		case 'r':
-			o->cfg.shared_region = true;
-			break;
-		case 't':
-			if (parse_u64(optarg, &o->cfg.stride))
-				return bad("--stride", optarg, "want a size");
-			break;
-		case 'p':
-			if (parse_u64(optarg, &v) || v > 100)
-				return bad("--write-pct", optarg, "want 0..100");
-			o->cfg.write_pct = (unsigned int)v;
-			break;
-		case 'n':
-			if (parse_u64(optarg, &v) || !v || v > 1000000)
-				return bad("--passes", optarg, "want 1..1000000");
-			o->cfg.passes = (unsigned int)v;
-			break;
-		case 'e':
-			if (parse_u64(optarg, &o->cfg.seed))
-				return bad("--seed", optarg, "want a whole number");
-			break;
-		case 'b':
-			if (strcmp(optarg, "4k") && strcmp(optarg, "thp"))
-				return bad("--backing", optarg, "want 4k or thp");
-			o->backing = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			exit(0);
-		default:
-			fputs(usage, stderr);
+		r = wl_cli_option("guest", c, optarg, &o->cfg, &o->backing,
+				  MAX_VCPUS);
+		if (r < 0)
 			return -1;
-		}
+		if (!r && wl_cli_other(c, usage))
+			return -1;
 	}
-	if (optind != argc) {
-		fprintf(stderr, "guest: unexpected argument '%s'\n", argv[optind]);
-		return -1;
-	}
-	return 0;
-}
-
-static void finish(int rc)
-{
-	fflush(stdout);
-	fflush(stderr);
-	if (getpid() == 1) {
-		sync();
-		reboot(RB_POWER_OFF);
-	}
-	exit(rc);
+	return wl_cli_end("guest", argc, argv);
 }
 
 int main(int argc, char **argv)
@@ -300,7 +195,7 @@ int main(int argc, char **argv)
 	char *raw;
 
 	if (parse_opts(argc, argv, &o))
-		finish(2);
+		wl_cli_exit(2);
 	hz = tick_hz();
 	/* 2 MiB aligned, so that thp can back it with huge pages */
 	raw = mmap(NULL, o.cfg.size + align, PROT_READ | PROT_WRITE,
@@ -308,7 +203,7 @@ int main(int argc, char **argv)
 	if (raw == MAP_FAILED) {
 		fprintf(stderr, "guest: mmap %" PRIu64 " bytes: %s\n",
 			o.cfg.size, strerror(errno));
-		finish(1);
+		wl_cli_exit(1);
 	}
 	o.cfg.base = ((uintptr_t)raw + align - 1) & ~(align - 1);
 	if (madvise((void *)(uintptr_t)o.cfg.base, o.cfg.size,
@@ -319,12 +214,12 @@ int main(int argc, char **argv)
 	why = wl_config_check(&o.cfg);
 	if (why) {
 		fprintf(stderr, "guest: %s\n", why);
-		finish(2);
+		wl_cli_exit(2);
 	}
 	vs = calloc(o.cfg.nvcpus, sizeof(*vs));
 	if (!vs) {
 		fprintf(stderr, "guest: out of memory\n");
-		finish(1);
+		wl_cli_exit(1);
 	}
 	t0 = tick();
 	for (unsigned int i = 0; i < o.cfg.nvcpus; i++) {
@@ -332,7 +227,7 @@ int main(int argc, char **argv)
 		vs[i].cfg = &o.cfg;
 		if (pthread_create(&vs[i].thread, NULL, vcpu_main, &vs[i])) {
 			fprintf(stderr, "guest: cannot start thread %u\n", i);
-			finish(1);
+			wl_cli_exit(1);
 		}
 	}
 	for (unsigned int i = 0; i < o.cfg.nvcpus; i++)
@@ -356,6 +251,6 @@ int main(int argc, char **argv)
 	       writes, minflt, wall, getpid() == 1 ? "true" : "false");
 	free(vs);
 	munmap(raw, o.cfg.size + align);
-	finish(0);
+	wl_cli_exit(0);
 	return 0;
 }

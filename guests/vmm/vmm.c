@@ -27,6 +27,7 @@
 
 #include "kvm_defs.h"
 #include "vmm.h"
+#include "wl_cli.h"
 
 #define CODE_IPA	0x10000000ull		/* the code memslot */
 #define CODE_SLOT_SIZE	(2ull << 20)
@@ -706,19 +707,6 @@ static int run_vcpus(struct vmm *v)
 
 /* ---- the report -------------------------------------------------------- */
 
-static void print_buckets(const uint64_t *b)
-{
-	int last = -1;
-
-	for (int i = 0; i < BARE_HIST_BUCKETS; i++)
-		if (b[i])
-			last = i;
-	putchar('[');
-	for (int i = 0; i <= last; i++)
-		printf("%s%" PRIu64, i ? "," : "", b[i]);
-	putchar(']');
-}
-
 static void print_count(const char *name, int64_t v)
 {
 	if (v < 0)
@@ -778,12 +766,12 @@ static void report(struct vmm *v, bool ok)
 		       ",\"log2_buckets\":", first,
 		       c->stat[BARE_STAT_FIRST_NS], c->stat[BARE_STAT_FIRST_MIN],
 		       c->stat[BARE_STAT_FIRST_MAX]);
-		print_buckets(c->first_bucket);
+		wl_cli_print_buckets(c->first_bucket, BARE_HIST_BUCKETS);
 		printf("},\"touch_ns\":{\"count\":%" PRIu64 ",\"sum\":%" PRIu64
 		       ",\"min\":%" PRIu64 ",\"max\":%" PRIu64
 		       ",\"log2_buckets\":", c->touch.count, c->touch.sum,
 		       c->touch.min, c->touch.max);
-		print_buckets(c->touch.bucket);
+		wl_cli_print_buckets(c->touch.bucket, BARE_HIST_BUCKETS);
 		printf("},\"error\":");
 		if (c->error[0])
 			json_str(c->error);
@@ -837,47 +825,13 @@ static const char usage[] =
 "Defaults: sequential, --ipa 1G --size 16M, 1 vCPU, write-pct 100,\n"
 "1 pass, seed 1, 40 IPA bits, KVM_CAP_ARM_RMI 249 (v14), timeout 600 s.\n";
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-	unsigned long long x;
-
-	errno = 0;
-	x = strtoull(s, &end, 0);
-	if (errno || end == s || s[0] == '-')
-		return -1;
-	switch (*end) {
-	case 'K': case 'k': x <<= 10; end++; break;
-	case 'M': case 'm': x <<= 20; end++; break;
-	case 'G': case 'g': x <<= 30; end++; break;
-	}
-	if (*end)
-		return -1;
-	*v = x;
-	return 0;
-}
-
-static int bad(const char *opt, const char *val, const char *want)
-{
-	fprintf(stderr, "vmm: %s '%s': %s\n", opt, val, want);
-	return -1;
-}
-
 static int parse_opts(int argc, char **argv, struct vmm_opts *o)
 {
 	static const struct option lo[] = {
 		{ "vm", required_argument, 0, 'm' },
 		{ "guest", required_argument, 0, 'g' },
-		{ "workload", required_argument, 0, 'w' },
+		WL_CLI_OPTIONS,
 		{ "ipa", required_argument, 0, 'i' },
-		{ "size", required_argument, 0, 's' },
-		{ "vcpus", required_argument, 0, 'v' },
-		{ "shared-region", no_argument, 0, 'r' },
-		{ "stride", required_argument, 0, 't' },
-		{ "write-pct", required_argument, 0, 'p' },
-		{ "passes", required_argument, 0, 'n' },
-		{ "seed", required_argument, 0, 'e' },
-		{ "backing", required_argument, 0, 'b' },
 		{ "each-touch", no_argument, 0, 'T' },
 		{ "ipa-bits", required_argument, 0, 'B' },
 		{ "rmi-cap", required_argument, 0, 'C' },
@@ -889,7 +843,7 @@ static int parse_opts(int argc, char **argv, struct vmm_opts *o)
 	};
 	const char *why;
 	uint64_t x;
-	int c, p;
+	int c, r;
 
 	*o = (struct vmm_opts){
 		.vm = VMM_VM_NORMAL,
@@ -901,6 +855,12 @@ static int parse_opts(int argc, char **argv, struct vmm_opts *o)
 	};
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		r = wl_cli_option("vmm", c, optarg, &o->wl, &o->backing,
+				  BARE_MAX_VCPUS);
+		if (r < 0)
+			return -1;
+		if (r)
+			continue;
 		switch (c) {
 		case 'm':
 			if (!strcmp(optarg, "normal"))
@@ -908,72 +868,31 @@ static int parse_opts(int argc, char **argv, struct vmm_opts *o)
 			else if (!strcmp(optarg, "realm"))
 				o->vm = VMM_VM_REALM;
 			else
-				return bad("--vm", optarg, "want normal or realm");
+				return wl_cli_bad("vmm", "--vm", optarg, "want normal or realm");
 			break;
 		case 'g':
 			o->guest = optarg;
 			break;
-		case 'w':
-			p = wl_pattern_from_name(optarg);
-			if (p < 0)
-				return bad("--workload", optarg, "want sequential, random, strided or storm");
-			o->wl.pattern = (enum wl_pattern)p;
-			break;
 		case 'i':
-			if (parse_u64(optarg, &o->wl.base))
-				return bad("--ipa", optarg, "want an address");
-			break;
-		case 's':
-			if (parse_u64(optarg, &o->wl.size) || !o->wl.size)
-				return bad("--size", optarg, "want a size, e.g. 16M");
-			break;
-		case 'v':
-			if (parse_u64(optarg, &x) || !x || x > BARE_MAX_VCPUS)
-				return bad("--vcpus", optarg, "want 1..64");
-			o->wl.nvcpus = (unsigned int)x;
-			break;
-		case 'r':
-			o->wl.shared_region = true;
-			break;
-		case 't':
-			if (parse_u64(optarg, &o->wl.stride))
-				return bad("--stride", optarg, "want a size");
-			break;
-		case 'p':
-			if (parse_u64(optarg, &x) || x > 100)
-				return bad("--write-pct", optarg, "want 0..100");
-			o->wl.write_pct = (unsigned int)x;
-			break;
-		case 'n':
-			if (parse_u64(optarg, &x) || !x || x > 1000000)
-				return bad("--passes", optarg, "want 1..1000000");
-			o->wl.passes = (unsigned int)x;
-			break;
-		case 'e':
-			if (parse_u64(optarg, &o->wl.seed))
-				return bad("--seed", optarg, "want a whole number");
-			break;
-		case 'b':
-			if (strcmp(optarg, "4k") && strcmp(optarg, "thp"))
-				return bad("--backing", optarg, "want 4k or thp");
-			o->backing = optarg;
+			if (wl_cli_u64(optarg, &o->wl.base))
+				return wl_cli_bad("vmm", "--ipa", optarg, "want an address");
 			break;
 		case 'T':
 			o->each_touch = true;
 			break;
 		case 'B':
-			if (parse_u64(optarg, &x) || x < 32 || x > 52)
-				return bad("--ipa-bits", optarg, "want 32..52");
+			if (wl_cli_u64(optarg, &x) || x < 32 || x > 52)
+				return wl_cli_bad("vmm", "--ipa-bits", optarg, "want 32..52");
 			o->ipa_bits = (unsigned int)x;
 			break;
 		case 'C':
-			if (parse_u64(optarg, &x) || !x || x > 100000)
-				return bad("--rmi-cap", optarg, "want a capability number");
+			if (wl_cli_u64(optarg, &x) || !x || x > 100000)
+				return wl_cli_bad("vmm", "--rmi-cap", optarg, "want a capability number");
 			o->rmi_cap = (unsigned int)x;
 			break;
 		case 'o':
-			if (parse_u64(optarg, &x) || !x || x > 86400)
-				return bad("--timeout", optarg, "want 1..86400 seconds");
+			if (wl_cli_u64(optarg, &x) || !x || x > 86400)
+				return wl_cli_bad("vmm", "--timeout", optarg, "want 1..86400 seconds");
 			o->timeout_s = (unsigned int)x;
 			break;
 		case 'P':
@@ -982,18 +901,12 @@ static int parse_opts(int argc, char **argv, struct vmm_opts *o)
 		case 'd':
 			o->dry_run = true;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			exit(0);
 		default:
-			fputs(usage, stderr);
-			return -1;
+			return wl_cli_other(c, usage);
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "vmm: unexpected argument '%s'\n", argv[optind]);
+	if (wl_cli_end("vmm", argc, argv))
 		return -1;
-	}
 	if (!o->guest) {
 		fprintf(stderr, "vmm: --guest IMAGE is required (build/aarch64/guests/guest-bare.bin)\n");
 		return -1;
@@ -1010,17 +923,6 @@ static int parse_opts(int argc, char **argv, struct vmm_opts *o)
 	return 0;
 }
 
-static void finish(int rc)
-{
-	fflush(stdout);
-	fflush(stderr);
-	if (getpid() == 1) {
-		sync();
-		reboot(RB_POWER_OFF);
-	}
-	exit(rc);
-}
-
 int main(int argc, char **argv)
 {
 	static struct vmm v;
@@ -1028,7 +930,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	if (parse_opts(argc, argv, &v.o))
-		finish(2);
+		wl_cli_exit(2);
 	v.log = stdout;
 	v.kvm_fd = v.vm_fd = v.vgic_fd = -1;
 	v.next_fake_fd = 3;
@@ -1039,7 +941,7 @@ int main(int argc, char **argv)
 	v.vcpus = calloc(v.o.wl.nvcpus, sizeof(*v.vcpus));
 	if (!v.vcpus) {
 		fprintf(stderr, "vmm: out of memory\n");
-		finish(1);
+		wl_cli_exit(1);
 	}
 	for (unsigned int i = 0; i < v.o.wl.nvcpus; i++) {
 		struct wl_iter it;
@@ -1054,7 +956,7 @@ int main(int argc, char **argv)
 	}
 	t0 = now_ns();
 	if (setup(&v))
-		finish(1);
+		wl_cli_exit(1);
 	v.setup_ns = now_ns() - t0;
 	if (v.o.dry_run)
 		snprintf(v.fault_source, sizeof(v.fault_source),
@@ -1063,11 +965,11 @@ int main(int argc, char **argv)
 	rc = run_vcpus(&v);
 	v.run_ns = now_ns() - t0;
 	if (v.o.dry_run)
-		finish(0);
+		wl_cli_exit(0);
 	for (unsigned int i = 0; i < v.o.wl.nvcpus; i++)
 		if (v.vcpus[i].error[0] || !v.vcpus[i].done)
 			rc = -1;
 	report(&v, !rc);
-	finish(rc ? 1 : 0);
+	wl_cli_exit(rc ? 1 : 0);
 	return 0;
 }

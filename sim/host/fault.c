@@ -853,6 +853,32 @@ int realm_set_ipa_state(struct host_vcpu *v, uint64_t base, uint64_t top,
 	host_mmu_unlock(v, true);
 	return r;
 }
+/*
+ * Threads: the vCPU that would make progress may be off the CPU while
+ * this one re-faults, so N re-faults alone prove nothing. Having reached
+ * the bound, the vCPU stops faulting and waits (1 ms steps, @ns at most,
+ * or until the realm dies) for any progress since @seen: true if some
+ * came. The bound then means the same as under det: N re-faults with no
+ * progress anywhere, and none for a while after.
+ */
+#define LIVELOCK_WAIT_NS	2000000000ull
+
+static bool progress_within(struct host *h, uint64_t seen, uint64_t ns)
+{
+	const struct timespec step = { 0, 1000000 };
+	uint64_t t0 = rmib_fast_ns();
+
+	while (!__atomic_load_n(&h->dead, __ATOMIC_RELAXED)) {
+		if (__atomic_load_n(&h->global_progress, __ATOMIC_RELAXED) !=
+		    seen)
+			return true;
+		if (rmib_fast_ns() - t0 >= ns)
+			return false;
+		nanosleep(&step, NULL);
+	}
+	return false;
+}
+
 
 /* ---- the fault ----------------------------------------------------------------- */
 
@@ -905,8 +931,7 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 	 */
 	now = __atomic_load_n(&h->global_progress, __ATOMIC_RELAXED);
 	if (base == v->last_fault_ipa && now == v->progress_seen) {
-		if (!v->same_faults++)
-			v->stall_start_ns = t0;
+		v->same_faults++;
 		/* threads: the winner may be off-CPU; let it run */
 		if (h->cfg.scheduler == SCHED_THREADS)
 			sched_yield();
@@ -923,20 +948,24 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 					   "realm_map_non_secure",
 			  ret, (unsigned long long)base);
 	} else if (h->cfg.livelock_faults &&
-		   v->same_faults >= h->cfg.livelock_faults &&
-		   (h->cfg.scheduler == SCHED_DET ||
-		    rmib_fast_ns() - v->stall_start_ns >= 2000000000ull)) {
-		/* threads: also two seconds of wall time without progress */
-		if (unprepared_status(v->deleg_fail))
+		   v->same_faults >= h->cfg.livelock_faults) {
+		if (h->cfg.scheduler == SCHED_THREADS &&
+		    progress_within(h, v->progress_seen, LIVELOCK_WAIT_NS)) {
+			/* a vCPU off the CPU made progress: no livelock */
+			v->same_faults = 0;
+			v->progress_seen = __atomic_load_n(&h->global_progress,
+							   __ATOMIC_RELAXED);
+		} else if (unprepared_status(v->deleg_fail)) {
 			host_livelock(h, "livelock: vcpu %u faulted on IPA %#llx %llu times with no progress anywhere: GRANULE_RANGE_DELEGATE answers %s at PA %#llx (memory the RMM cannot use yet), taken for a race",
 				      v->id, (unsigned long long)base,
 				      (unsigned long long)v->same_faults,
 				      rmi_status_name(v->deleg_fail),
 				      (unsigned long long)v->deleg_fail_pa);
-		else
+		} else {
 			host_livelock(h, "livelock: vcpu %u faulted on IPA %#llx %llu times with no progress anywhere",
 				      v->id, (unsigned long long)base,
 				      (unsigned long long)v->same_faults);
+		}
 	}
 	return ret;
 }

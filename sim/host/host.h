@@ -134,7 +134,7 @@ struct host_vcpu {
 	/* the fault being handled */
 	uint64_t fault_calls, fault_rtts;
 	/* livelock watch: consecutive no-progress faults on one IPA */
-	uint64_t last_fault_ipa, same_faults, progress_seen, stall_start_ns;
+	uint64_t last_fault_ipa, same_faults, progress_seen;
 	/* set around calls that are not progress for the livelock watch
 	 * even when they succeed: the (un)delegation of a host page for the
 	 * RMM's own use (what consumes the page is progress), queries */

@@ -4,7 +4,8 @@
  *
  * One RMI call per line; the format is documented in sim/rmm/README.md.
  * The whole file is parsed before the first call runs, so a malformed line
- * produces one error naming file and line and no partial output.
+ * produces one error naming file and line and no partial output; it is
+ * read twice, one line at a time, so memory does not grow with its length.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "inject.h"
 #include "rmib_util.h"
@@ -22,6 +24,9 @@ enum out_kind { O_NUM, O_PA, O_LEVEL, O_STATE, O_RIPAS, O_DESC, O_CATEGORY,
 		O_TRACKING };
 
 #define MAXARGS	6
+/* the longest line read, without its newline; INJECT rules in one file */
+#define SCRIPT_LINE_MAX		4096
+#define SCRIPT_RULES_MAX	32
 
 struct cmd_spec {
 	const char *name;
@@ -592,7 +597,7 @@ static void put_result(FILE *out, const char *name, uint64_t x0,
 struct run_ctx {
 	struct rmm *m;
 	uint64_t scratch;	/* next NS granule for parameter blocks */
-	struct inj_rule rules[32];
+	struct inj_rule rules[SCRIPT_RULES_MAX];
 	unsigned int nrules;
 	struct injector inj;	/* the runner is the call site */
 	FILE *out;
@@ -672,8 +677,9 @@ static int run_call(struct run_ctx *rc, const struct call *c, char *err,
 			fprintf(rc->out, "RSI_IPA_STATE_SET ok\n");
 		return 0;
 	case P_INJECT:
-		if (rc->nrules == sizeof(rc->rules) / sizeof(rc->rules[0])) {
-			snprintf(err, errlen, "more than 32 INJECT rules");
+		if (rc->nrules == SCRIPT_RULES_MAX) {
+			snprintf(err, errlen, "more than %d INJECT rules",
+				 SCRIPT_RULES_MAX);
 			return -1;
 		}
 		rc->rules[rc->nrules++] = c->rule;
@@ -767,52 +773,126 @@ static int run_call(struct run_ctx *rc, const struct call *c, char *err,
 	return 0;
 }
 
+/*
+ * Reads the next line that holds a call into @buf (comments and blank
+ * lines skipped, p->line counting every line) and copies each line read
+ * to @spool if one is given. Returns 1 with *@s at the line's first
+ * non-blank byte, 0 at the end of the file, -1 for a line too long, a
+ * NUL byte or a read error (p->err says which).
+ */
+static int next_line(struct parser *p, FILE *in, FILE *spool, char *buf,
+		     size_t len, char **s)
+{
+	for (;;) {
+		size_t n = 0;
+		char *hash;
+		int ch;
+
+		while ((ch = getc_unlocked(in)) != EOF && ch != '\n') {
+			if (n == len - 1) {
+				p->line++;
+				return perr(p, "line longer than %zu bytes",
+					    len - 1);
+			}
+			if (!ch) {
+				p->line++;
+				return perr(p, "NUL byte in the line");
+			}
+			buf[n++] = (char)ch;
+		}
+		if (ch == EOF && ferror(in)) {
+			snprintf(p->err, sizeof(p->err), "%s: read error: %s",
+				 p->file, strerror(errno));
+			return -1;
+		}
+		if (ch == EOF && !n)
+			return 0;
+		buf[n] = '\0';
+		p->line++;
+		if (spool && (fputs(buf, spool) == EOF ||
+			      putc_unlocked('\n', spool) == EOF))
+			return perr(p, "cannot keep the input in a temporary file: %s",
+				    strerror(errno));
+		hash = strchr(buf, '#');
+		if (hash)
+			*hash = '\0';
+		*s = buf;
+		while (isspace((unsigned char)**s))
+			(*s)++;
+		if (**s)
+			return 1;
+	}
+}
+
+/*
+ * Two passes over the file, each holding one line and one call: the first
+ * parses every line (so a malformed file prints nothing on @out), the
+ * second parses each line again and runs it. Memory does not depend on the
+ * file's length. Input that cannot be read twice (a pipe, stdin) is kept
+ * in an unlinked temporary file during the first pass.
+ */
 int rmm_script_run(FILE *in, const char *fname, const struct rmm_config *cfg,
 		   FILE *out, FILE *errf)
 {
 	struct parser p = { .file = fname };
-	struct call *calls = NULL;
-	size_t ncalls = 0, cap = 0;
-	char *line = NULL;
-	size_t linecap = 0;
+	struct call *c = malloc(sizeof(*c));
+	char *line = malloc(SCRIPT_LINE_MAX + 1);
 	struct run_ctx rc = { .out = out };
-	int ret = 0;
+	FILE *spool = NULL, *src = in;
+	unsigned int injects = 0;
+	struct stat st;
+	off_t start = -1;
+	char *s;
+	int ret = 0, r;
 
-	while (getline(&line, &linecap, in) >= 0) {
-		char *hash = strchr(line, '#'), *s = line;
-
-		p.line++;
-		if (hash)
-			*hash = '\0';
-		while (isspace((unsigned char)*s))
-			s++;
-		if (!*s)
-			continue;
-		if (ncalls == cap) {
-			struct call *n;
-
-			cap = cap ? 2 * cap : 64;
-			n = realloc(calls, cap * sizeof(*n));
-			if (!n) {
-				fprintf(errf, "%s: out of memory\n", fname);
-				ret = 1;
-				goto out;
-			}
-			calls = n;
-		}
-		if (parse_line(&p, s, &calls[ncalls])) {
-			fprintf(errf, "%s\n", p.err);
+	if (!c || !line) {
+		fprintf(errf, "%s: out of memory\n", fname);
+		ret = 1;
+		goto out;
+	}
+	if (!fstat(fileno(in), &st) && S_ISREG(st.st_mode))
+		start = ftello(in);
+	if (start < 0) {
+		spool = tmpfile();
+		if (!spool) {
+			fprintf(errf, "%s: cannot keep the input in a temporary file: %s\n",
+				fname, strerror(errno));
 			ret = 1;
 			goto out;
 		}
-		ncalls++;
 	}
-	if (ferror(in)) {
-		fprintf(errf, "%s: read error: %s\n", fname, strerror(errno));
+
+	/* pass 1: parse only */
+	while ((r = next_line(&p, in, spool, line, SCRIPT_LINE_MAX + 1,
+			      &s)) > 0) {
+		if (parse_line(&p, s, c))
+			break;
+		if (c->spec->fid == P_INJECT && ++injects > SCRIPT_RULES_MAX) {
+			perr(&p, "more than %d INJECT rules", SCRIPT_RULES_MAX);
+			break;
+		}
+	}
+	if (r) {
+		fprintf(errf, "%s\n", p.err);
+		ret = 1;
+		goto out;
+	}
+	if (spool) {
+		if (fflush(spool) || fseeko(spool, 0, SEEK_SET)) {
+			fprintf(errf, "%s: cannot read back the temporary file: %s\n",
+				fname, strerror(errno));
+			ret = 1;
+			goto out;
+		}
+		src = spool;
+	} else if (fseeko(in, start, SEEK_SET)) {
+		fprintf(errf, "%s: cannot read the file again: %s\n", fname,
+			strerror(errno));
 		ret = 1;
 		goto out;
 	}
 
+	/* pass 2: parse again and run */
 	rc.m = rmm_create(cfg);
 	if (!rc.m) {
 		fprintf(errf, "%s: cannot create the RMM model\n", fname);
@@ -821,22 +901,35 @@ int rmm_script_run(FILE *in, const char *fname, const struct rmm_config *cfg,
 	}
 	rc.scratch = (1ull << (cfg->pa_bits ? cfg->pa_bits : 48)) -
 		     RMI_GRANULE_SIZE;
-	for (size_t i = 0; i < ncalls; i++) {
+	p.line = 0;
+	while ((r = next_line(&p, src, NULL, line, SCRIPT_LINE_MAX + 1,
+			      &s)) > 0) {
 		char err[128];
-		int r = run_call(&rc, &calls[i], err, sizeof(err));
 
+		/* the file changed under us: stop where it no longer parses */
+		if (parse_line(&p, s, c)) {
+			r = -1;
+			break;
+		}
+		r = run_call(&rc, c, err, sizeof(err));
 		if (r < 0) {
-			fprintf(errf, "%s:%u: %s\n", fname, calls[i].line, err);
+			fprintf(errf, "%s:%u: %s\n", fname, c->line, err);
 			ret = 1;
 			break;
 		}
 		if (r > 0)
 			ret = 3;	/* an invariant failed */
 	}
+	if (r < 0 && p.err[0]) {
+		fprintf(errf, "%s\n", p.err);
+		ret = 1;
+	}
 	rmm_destroy(rc.m);
 	injector_fini(&rc.inj);
 out:
+	if (spool)
+		fclose(spool);
 	free(line);
-	free(calls);
+	free(c);
 	return ret;
 }

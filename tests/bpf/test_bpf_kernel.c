@@ -89,6 +89,21 @@ static int fire(struct bpf_object *obj, const char *ev, const __u64 *args,
 		(skel)->bss->rmi_test_tgid = 100;			\
 	} while (0)
 
+/* skeleton NAME opened in test mode (scripted time and ids) into @s */
+#define OPEN_TEST(s, NAME)						\
+	do {								\
+		(s) = NAME##_bpf__open();				\
+		ASSERT_NE(NULL, (s));					\
+		(s)->rodata->rmi_test = true;				\
+	} while (0)
+
+/* its kt_* programs loaded, no other */
+#define LOAD_KT(s, NAME)						\
+	do {								\
+		kernel_only((s)->obj);					\
+		ASSERT_EQ(0, NAME##_bpf__load(s));			\
+	} while (0)
+
 static uint64_t evstat(struct tool *t, struct bpf_map *m, uint32_t ev)
 {
 	return tool_percpu_u64(t, m, &ev);
@@ -123,11 +138,8 @@ TEST(rmistat_kernel_programs)
 
 	if (why)
 		SKIP(return, "%s", why);
-	s = rmistat_bpf__open();
-	ASSERT_NE(NULL, s);
-	s->rodata->rmi_test = true;
-	kernel_only(s->obj);
-	ASSERT_EQ(0, rmistat_bpf__load(s));
+	OPEN_TEST(s, rmistat);
+	LOAD_KT(s, rmistat);
 
 	/* a delegation outside any fault: 600 ns, one granule */
 	AT(s, 1000, 7);
@@ -241,11 +253,8 @@ TEST(s2fault_kernel_programs)
 
 	if (why)
 		SKIP(return, "%s", why);
-	s = s2fault_bpf__open();
-	ASSERT_NE(NULL, s);
-	s->rodata->rmi_test = true;
-	kernel_only(s->obj);
-	ASSERT_EQ(0, s2fault_bpf__load(s));
+	OPEN_TEST(s, s2fault);
+	LOAD_KT(s, s2fault);
 
 	/* vCPU 0: a 2 MiB private fault, 513 calls, one RTT, 100 us */
 	AT(s, 1000000, 11);
@@ -370,12 +379,9 @@ TEST(rttcreate_kernel_programs)
 
 	if (why)
 		SKIP(return, "%s", why);
-	s = rttcreate_bpf__open();
-	ASSERT_NE(NULL, s);
-	s->rodata->rmi_test = true;
+	OPEN_TEST(s, rttcreate);
 	s->rodata->slot_ns = 10000000;		/* 10 ms */
-	kernel_only(s->obj);
-	ASSERT_EQ(0, rttcreate_bpf__load(s));
+	LOAD_KT(s, rttcreate);
 	s->bss->t0 = 1000;
 
 	AT(s, 1000, 21);
@@ -451,13 +457,10 @@ TEST(delegrace_kernel_programs)
 
 	if (why)
 		SKIP(return, "%s", why);
-	s = delegrace_bpf__open();
-	ASSERT_NE(NULL, s);
-	s->rodata->rmi_test = true;
+	OPEN_TEST(s, delegrace);
 	s->rodata->livelock_bound = 3;
 	s->rodata->record_mask = DELEGRACE_RECORD;
-	kernel_only(s->obj);
-	ASSERT_EQ(0, delegrace_bpf__load(s));
+	LOAD_KT(s, delegrace);
 
 	/* vCPU 0, thread 31: delegated all of a 2 MiB folio */
 	AT(s, 100, 31);
@@ -562,6 +565,24 @@ static struct rmi_rec rec(uint32_t tid, uint64_t sp, enum rmi_event ev,
 	};
 }
 
+/* @n records through a new feed: the result it makes (calloc'd) */
+static struct run_result *feed_all(const struct rmi_rec *e, size_t n)
+{
+	struct tool_feed *f = tool_feed_new();
+	struct run_result *r = calloc(1, sizeof(*r));
+
+	if (!f || !r) {
+		tool_feed_free(f);
+		free(r);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		tool_feed_record(f, &e[i]);
+	tool_feed_result(f, r);
+	tool_feed_free(f);
+	return r;
+}
+
 /*
  * The sim's det scheduler runs several vCPUs on one thread, each on its
  * own stack, and may switch between them inside a fault: an event with no
@@ -569,8 +590,7 @@ static struct rmi_rec rec(uint32_t tid, uint64_t sp, enum rmi_event ev,
  */
 TEST(feed_attributes_events_by_stack_pointer)
 {
-	struct tool_feed *f = tool_feed_new();
-	struct run_result *r = calloc(1, sizeof(*r));
+	struct run_result *r;
 	const uint64_t sp0 = 0x7f0000100000ull, sp1 = 0x7f0000200000ull;
 	struct rmi_rec e[] = {
 		rec(5, sp0, RMI_EV_realm_map_enter, 0, 0x40000000, SZ_2M, 1,
@@ -591,17 +611,13 @@ TEST(feed_attributes_events_by_stack_pointer)
 		    0),
 	};
 
-	ASSERT_NE(NULL, f);
+	r = feed_all(e, sizeof(e) / sizeof(e[0]));
 	ASSERT_NE(NULL, r);
-	for (size_t i = 0; i < sizeof(e) / sizeof(e[0]); i++)
-		tool_feed_record(f, &e[i]);
-	tool_feed_result(f, r);
 	EXPECT_EQ(2, r->counts.faults);
 	EXPECT_EQ(1, r->counts.refaults);
 	EXPECT_EQ(1, r->counts.delegate_races);
 	EXPECT_EQ(1, r->counts.partial_delegations);
 	free(r);
-	tool_feed_free(f);
 }
 
 /* set-up until REALM_ACTIVATE returns, fault inside realm mappings,
@@ -609,8 +625,7 @@ TEST(feed_attributes_events_by_stack_pointer)
  */
 TEST(feed_phases)
 {
-	struct tool_feed *f = tool_feed_new();
-	struct run_result *r = calloc(1, sizeof(*r));
+	struct run_result *r;
 	struct rmi_rec e[] = {
 		rec(1, 0, RMI_EV_rmi_call_exit, RMI_REALM_CREATE, 0, 0, 0, 0,
 		    0),
@@ -631,11 +646,8 @@ TEST(feed_phases)
 		    0),
 	};
 
-	ASSERT_NE(NULL, f);
+	r = feed_all(e, sizeof(e) / sizeof(e[0]));
 	ASSERT_NE(NULL, r);
-	for (size_t i = 0; i < sizeof(e) / sizeof(e[0]); i++)
-		tool_feed_record(f, &e[i]);
-	tool_feed_result(f, r);
 	EXPECT_EQ(7, r->counts.rmi_calls);
 	EXPECT_EQ(3, r->counts.rmi_calls_setup);
 	EXPECT_EQ(1, r->counts.rmi_calls_fault);
@@ -645,7 +657,6 @@ TEST(feed_phases)
 	EXPECT_EQ(1, r->counts.rtt_pages_peak);
 	EXPECT_EQ(1, r->counts.rtt_pages_end);	/* live when teardown began */
 	free(r);
-	tool_feed_free(f);
 }
 
 TEST_HARNESS_MAIN

@@ -33,6 +33,7 @@
 #include "kselftest_harness.h"
 
 #include "bpf_test.h"
+#include "../test_util.h"
 
 static const char *build_dir(void)
 {
@@ -46,18 +47,6 @@ static const char *rmibench(void)
 	const char *r = getenv("RMIBENCH");
 
 	return r && *r ? r : "build/rmibench";
-}
-
-static int rm_one(const char *p, const struct stat *sb, int flag,
-		  struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(p);
-}
-
-static void rm_rf(const char *dir)
-{
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* run @cmd with sh; its exit status, -1 if it did not exit */
@@ -81,25 +70,6 @@ static json_object *last_json_line(const char *path)
 			snprintf(last, sizeof(last), "%s", line);
 	fclose(f);
 	return json_tokener_parse(last);
-}
-
-static json_object *get(json_object *o, const char *path)
-{
-	char buf[256], *save = NULL, *k;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (k = strtok_r(buf, ".", &save); k && o;
-	     k = strtok_r(NULL, ".", &save))
-		if (!json_object_object_get_ex(o, k, &o))
-			return NULL;
-	return o;
-}
-
-static uint64_t u64(json_object *o, const char *path)
-{
-	json_object *v = get(o, path);
-
-	return v ? json_object_get_uint64(v) : UINT64_MAX;
 }
 
 /* counts the sim reports from its own state, not from events */
@@ -157,6 +127,27 @@ static int compare_counts(struct __test_metadata *_metadata, json_object *a,
 }
 
 /* ---- one traced run per tool and run ------------------------------------ */
+
+/*
+ * Each pair of @pairs: the sim's count at pairs[i][0] in @sim equals the
+ * tool's at pairs[i][1] in @out (both there).
+ */
+static void same_counts(struct __test_metadata *_metadata, json_object *sim,
+			json_object *out, const char *const (*pairs)[2],
+			size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		EXPECT_NE(UINT64_MAX, json_u64_at(sim, pairs[i][0]))
+			TH_LOG("%s: not in the sim's file", pairs[i][0]);
+		EXPECT_EQ(json_u64_at(sim, pairs[i][0]),
+			  json_u64_at(out, pairs[i][1]))
+			TH_LOG("sim %s, tool %s", pairs[i][0], pairs[i][1]);
+	}
+}
+
+#define SAME_COUNTS(sim, out, pairs)					\
+	same_counts(_metadata, (sim), (out), (pairs),			\
+		    sizeof(pairs) / sizeof((pairs)[0]))
 
 FIXTURE(sim) {
 	char dir[64];
@@ -282,8 +273,8 @@ static void trace(struct __test_metadata *_metadata,
 	self->out = last_json_line(path);
 	ASSERT_NE(NULL, self->sim);
 	ASSERT_NE(NULL, self->out);
-	EXPECT_EQ(0, u64(self->out, "events.dropped"));
-	EXPECT_EQ(1, json_object_get_boolean(get(self->out, "final")));
+	EXPECT_EQ(0, json_u64_at(self->out, "events.dropped"));
+	EXPECT_EQ(1, json_object_get_boolean(json_at(self->out, "final")));
 	if (!result)
 		return;
 	snprintf(path, sizeof(path), "%s/tool.json", self->dir);
@@ -291,40 +282,47 @@ static void trace(struct __test_metadata *_metadata,
 	ASSERT_NE(NULL, self->res);
 
 	/* the result file: every count events can tell, the same */
-	EXPECT_EQ(0, compare_counts(_metadata, get(self->sim, "counts"),
-				    get(self->res, "counts"), "", "--result"));
-	EXPECT_EQ(0, compare_counts(_metadata, get(self->res, "counts"),
-				    get(self->sim, "counts"), "", "--result (back)"));
+	EXPECT_EQ(0, compare_counts(_metadata, json_at(self->sim, "counts"),
+				    json_at(self->res, "counts"), "", "--result"));
+	EXPECT_EQ(0, compare_counts(_metadata, json_at(self->res, "counts"),
+				    json_at(self->sim, "counts"), "", "--result (back)"));
 	EXPECT_TRUE(json_object_equal(
-		get(self->sim, "distributions.rmi_calls_per_fault"),
-		get(self->res, "distributions.rmi_calls_per_fault")));
-	EXPECT_EQ(u64(self->sim, "distributions.fault_latency_wall_ns.count"),
-		  u64(self->res, "distributions.fault_latency_wall_ns.count"));
+		json_at(self->sim, "distributions.rmi_calls_per_fault"),
+		json_at(self->res, "distributions.rmi_calls_per_fault")));
+	EXPECT_EQ(json_u64_at(self->sim, "distributions.fault_latency_wall_ns.count"),
+		  json_u64_at(self->res, "distributions.fault_latency_wall_ns.count"));
 	EXPECT_STREQ("sim-usdt", json_object_get_string(
-		get(self->res, "metadata.backend")));
+		json_at(self->res, "metadata.backend")));
 	/* the settings, read from the command line the tool launched */
-	EXPECT_TRUE(json_object_equal(get(self->sim, "config"),
-				      get(self->res, "config")));
+	EXPECT_TRUE(json_object_equal(json_at(self->sim, "config"),
+				      json_at(self->res, "config")));
 	if (variant->died) {
 		EXPECT_NE(NULL, strstr(json_object_get_string(
-			get(self->res, "outcome")), "realm_map returned -6"));
+			json_at(self->res, "outcome")), "realm_map returned -6"));
 	} else if (variant->livelock) {
 		EXPECT_NE(NULL, strstr(json_object_get_string(
-			get(self->res, "outcome")), "possible livelock"));
+			json_at(self->res, "outcome")), "possible livelock"));
 	} else if (variant->rc) {
 		/* set-up failed: no fault told, the command's status did */
 		EXPECT_NE(NULL, strstr(json_object_get_string(
-			get(self->res, "outcome")), "exited with status 3"));
+			json_at(self->res, "outcome")), "exited with status 3"));
 	} else if (!variant->threads) {
 		EXPECT_STREQ("ok", json_object_get_string(
-			get(self->res, "outcome")));
+			json_at(self->res, "outcome")));
 	}
 	if (!variant->threads)
 		EXPECT_STREQ(json_object_get_string(
-				get(self->sim, "outcome_class")),
+				json_at(self->sim, "outcome_class")),
 			     json_object_get_string(
-				get(self->res, "outcome_class")));
+				json_at(self->res, "outcome_class")));
 }
+
+/* the tool's counts that are the sim's, by name */
+static const char *const rmistat_same[][2] = {
+	{ "counts.rmi_calls.total", "rmi_calls" },
+	{ "counts.rmi_calls.fault", "rmi_calls_in_fault" },
+	{ "counts.faults", "realm_mappings" },
+};
 
 TEST_F(sim, rmistat)
 {
@@ -335,8 +333,9 @@ TEST_F(sim, rmistat)
 	if (why)
 		SKIP(return, "%s", why);
 	trace(_metadata, self, variant, "rmistat", "", false);
-	bs = get(self->sim, "counts.rmi_calls.by_status");
-	cmds = get(self->out, "commands");
+	SAME_COUNTS(self->sim, self->out, rmistat_same);
+	bs = json_at(self->sim, "counts.rmi_calls.by_status");
+	cmds = json_at(self->out, "commands");
 	ASSERT_NE(NULL, bs);
 	ASSERT_NE(NULL, cmds);
 	json_object_object_foreach(bs, cmd, st) {
@@ -345,24 +344,26 @@ TEST_F(sim, rmistat)
 
 		json_object_object_get_ex(cmds, cmd, &c);
 		ASSERT_NE(NULL, c) TH_LOG("rmistat saw no %s", cmd);
-		EXPECT_TRUE(json_object_equal(st, get(c, "by_status")))
+		EXPECT_TRUE(json_object_equal(st, json_at(c, "by_status")))
 			TH_LOG("%s: sim %s, rmistat %s", cmd,
 			       json_object_to_json_string(st),
-			       json_object_to_json_string(get(c, "by_status")));
+			       json_object_to_json_string(json_at(c, "by_status")));
 		snprintf(path, sizeof(path), "counts.rmi_calls.by_command.%s",
 			 cmd);
-		EXPECT_EQ(u64(self->sim, path), u64(c, "calls"));
-		EXPECT_EQ(0, u64(c, "unpaired"));
+		EXPECT_EQ(json_u64_at(self->sim, path), json_u64_at(c, "calls"));
+		EXPECT_EQ(0, json_u64_at(c, "unpaired"));
 		n++;
 	}
 	EXPECT_EQ(n, json_object_object_length(cmds));
-	EXPECT_EQ(u64(self->sim, "counts.rmi_calls.total"),
-		  u64(self->out, "rmi_calls"));
-	EXPECT_EQ(u64(self->sim, "counts.rmi_calls.fault"),
-		  u64(self->out, "rmi_calls_in_fault"));
-	EXPECT_EQ(u64(self->sim, "counts.faults"),
-		  u64(self->out, "realm_mappings"));
 }
+
+/* the tool's counts that are the sim's, by name */
+static const char *const s2fault_same[][2] = {
+	{ "counts.faults", "faults" },
+	{ "counts.faults_private", "faults_private" },
+	{ "counts.faults_shared", "faults_shared" },
+	{ "counts.guest_errors", "guest_errors" },
+};
 
 TEST_F(sim, s2fault)
 {
@@ -374,34 +375,35 @@ TEST_F(sim, s2fault)
 	if (why)
 		SKIP(return, "%s", why);
 	trace(_metadata, self, variant, "s2fault", "", false);
-	EXPECT_EQ(u64(self->sim, "counts.faults"), u64(self->out, "faults"));
-	EXPECT_EQ(u64(self->sim, "counts.faults_private"),
-		  u64(self->out, "faults_private"));
-	EXPECT_EQ(u64(self->sim, "counts.faults_shared"),
-		  u64(self->out, "faults_shared"));
-	EXPECT_EQ(u64(self->sim, "counts.guest_errors"),
-		  u64(self->out, "guest_errors"));
+	SAME_COUNTS(self->sim, self->out, s2fault_same);
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		char path[128];
 
 		snprintf(path, sizeof(path),
 			 "distributions.rmi_calls_per_fault.%s", keys[i]);
-		EXPECT_TRUE(json_object_equal(get(self->sim, path),
-			get(self->out, path + strlen("distributions."))))
+		EXPECT_TRUE(json_object_equal(json_at(self->sim, path),
+			json_at(self->out, path + strlen("distributions."))))
 			TH_LOG("rmi_calls_per_fault.%s differs", keys[i]);
 	}
-	json_object_object_foreach(get(self->out, "classes"), cls, c) {
+	json_object_object_foreach(json_at(self->out, "classes"), cls, c) {
 		(void)cls;
-		by_class += u64(c, "faults");
+		by_class += json_u64_at(c, "faults");
 	}
-	json_object_object_foreach(get(self->out, "vcpus"), vc, v) {
+	json_object_object_foreach(json_at(self->out, "vcpus"), vc, v) {
 		(void)vc;
-		by_vcpu += u64(v, "faults");
+		by_vcpu += json_u64_at(v, "faults");
 	}
-	EXPECT_EQ(u64(self->sim, "counts.faults"), by_class);
-	EXPECT_EQ(u64(self->sim, "counts.faults"), by_vcpu);
-	EXPECT_EQ(0, u64(self->out, "unpaired"));
+	EXPECT_EQ(json_u64_at(self->sim, "counts.faults"), by_class);
+	EXPECT_EQ(json_u64_at(self->sim, "counts.faults"), by_vcpu);
+	EXPECT_EQ(0, json_u64_at(self->out, "unpaired"));
 }
+
+/* the tool's counts that are the sim's, by name */
+static const char *const rttcreate_same[][2] = {
+	{ "counts.rtts_created", "created" },
+	{ "counts.rtts_destroyed", "destroyed" },
+	{ "counts.rtt_pages_peak", "peak" },
+};
 
 TEST_F(sim, rttcreate)
 {
@@ -411,21 +413,16 @@ TEST_F(sim, rttcreate)
 	if (why)
 		SKIP(return, "%s", why);
 	trace(_metadata, self, variant, "rttcreate", "", false);
-	EXPECT_EQ(u64(self->sim, "counts.rtts_created"),
-		  u64(self->out, "created"));
-	EXPECT_EQ(u64(self->sim, "counts.rtts_destroyed"),
-		  u64(self->out, "destroyed"));
-	EXPECT_EQ(u64(self->sim, "counts.rtt_pages_peak"),
-		  u64(self->out, "peak"));
-	EXPECT_EQ(u64(self->out, "created") - u64(self->out, "destroyed"),
-		  u64(self->out, "live"));
+	SAME_COUNTS(self->sim, self->out, rttcreate_same);
+	EXPECT_EQ(json_u64_at(self->out, "created") - json_u64_at(self->out, "destroyed"),
+		  json_u64_at(self->out, "live"));
 	/* by level, the statuses add up to RTT_CREATE's */
-	sim_st = get(self->sim, "counts.rmi_calls.by_status.RTT_CREATE");
-	json_object_object_foreach(get(self->out, "by_level"), lv, s) {
+	sim_st = json_at(self->sim, "counts.rmi_calls.by_status.RTT_CREATE");
+	json_object_object_foreach(json_at(self->out, "by_level"), lv, s) {
 		(void)lv;
 		json_object_object_foreach(s, name, n) {
 			(void)n;
-			EXPECT_NE(NULL, get(sim_st, name))
+			EXPECT_NE(NULL, json_at(sim_st, name))
 				TH_LOG("RTT_CREATE %s: not in the sim's", name);
 		}
 	}
@@ -433,7 +430,7 @@ TEST_F(sim, rttcreate)
 		json_object_object_foreach(sim_st, name, n) {
 			uint64_t sum = 0;
 
-			json_object_object_foreach(get(self->out, "by_level"),
+			json_object_object_foreach(json_at(self->out, "by_level"),
 						   lv2, s2) {
 				json_object *v = NULL;
 
@@ -447,6 +444,15 @@ TEST_F(sim, rttcreate)
 	}
 }
 
+/* the tool's counts that are the sim's, by name */
+static const char *const delegrace_same[][2] = {
+	{ "counts.delegate_races", "delegate_races" },
+	{ "counts.partial_delegations", "partial_delegations" },
+	{ "counts.refaults", "refaults" },
+	{ "counts.faults_private", "faults_private" },
+	{ "counts.granules_delegated", "granules_delegated" },
+};
+
 TEST_F(sim, delegrace)
 {
 	const char *why = bpf_skip_reason();
@@ -454,26 +460,17 @@ TEST_F(sim, delegrace)
 	if (why)
 		SKIP(return, "%s", why);
 	trace(_metadata, self, variant, "delegrace", "--livelock 100", true);
-	EXPECT_EQ(u64(self->sim, "counts.delegate_races"),
-		  u64(self->out, "delegate_races"));
-	EXPECT_EQ(u64(self->sim, "counts.partial_delegations"),
-		  u64(self->out, "partial_delegations"));
-	EXPECT_EQ(u64(self->sim, "counts.refaults"),
-		  u64(self->out, "refaults"));
-	EXPECT_EQ(u64(self->sim, "counts.faults_private"),
-		  u64(self->out, "faults_private"));
-	EXPECT_EQ(u64(self->sim, "counts.granules_delegated"),
-		  u64(self->out, "granules_delegated"));
-	EXPECT_EQ(0, u64(self->out, "untracked"));
+	SAME_COUNTS(self->sim, self->out, delegrace_same);
+	EXPECT_EQ(0, json_u64_at(self->out, "untracked"));
 	/* the sim ends a livelock after 200 re-faults: warned at 100 */
 	if (variant->livelock) {
 		EXPECT_NE(NULL, strstr(json_object_get_string(
-			get(self->sim, "outcome")), "livelock"));
-		EXPECT_EQ(1, u64(self->out, "livelocks"));
+			json_at(self->sim, "outcome")), "livelock"));
+		EXPECT_EQ(1, json_u64_at(self->out, "livelocks"));
 		EXPECT_EQ(variant->partial ? 1 : 0,
-			  u64(self->sim, "counts.partial_delegations"));
+			  json_u64_at(self->sim, "counts.partial_delegations"));
 	} else if (!variant->threads) {
-		EXPECT_EQ(0, u64(self->out, "livelocks"));
+		EXPECT_EQ(0, json_u64_at(self->out, "livelocks"));
 	}
 }
 
@@ -517,27 +514,27 @@ TEST(calibration_round_trip)
 	ASSERT_NE(NULL, b);
 
 	EXPECT_STREQ("rmibench-costs-1",
-		     json_object_get_string(get(cal, "schema")));
+		     json_object_get_string(json_at(cal, "schema")));
 	EXPECT_FALSE(json_object_get_boolean(
-		get(b, "metadata.cost_model.default")));
-	faults = u64(out, "realm_mappings");
-	ASSERT_EQ(u64(b, "counts.faults"), faults);
+		json_at(b, "metadata.cost_model.default")));
+	faults = json_u64_at(out, "realm_mappings");
+	ASSERT_EQ(json_u64_at(b, "counts.faults"), faults);
 	ASSERT_LT(0, faults);
-	overhead = u64(cal, "fault_overhead_ns");
+	overhead = json_u64_at(cal, "fault_overhead_ns");
 	expect = faults * overhead;
-	json_object_object_foreach(get(out, "commands"), name, c) {
-		json_object *cost = get(get(cal, "costs"), name);
+	json_object_object_foreach(json_at(out, "commands"), name, c) {
+		json_object *cost = json_at(json_at(cal, "costs"), name);
 
-		if (!u64(c, "in_fault"))
+		if (!json_u64_at(c, "in_fault"))
 			continue;
 		ASSERT_NE(NULL, cost) TH_LOG("no cost for %s", name);
-		expect += u64(c, "in_fault") * u64(cost, "fixed_ns") +
-			  u64(c, "in_fault_granules") *
-			  u64(cost, "per_granule_ns");
+		expect += json_u64_at(c, "in_fault") * json_u64_at(cost, "fixed_ns") +
+			  json_u64_at(c, "in_fault_granules") *
+			  json_u64_at(cost, "per_granule_ns");
 	}
-	sum = u64(b, "distributions.fault_latency_modelled_ns.sum");
+	sum = json_u64_at(b, "distributions.fault_latency_modelled_ns.sum");
 	EXPECT_EQ(expect, sum);
-	measured = (double)u64(out, "realm_mapping_ns") / (double)faults;
+	measured = (double)json_u64_at(out, "realm_mapping_ns") / (double)faults;
 	modelled = (double)sum / (double)faults;
 	TH_LOG("fault latency: measured %.0f ns, modelled with the file %.0f ns",
 	       measured, modelled);
@@ -585,10 +582,10 @@ TEST(trace_a_running_process_at_intervals)
 
 		ASSERT_NE(NULL, o);
 		EXPECT_STREQ("sim-usdt", json_object_get_string(
-			get(o, "backend")));
-		EXPECT_EQ(pid, (pid_t)json_object_get_int(get(o, "pid")));
-		EXPECT_FALSE(json_object_get_boolean(get(o, "final")));
-		EXPECT_LT(0, u64(o, "rmi_calls"));
+			json_at(o, "backend")));
+		EXPECT_EQ(pid, (pid_t)json_object_get_int(json_at(o, "pid")));
+		EXPECT_FALSE(json_object_get_boolean(json_at(o, "final")));
+		EXPECT_LT(0, json_u64_at(o, "rmi_calls"));
 		json_object_put(o);
 		lines++;
 	}

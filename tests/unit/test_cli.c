@@ -37,6 +37,7 @@
 
 #include "config.h"
 #include "run.h"
+#include "../test_util.h"
 
 /*
  * Teardown creates an L2 and 512 L3 RTTs under every other unassigned GiB
@@ -176,18 +177,6 @@ static size_t count_lines(const char *s)
 
 /* ---- files ------------------------------------------------------------------------- */
 
-static int rm_one(const char *p, const struct stat *sb, int flag,
-		  struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(p);
-}
-
-static void rm_rf(const char *dir)
-{
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static char *make_tmpdir(void)
 {
 	char tmpl[] = "/tmp/rmibench-test-cli.XXXXXX";
@@ -205,29 +194,9 @@ static char *path_in(const char *dir, const char *name)
 	return p;
 }
 
-/* the value at "a.b.c" in @o, NULL if it is not there */
-static json_object *at(json_object *o, const char *path)
-{
-	char buf[256], *tok, *save = NULL;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (tok = strtok_r(buf, ".", &save); tok && o;
-	     tok = strtok_r(NULL, ".", &save))
-		if (!json_object_object_get_ex(o, tok, &o))
-			return NULL;
-	return o;
-}
-
-static uint64_t u64_at(json_object *o, const char *path)
-{
-	json_object *v = at(o, path);
-
-	return v ? json_object_get_uint64(v) : ~0ull;
-}
-
 static const char *str_at(json_object *o, const char *path)
 {
-	json_object *v = at(o, path);
+	json_object *v = json_at(o, path);
 
 	return v ? json_object_get_string(v) : "(missing)";
 }
@@ -273,8 +242,9 @@ CLI_TEST(run_2m_one_level)
 	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
 	ASSERT_STREQ("", o.err);
 	/* one summary line */
-	ASSERT_EQ(o.out, strstr(o.out, "one-level/v15/tf-rmm folio 2m, 1 vCPU(s), "
-				"sequential: faults 512 (re-faults 0)"));
+	ASSERT_EQ(o.out, strstr(o.out, "kernel v15, one-level, deleg-v15, tf-rmm, "
+				"folio 2m, 1 vCPU(s), sequential: faults 512 "
+				"(re-faults 0)"));
 	j = json_object_from_file(p);
 	ASSERT_NE(NULL, j);
 	ASSERT_STREQ("one-level", str_at(j, "config.strategy"));
@@ -282,39 +252,39 @@ CLI_TEST(run_2m_one_level)
 	ASSERT_STREQ("tf-rmm", str_at(j, "config.profile"));
 	ASSERT_STREQ("2m", str_at(j, "config.folio"));
 	ASSERT_STREQ("det", str_at(j, "config.scheduler"));
-	ASSERT_EQ(GIB, u64_at(j, "config.ipa"));
-	ASSERT_EQ(GIB, u64_at(j, "config.size"));
-	ASSERT_EQ(1, u64_at(j, "config.vcpus"));
-	ASSERT_EQ(512, u64_at(j, "counts.faults"));
-	ASSERT_EQ(0, u64_at(j, "counts.refaults"));
-	ASSERT_EQ(11, u64_at(j, "counts.rmi_calls.setup"));
-	ASSERT_EQ(516 + 511 * 513, u64_at(j, "counts.rmi_calls.fault"));
-	ASSERT_EQ(u64_at(j, "counts.rmi_calls.total"),
-		  u64_at(j, "counts.rmi_calls.setup") +
-		  u64_at(j, "counts.rmi_calls.fault") +
-		  u64_at(j, "counts.rmi_calls.teardown"));
+	ASSERT_EQ(GIB, json_u64_at(j, "config.ipa"));
+	ASSERT_EQ(GIB, json_u64_at(j, "config.size"));
+	ASSERT_EQ(1, json_u64_at(j, "config.vcpus"));
+	ASSERT_EQ(512, json_u64_at(j, "counts.faults"));
+	ASSERT_EQ(0, json_u64_at(j, "counts.refaults"));
+	ASSERT_EQ(11, json_u64_at(j, "counts.rmi_calls.setup"));
+	ASSERT_EQ(516 + 511 * 513, json_u64_at(j, "counts.rmi_calls.fault"));
+	ASSERT_EQ(json_u64_at(j, "counts.rmi_calls.total"),
+		  json_u64_at(j, "counts.rmi_calls.setup") +
+		  json_u64_at(j, "counts.rmi_calls.fault") +
+		  json_u64_at(j, "counts.rmi_calls.teardown"));
 	/* DATA_MAP: 512 successes and the one ERROR_RTT(1) */
-	ASSERT_EQ(513, u64_at(j, "counts.rmi_calls.by_command.RTT_DATA_MAP"));
-	ASSERT_EQ(1, u64_at(j, "counts.rmi_calls.by_status.RTT_DATA_MAP.ERROR_RTT"));
+	ASSERT_EQ(513, json_u64_at(j, "counts.rmi_calls.by_command.RTT_DATA_MAP"));
+	ASSERT_EQ(1, json_u64_at(j, "counts.rmi_calls.by_status.RTT_DATA_MAP.ERROR_RTT"));
 	ASSERT_EQ(1 + TEARDOWN_RTTS,
-		  u64_at(j, "counts.rmi_calls.by_command.RTT_CREATE"));
+		  json_u64_at(j, "counts.rmi_calls.by_command.RTT_CREATE"));
 	/* set-up's 4 (RD, 2 roots, REC), 512 per fault, the L2, one per
 	 * RTT teardown creates */
 	ASSERT_EQ(4 + 512 * 512 + 1 + TEARDOWN_RTTS,
-		  u64_at(j, "counts.rmi_calls.by_command.GRANULE_RANGE_DELEGATE"));
-	ASSERT_EQ(1 + TEARDOWN_RTTS, u64_at(j, "counts.rtts_created"));
-	ASSERT_EQ(TEARDOWN_RTTS, u64_at(j, "counts.rtts_created_teardown"));
-	ASSERT_EQ(1 + TEARDOWN_RTTS, u64_at(j, "counts.rtt_pages_peak"));
-	ASSERT_EQ(0, u64_at(j, "counts.mapped_bytes.l1"));
-	ASSERT_EQ(GIB, u64_at(j, "counts.mapped_bytes.l2"));
-	ASSERT_EQ(0, u64_at(j, "counts.mapped_bytes.l3"));
-	ASSERT_EQ(NULL, at(j, "counts.mapped_bytes.l0"));
-	ASSERT_EQ(0, u64_at(j, "counts.warnings"));
-	ASSERT_EQ(0, u64_at(j, "counts.leaked_granules"));
-	ASSERT_EQ(512, u64_at(j, "distributions.rmi_calls_per_fault.count"));
-	ASSERT_EQ(513, u64_at(j, "distributions.rmi_calls_per_fault.min"));
-	ASSERT_EQ(516, u64_at(j, "distributions.rmi_calls_per_fault.max"));
-	ASSERT_STREQ("1.0", json_object_get_string(at(j, "derived.block_coverage")));
+		  json_u64_at(j, "counts.rmi_calls.by_command.GRANULE_RANGE_DELEGATE"));
+	ASSERT_EQ(1 + TEARDOWN_RTTS, json_u64_at(j, "counts.rtts_created"));
+	ASSERT_EQ(TEARDOWN_RTTS, json_u64_at(j, "counts.rtts_created_teardown"));
+	ASSERT_EQ(1 + TEARDOWN_RTTS, json_u64_at(j, "counts.rtt_pages_peak"));
+	ASSERT_EQ(0, json_u64_at(j, "counts.mapped_bytes.l1"));
+	ASSERT_EQ(GIB, json_u64_at(j, "counts.mapped_bytes.l2"));
+	ASSERT_EQ(0, json_u64_at(j, "counts.mapped_bytes.l3"));
+	ASSERT_EQ(NULL, json_at(j, "counts.mapped_bytes.l0"));
+	ASSERT_EQ(0, json_u64_at(j, "counts.warnings"));
+	ASSERT_EQ(0, json_u64_at(j, "counts.leaked_granules"));
+	ASSERT_EQ(512, json_u64_at(j, "distributions.rmi_calls_per_fault.count"));
+	ASSERT_EQ(513, json_u64_at(j, "distributions.rmi_calls_per_fault.min"));
+	ASSERT_EQ(516, json_u64_at(j, "distributions.rmi_calls_per_fault.max"));
+	ASSERT_STREQ("1.0", json_object_get_string(json_at(j, "derived.block_coverage")));
 	ASSERT_STREQ("ok", str_at(j, "outcome"));
 	json_object_put(j);
 	out_free(&o);
@@ -339,21 +309,21 @@ CLI_TEST(run_4k_16m)
 	ASSERT_STREQ("", o.err);
 	j = json_object_from_file(p);
 	ASSERT_NE(NULL, j);
-	ASSERT_EQ(16 * MIB, u64_at(j, "config.size"));
+	ASSERT_EQ(16 * MIB, json_u64_at(j, "config.size"));
 	ASSERT_STREQ("4k", str_at(j, "config.folio"));
-	ASSERT_EQ(4096, u64_at(j, "counts.faults"));
-	ASSERT_EQ(14, u64_at(j, "counts.rmi_calls.setup"));
-	ASSERT_EQ(8 * 5 + (4096 - 8) * 2, u64_at(j, "counts.rmi_calls.fault"));
-	ASSERT_EQ(2, u64_at(j, "counts.rmi_calls.by_command.RTT_INIT_RIPAS"));
-	ASSERT_EQ(4096 + 8, u64_at(j, "counts.rmi_calls.by_command.RTT_DATA_MAP"));
+	ASSERT_EQ(4096, json_u64_at(j, "counts.faults"));
+	ASSERT_EQ(14, json_u64_at(j, "counts.rmi_calls.setup"));
+	ASSERT_EQ(8 * 5 + (4096 - 8) * 2, json_u64_at(j, "counts.rmi_calls.fault"));
+	ASSERT_EQ(2, json_u64_at(j, "counts.rmi_calls.by_command.RTT_INIT_RIPAS"));
+	ASSERT_EQ(4096 + 8, json_u64_at(j, "counts.rmi_calls.by_command.RTT_DATA_MAP"));
 	/* teardown: 504 empty entries of the memslot's L2 too */
 	ASSERT_EQ(TEARDOWN_RTTS + 504,
-		  u64_at(j, "counts.rtts_created_teardown"));
-	ASSERT_EQ(9 + TEARDOWN_RTTS + 504, u64_at(j, "counts.rtts_created"));
-	ASSERT_EQ(9 + TEARDOWN_RTTS + 504, u64_at(j, "counts.rtt_pages_peak"));
-	ASSERT_EQ(16 * MIB, u64_at(j, "counts.mapped_bytes.l3"));
-	ASSERT_EQ(2, u64_at(j, "distributions.rmi_calls_per_fault.min"));
-	ASSERT_EQ(5, u64_at(j, "distributions.rmi_calls_per_fault.max"));
+		  json_u64_at(j, "counts.rtts_created_teardown"));
+	ASSERT_EQ(9 + TEARDOWN_RTTS + 504, json_u64_at(j, "counts.rtts_created"));
+	ASSERT_EQ(9 + TEARDOWN_RTTS + 504, json_u64_at(j, "counts.rtt_pages_peak"));
+	ASSERT_EQ(16 * MIB, json_u64_at(j, "counts.mapped_bytes.l3"));
+	ASSERT_EQ(2, json_u64_at(j, "distributions.rmi_calls_per_fault.min"));
+	ASSERT_EQ(5, json_u64_at(j, "distributions.rmi_calls_per_fault.max"));
 	json_object_put(j);
 	out_free(&o);
 	free(p);
@@ -414,16 +384,16 @@ CLI_TEST(run_full_tf_rmm_2m_realm_dies)
 	ASSERT_NE(NULL, strstr(o.out, "\n  WARN x1: DATA_MAP failed: ERROR_RTT 2\n"));
 	j = json_object_from_file(p);
 	ASSERT_NE(NULL, j);
-	ASSERT_EQ(1, u64_at(j, "counts.faults"));
-	ASSERT_EQ(1030, u64_at(j, "counts.rmi_calls.fault"));
+	ASSERT_EQ(1, json_u64_at(j, "counts.faults"));
+	ASSERT_EQ(1030, json_u64_at(j, "counts.rmi_calls.fault"));
 	/* teardown: 511 empty entries of the memslot's L2 too */
-	ASSERT_EQ(2 + TEARDOWN_RTTS + 511, u64_at(j, "counts.rtts_created"));
-	ASSERT_EQ(1, u64_at(j, "counts.warnings"));
-	ASSERT_EQ(1, json_object_array_length(at(j, "counts.warning_reasons")));
+	ASSERT_EQ(2 + TEARDOWN_RTTS + 511, json_u64_at(j, "counts.rtts_created"));
+	ASSERT_EQ(1, json_u64_at(j, "counts.warnings"));
+	ASSERT_EQ(1, json_object_array_length(json_at(j, "counts.warning_reasons")));
 	ASSERT_STREQ("DATA_MAP failed: ERROR_RTT 2",
-		     json_object_get_string(at(json_object_array_get_idx(
-			     at(j, "counts.warning_reasons"), 0), "reason")));
-	ASSERT_EQ(1, u64_at(j, "counts.guest_errors"));
+		     json_object_get_string(json_at(json_object_array_get_idx(
+			     json_at(j, "counts.warning_reasons"), 0), "reason")));
+	ASSERT_EQ(1, json_u64_at(j, "counts.guest_errors"));
 	ASSERT_EQ(0, strncmp(str_at(j, "outcome"),
 			     "vcpu 0: realm_map_protected returned -6", 39));
 	ASSERT_STREQ("killed", str_at(j, "outcome_class"));
@@ -479,21 +449,21 @@ static void check_matrix_file_s2sz(struct __test_metadata *_metadata,
 	ASSERT_STREQ(deleg, str_at(j, "config.delegation"));
 	ASSERT_STREQ(profile, str_at(j, "config.profile"));
 	ASSERT_STREQ(folio, str_at(j, "config.folio"));
-	ASSERT_EQ(vcpus, u64_at(j, "config.vcpus"));
-	ASSERT_EQ(16 * MIB, u64_at(j, "config.size"));
+	ASSERT_EQ(vcpus, json_u64_at(j, "config.vcpus"));
+	ASSERT_EQ(16 * MIB, json_u64_at(j, "config.size"));
 	/* each vCPU its own slice: every folio faulted once */
-	ASSERT_EQ(huge ? 8 : 4096, u64_at(j, "counts.faults")) TH_LOG("%s", name);
-	ASSERT_EQ(0, u64_at(j, "counts.refaults"));
+	ASSERT_EQ(huge ? 8 : 4096, json_u64_at(j, "counts.faults")) TH_LOG("%s", name);
+	ASSERT_EQ(0, json_u64_at(j, "counts.refaults"));
 	ASSERT_EQ(huge ? 8 * 513 : 8 * 5 + (4096 - 8) * 2,
-		  u64_at(j, "counts.rmi_calls.fault")) TH_LOG("%s", name);
-	ASSERT_EQ(own, u64_at(j, "counts.rtts_created") -
-		       u64_at(j, "counts.rtts_created_teardown"));
+		  json_u64_at(j, "counts.rmi_calls.fault")) TH_LOG("%s", name);
+	ASSERT_EQ(own, json_u64_at(j, "counts.rtts_created") -
+		       json_u64_at(j, "counts.rtts_created_teardown"));
 	/* teardown: an L2 of blocks is unmapped in one call to its end; an
 	 * L2 of tables page by page, an L3 under each of its 504 empty
 	 * entries */
 	ASSERT_EQ(other_gibs + (huge ? 0 : 504),
-		  u64_at(j, "counts.rtts_created_teardown"));
-	ASSERT_EQ(16 * MIB, u64_at(j, huge ? "counts.mapped_bytes.l2" :
+		  json_u64_at(j, "counts.rtts_created_teardown"));
+	ASSERT_EQ(16 * MIB, json_u64_at(j, huge ? "counts.mapped_bytes.l2" :
 					    "counts.mapped_bytes.l3"));
 	ASSERT_STREQ("ok", str_at(j, "outcome"));
 	json_object_put(j);
@@ -559,8 +529,8 @@ CLI_TEST(matrix_lists)
 	text = slurp(p);
 	ASSERT_NE(NULL, text);
 	ASSERT_EQ(17, count_lines(text));
-	ASSERT_NE(NULL, strstr(text, "\n1\tfull\t0\tv14 4k 1v\t0\tfull v14 4k 1v\tv15\tv14\tspec\t4k\t1\tsequential\t4096\t0\t"));
-	ASSERT_NE(NULL, strstr(text, "\n16\tblock\t2\tv15 2m 2v\t7\tblock v15 2m 2v\tv15\tv15\tspec\t2m\t2\tsequential\t8\t0\t"));
+	ASSERT_NE(NULL, strstr(text, "\n1\tfull\t0\tdeleg-v14 4k 1v\t0\tfull deleg-v14 4k 1v\tv15\tv14\tspec\t4k\t1\tsequential\t4096\t0\t"));
+	ASSERT_NE(NULL, strstr(text, "\n16\tblock\t2\tdeleg-v15 2m 2v\t7\tblock deleg-v15 2m 2v\tv15\tv15\tspec\t2m\t2\tsequential\t8\t0\t"));
 	free(text);
 	free(p);
 	p = path_in(dir, "summary.md");
@@ -751,12 +721,12 @@ CLI_TEST(command_line_repeats_the_run)
 	jb = json_object_from_file(b);
 	ASSERT_NE(NULL, ja);
 	ASSERT_NE(NULL, jb);
-	ASSERT_TRUE(json_object_equal(at(ja, "config"), at(jb, "config")));
-	ASSERT_TRUE(json_object_equal(at(ja, "counts"), at(jb, "counts")));
+	ASSERT_TRUE(json_object_equal(json_at(ja, "config"), json_at(jb, "config")));
+	ASSERT_TRUE(json_object_equal(json_at(ja, "counts"), json_at(jb, "counts")));
 	ASSERT_STREQ("command=RTT_CREATE,times=0;command=RTT_FOLD,status=ERROR_RTT,times=0",
 		     str_at(jb, "config.inject"));
-	ASSERT_EQ(64 * 1024, u64_at(jb, "config.stride"));
-	ASSERT_EQ(42, u64_at(jb, "config.s2sz"));
+	ASSERT_EQ(64 * 1024, json_u64_at(jb, "config.stride"));
+	ASSERT_EQ(42, json_u64_at(jb, "config.s2sz"));
 	json_object_put(ja);
 	json_object_put(jb);
 	out_free(&o);
@@ -835,9 +805,9 @@ CLI_TEST(out_refuses_what_is_not_a_file)
 		ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
 		j = json_tokener_parse(o.out);
 		ASSERT_NE(NULL, j);
-		ASSERT_EQ(8, u64_at(j, "counts.faults"));
+		ASSERT_EQ(8, json_u64_at(j, "counts.faults"));
 		json_object_put(j);
-		ASSERT_EQ(o.err, strstr(o.err, "one-level/v15/tf-rmm folio 2m, 1 vCPU(s), sequential: faults 8 (re-faults 0) in 16 MiB, kernel v15, RMI calls "));
+		ASSERT_EQ(o.err, strstr(o.err, "kernel v15, one-level, deleg-v15, tf-rmm, folio 2m, 1 vCPU(s), sequential: faults 8 (re-faults 0) in 16 MiB, RMI calls "));
 		ASSERT_NE(NULL, strstr(o.err, "(fault path 4104: 513.00 per fault)"));
 		ASSERT_NE(NULL, strstr(o.err, "mapped L1 0, L2 16 MiB, L3 0 (100.0% blocks)"));
 		out_free(&o);

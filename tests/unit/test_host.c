@@ -319,6 +319,38 @@ TEST(delegate_failure_v14_leaks_and_livelocks)
 }
 
 /*
+ * The livelock bound means the same under the threads scheduler: v14's
+ * case above with one vCPU thread. Its 1000th no-progress re-fault reaches
+ * the bound; the vCPU then waits (2 s) for progress that cannot come, as
+ * it is the only one: the same counts as under det, the same message with
+ * the bound as the count (before, the threads watch also wanted 2 s of
+ * re-faulting and counted every one of them).
+ */
+TEST(livelock_bound_threads)
+{
+	struct run_config c = base("tf-rmm", RMI_RTT_STRATEGY_ONE_LEVEL,
+				   FOLIO_2M);
+	struct inj_rule rule;
+	struct run_result *r;
+	char err[128];
+
+	ASSERT_EQ(0, parse_inject_rule("command=GRANULE_RANGE_DELEGATE,"
+				       "status=ERROR_INPUT,space=701,times=1",
+				       &rule, err, sizeof(err)));
+	c.delegation = DELEG_V14;
+	c.scheduler = SCHED_THREADS;
+	r = run(&c, &rule, 1);
+	ASSERT_EQ(1002ull, r->counts.faults);
+	ASSERT_EQ(1000ull, r->counts.refaults);
+	ASSERT_EQ(1001ull, r->counts.delegate_races);
+	ASSERT_EQ(183ull, r->counts.leaked_granules);
+	ASSERT_EQ(OUTCOME_LIVELOCK, r->outcome_class);
+	ASSERT_STREQ("livelock: vcpu 0 faulted on IPA 0x40200000 1000 times "
+		     "with no progress anywhere", r->outcome);
+	free(r);
+}
+
+/*
  * Two vCPUs re-fault on shared pages whose UNPROT_MAP always fails with
  * ERROR_RTT(2) (injected from the 137th call on). Each failing fault of
  * v14: UNPROT_MAP (fails), an RTT page delegated, RTT_CREATE(L3) answers

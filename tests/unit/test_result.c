@@ -28,20 +28,9 @@
 #include "counts.h"
 #include "result.h"
 #include "rmm.h"
+#include "../test_util.h"
 
 /* ---- helpers ------------------------------------------------------------------- */
-
-static int rm_one(const char *p, const struct stat *sb, int flag,
-		  struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(p);
-}
-
-static void rm_rf(const char *dir)
-{
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static char *make_tmpdir(void)
 {
