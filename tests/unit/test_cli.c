@@ -354,10 +354,10 @@ CLI_TEST(run_hotplug_boot_and_on_demand)
 	j = json_object_from_file(p);
 	ASSERT_NE(NULL, j);
 	ASSERT_STREQ("on-demand", str_at(j, "config.gpt"));
-	ASSERT_EQ(1073741824, u64_at(j, "config.hotplug"));
-	ASSERT_EQ(5, u64_at(j, "counts.memory_prep.calls"));
-	ASSERT_EQ(1, u64_at(j, "counts.memory_prep.faults"));
-	ASSERT_EQ(1, u64_at(j, "counts.rmi_calls.by_command.GPT_L1_CREATE"));
+	ASSERT_EQ(1073741824, json_u64_at(j, "config.hotplug"));
+	ASSERT_EQ(5, json_u64_at(j, "counts.memory_prep.calls"));
+	ASSERT_EQ(1, json_u64_at(j, "counts.memory_prep.faults"));
+	ASSERT_EQ(1, json_u64_at(j, "counts.rmi_calls.by_command.GPT_L1_CREATE"));
 	ASSERT_STREQ("ok", str_at(j, "outcome_class"));
 	json_object_put(j);
 	out_free(&o);
