@@ -8,7 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rmib_util.h"
 #include "rmm_internal.h"
+
+/*
+ * The granule table is mostly 0 (UNDELEGATED): the scans below skip each
+ * 4 KiB block of it that is all 0 with one memcmp.
+ */
+#define GT_BLOCK	4096u
+static const uint8_t zero_block[GT_BLOCK];
+
+static inline bool gt_block_zero(const uint8_t *b)
+{
+	return !memcmp(b, zero_block, GT_BLOCK);
+}
 
 enum rmi_granule_state rmm_granule_state(struct rmm *m, uint64_t pa)
 {
@@ -27,10 +40,14 @@ void rmm_for_each_granule(struct rmm *m,
 
 		if (!b)
 			continue;
-		for (uint64_t g = 0; g < GT_CHUNK_GRANULES; g++)
-			if (b[g])
-				fn(ctx, (c << GT_CHUNK_SHIFT) | (g << 12),
-				   (enum rmi_granule_state)b[g]);
+		for (uint64_t g0 = 0; g0 < GT_CHUNK_GRANULES; g0 += GT_BLOCK) {
+			if (gt_block_zero(b + g0))
+				continue;
+			for (uint64_t g = g0; g < g0 + GT_BLOCK; g++)
+				if (b[g])
+					fn(ctx, (c << GT_CHUNK_SHIFT) | (g << 12),
+					   (enum rmi_granule_state)b[g]);
+		}
 	}
 }
 
@@ -74,9 +91,13 @@ void rmm_get_stats(struct rmm *m, struct rmm_stats *st)
 
 		if (!b)
 			continue;
-		for (uint64_t g = 0; g < GT_CHUNK_GRANULES; g++)
-			if (b[g] && b[g] < RMI_GRANULE_STATE_COUNT)
-				st->granules[b[g]]++;
+		for (uint64_t g0 = 0; g0 < GT_CHUNK_GRANULES; g0 += GT_BLOCK) {
+			if (gt_block_zero(b + g0))
+				continue;
+			for (uint64_t g = g0; g < g0 + GT_BLOCK; g++)
+				if (b[g] && b[g] < RMI_GRANULE_STATE_COUNT)
+					st->granules[b[g]]++;
+		}
 	}
 	for (int i = 0; i < RMM_MAX_REALMS; i++) {
 		const struct realm *r = m->realms[i];
@@ -272,4 +293,92 @@ int rmm_check(struct rmm *m, char *why, size_t len)
 		free(rf.chunks[c]);
 	free(rf.chunks);
 	return rf.bad ? -1 : 0;
+}
+
+/* ---- a hash of the state ------------------------------------------------------ */
+
+static uint64_t hkey(uint64_t a, uint64_t b)
+{
+	return rmib_mix64(rmib_mix64(a) ^ b);
+}
+
+/* The entries of @t and the tables under it, each keyed by IPA and level. */
+static uint64_t rtt_hash(const struct rtt *t, uint64_t ipa0)
+{
+	uint64_t size = RMI_LEVEL_SIZE(t->level);
+	uint64_t h = hkey(t->pa, (uint64_t)t->level);
+
+	for (int i = 0; i < RMI_RTT_ENTRIES; i++) {
+		uint64_t e = t->e[i], key = (ipa0 + i * size) | (uint64_t)t->level;
+
+		if (!e)
+			continue;
+		if (E_STATE(e) == RMI_ENTRY_TABLE)
+			h += hkey(key, rtt_hash(E_TABLE(e), ipa0 + i * size));
+		else
+			h += hkey(key, e);
+	}
+	return h;
+}
+
+uint64_t rmm_state_hash(struct rmm *m)
+{
+	uint64_t h = hkey(__atomic_load_n(&m->activated, __ATOMIC_ACQUIRE), 1);
+
+	/* granules, eight at a time, keyed by position */
+	for (uint64_t c = 0; c < m->gt.nchunks; c++) {
+		const uint8_t *b = m->gt.chunks[c];
+
+		if (!b)
+			continue;
+		for (uint64_t g0 = 0; g0 < GT_CHUNK_GRANULES; g0 += GT_BLOCK) {
+			if (gt_block_zero(b + g0))
+				continue;
+			for (uint64_t g = g0; g < g0 + GT_BLOCK; g += 8) {
+				uint64_t w;
+
+				memcpy(&w, b + g, sizeof(w));
+				if (w)
+					h += hkey((c << GT_CHUNK_SHIFT) | (g << 12), w);
+			}
+		}
+	}
+	/* realms and RECs in whatever slots they sit */
+	for (int i = 0; i < RMM_MAX_REALMS; i++) {
+		const struct realm *r = m->realms[i];
+		uint64_t rh;
+
+		if (!r || r->state == REALM_GONE)
+			continue;
+		rh = hkey(r->rd, (uint64_t)r->state | (uint64_t)r->s2sz << 8 |
+			  (uint64_t)(r->start_level & 0xff) << 16 |
+			  (uint64_t)r->nroot << 24 | (uint64_t)r->recs << 32);
+		rh = hkey(rh, r->rtt_base);
+		for (unsigned int j = 0; j < r->nroot; j++)
+			rh += rtt_hash(r->root[j], j * RMI_LEVEL_SIZE(r->start_level) *
+					       RMI_RTT_ENTRIES);
+		h += hkey(rh, 2);
+	}
+	for (int i = 0; i < RMM_MAX_RECS; i++) {
+		const struct rec *c = m->recs[i];
+
+		if (c)
+			h += hkey(hkey(c->pa, c->realm->rd),
+				  hkey(c->ripas_base, hkey(c->ripas_top,
+							   c->ripas_value)));
+	}
+	/* the NS memory the RMM reads and writes */
+	for (size_t i = 0; i < m->nns; i++) {
+		const struct ns_block *b = m->ns[i];
+		uint64_t bh = hkey(b->pa, b->len);
+
+		for (size_t k = 0; k < b->len; k += 8) {
+			uint64_t w = 0;
+
+			memcpy(&w, b->bytes + k, b->len - k < 8 ? b->len - k : 8);
+			bh = hkey(bh, w);
+		}
+		h += hkey(bh, 3);
+	}
+	return h;
 }

@@ -120,6 +120,16 @@ void rmm_get_stats(struct rmm *m, struct rmm_stats *st);
  */
 int rmm_check(struct rmm *m, char *why, size_t len);
 
+/*
+ * A 64-bit hash of the state a later call can observe: granule states,
+ * realms, their RTTs entry by entry, RECs with their RIPAS requests, the
+ * NS memory written; not the statistics, not the profile. Models in the
+ * same state hash alike however they got there (it is keyed by address,
+ * not by the order things were made); different states hash differently
+ * but for collisions.
+ */
+uint64_t rmm_state_hash(struct rmm *m);
+
 /* Calls @fn for each granule not UNDELEGATED (state, base PA). */
 void rmm_for_each_granule(struct rmm *m,
 			  void (*fn)(void *ctx, uint64_t pa,
