@@ -83,7 +83,8 @@ int rmm_ns_write(struct rmm *m, uint64_t pa, const void *buf, size_t len);
 
 /*
  * Stand-in for a realm's RSI_IPA_STATE_SET: the REC at @rec asks for RIPAS
- * @ripas on [@base, @top); RTT_SET_RIPAS then serves it. -1 if no such REC.
+ * @ripas on [@base, @top); RTT_SET_RIPAS then serves it. -1 if no such REC
+ * or @ripas is not a RIPAS value (EMPTY, RAM, DESTROYED, DEV).
  */
 int rmm_rec_request_ripas(struct rmm *m, uint64_t rec, uint64_t base,
 			  uint64_t top, unsigned int ripas);

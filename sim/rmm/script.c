@@ -347,6 +347,9 @@ static int set_arg(struct parser *p, struct call *c, int i, const char *val)
 	} else if (!strcmp(name, "ripas")) {
 		if (parse_name_val(p, val, ripas_from_name, &v, "RIPAS"))
 			return -1;
+		if (v > RMI_RIPAS_DEV)
+			return perr(p, "RIPAS %s is none of EMPTY RAM DESTROYED "
+				    "DEV", val);
 	} else if (parse_num(val, &v)) {
 		return perr(p, "bad value '%s' for '%s'", val, name);
 	}
