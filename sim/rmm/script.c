@@ -22,6 +22,13 @@ enum out_kind { O_NUM, O_PA, O_LEVEL, O_STATE, O_RIPAS, O_DESC };
 
 #define MAXARGS	6
 
+/*
+ * A DELEGATE or UNDELEGATE line makes at most this many calls: 1 GiB one
+ * granule a call. Without a bound, one line over a 48-bit PA space made
+ * 2^36 calls and a granule table of 64 GiB.
+ */
+#define SCRIPT_LOOP_CALLS	(1u << 18)
+
 struct cmd_spec {
 	const char *name;
 	uint32_t fid;		/* 0: a pseudo command */
@@ -672,7 +679,7 @@ static int run_call(struct run_ctx *rc, const struct call *c, char *err,
 			calls++;
 			base = r.x[1];
 		} while (RMI_RETURN_STATUS(x0) == RMI_SUCCESS &&
-			 base < c->a[1]);
+			 base < c->a[1] && calls < SCRIPT_LOOP_CALLS);
 		r.x[2] = calls;
 		put_result(rc->out, name, x0, r.x, kinds);
 		return 0;
