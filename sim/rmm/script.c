@@ -720,6 +720,7 @@ int rmm_script_run(FILE *in, const char *fname, const struct rmm_config *cfg,
 	char *line = NULL;
 	size_t linecap = 0;
 	struct run_ctx rc = { .out = out };
+	size_t ninject = 0;
 	int ret = 0;
 
 	while (getline(&line, &linecap, in) >= 0) {
@@ -745,6 +746,15 @@ int rmm_script_run(FILE *in, const char *fname, const struct rmm_config *cfg,
 			calls = n;
 		}
 		if (parse_line(&p, s, &calls[ncalls])) {
+			fprintf(errf, "%s\n", p.err);
+			ret = 1;
+			goto out;
+		}
+		/* refused now, not after the lines before it have run */
+		if (calls[ncalls].spec->fid == P_INJECT &&
+		    ++ninject > sizeof(rc.rules) / sizeof(rc.rules[0])) {
+			perr(&p, "more than %zu INJECT rules",
+			     sizeof(rc.rules) / sizeof(rc.rules[0]));
 			fprintf(errf, "%s\n", p.err);
 			ret = 1;
 			goto out;
