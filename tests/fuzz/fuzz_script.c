@@ -20,7 +20,6 @@ static void run(const uint8_t *data, size_t size, const char *profile)
 {
 	struct rmm_config cfg = {
 		.profile = rmm_profile_find(profile),
-		.pa_bits = SEQ_PA_BITS,
 	};
 	char *out = NULL, *err = NULL;
 	size_t outlen = 0, errlen = 0;
