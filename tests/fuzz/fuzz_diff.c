@@ -15,8 +15,9 @@
  *   f4-pa-set    a list of descriptors of more than one size: tf-rmm ends
  *                the PA set at the first of another size, spec reads them
  *                as one PA set [f4]
- *   f4-remap     where spec stopped, both read the same mapping: mapped
- *                again to the same PA, SUCCESS in tf-rmm only [f4, f9.4]
+ *   f4-remap     tf-rmm went on past where spec stopped, and there both
+ *                have the mapping the call asks for: the same IPA mapped
+ *                to the same PA again, SUCCESS in tf-rmm only [f4, f9.4]
  *   f11.4-ns     RTT_DESTROY in the unprotected half: tf-rmm does not
  *                count NS mappings as live, spec does [f11.4]
  *   destroy-x2   RTT_DESTROY answering alike but for x2, the top of the
@@ -90,6 +91,19 @@ static unsigned int descs(const struct seq_op *op, uint64_t *d)
 	return n;
 }
 
+/* The PA at byte @off of the PA set the descriptors @d describe; ~0 past it. */
+static uint64_t pa_at(const uint64_t *d, unsigned int n, uint64_t off)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t bytes = rmi_desc_bytes(d[i]);
+
+		if (off < bytes)
+			return RMI_DESC_ADDR(d[i]) + off;
+		off -= bytes;
+	}
+	return ~0ull;
+}
+
 /*
  * Which class explains the difference of @op between A (tf-rmm) and B
  * (spec), both in one state before it: -1 if none.
@@ -115,17 +129,37 @@ static int classify(struct rmm *a, struct rmm *b, const struct seq_op *op,
 		if (read_entry(b, x[1], x[2], eb) == RMI_SUCCESS &&
 		    (int)eb[1] != dl)
 			return C_LEVEL;
-		if (dl >= 1 && (x[2] & (RMI_LEVEL_SIZE(dl) - 1)))
+		/* levels alike: tf-rmm refuses the base first, spec at the
+		 * entry of that level */
+		if (dl >= 1 && (x[2] & (RMI_LEVEL_SIZE(dl) - 1)) &&
+		    oa->x[0] == RMI_RETURN(RMI_ERROR_INPUT, 0) &&
+		    ob->x[0] == RMI_RETURN(RMI_ERROR_RTT, dl))
 			return C_ALIGN;
-		for (unsigned int i = 1; i < n; i++)
-			if (RMI_DESC_SIZE(d[i]) != RMI_DESC_SIZE(d[0]))
+		/* tf-rmm stopped where the first descriptor of another size
+		 * starts, spec did not */
+		for (unsigned int i = 1; i < n; i++) {
+			uint64_t lead = 0;
+
+			if (RMI_DESC_SIZE(d[i]) == RMI_DESC_SIZE(d[0]))
+				continue;
+			for (unsigned int k = 0; k < i; k++)
+				lead += rmi_desc_bytes(d[k]);
+			if (oa->x[0] == RMI_SUCCESS && oa->x[1] - x[2] == lead &&
+			    (ob->x[0] != RMI_SUCCESS || ob->x[1] != oa->x[1]))
 				return C_PA_SET;
-		/* where spec stopped, the mapping both have, unchanged */
+			break;
+		}
+		/*
+		 * tf-rmm went on past where spec stopped, and there both
+		 * have the mapping the call asks for: the PA of the call's
+		 * PA set at that offset, mapped again
+		 */
 		s = RMI_RETURN_STATUS(ob->x[0]) == RMI_SUCCESS ? ob->x[1] : x[2];
-		if (read_entry(a, x[1], s, ea) == RMI_SUCCESS &&
+		if (oa->x[0] == RMI_SUCCESS && oa->x[1] > s &&
+		    read_entry(a, x[1], s, ea) == RMI_SUCCESS &&
 		    read_entry(b, x[1], s, eb) == RMI_SUCCESS &&
 		    ea[2] == RMI_ENTRY_ASSIGNED && eb[2] == RMI_ENTRY_ASSIGNED &&
-		    ea[3] == eb[3])
+		    ea[3] == eb[3] && ea[3] == pa_at(d, n, s - x[2]))
 			return C_REMAP;
 		return -1;
 	}
