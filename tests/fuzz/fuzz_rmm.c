@@ -23,6 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct seq_op op;
 	struct rmm *m;
 	unsigned int n = 0;
+	uint64_t moved = 0;
 	char why[256], what[256];
 
 	seq_begin(&d, data, size, &cfg);
@@ -46,6 +47,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		before = after;
 		n++;
+		/* the work an input may ask for is bounded too */
+		moved += seq_moved(&op, &res);
+		if (moved > SEQ_MOVE_MAX)
+			break;
 	}
 	rmm_destroy(m);
 	return 0;

@@ -881,6 +881,17 @@ void seq_exec(struct rmm *m, const struct seq_op *op, struct seq_result *res)
 	}
 }
 
+uint64_t seq_moved(const struct seq_op *op, const struct seq_result *res)
+{
+	if (op->kind == SEQ_DELEGATE || op->kind == SEQ_UNDELEGATE)
+		return res->progress >> 12;
+	if (op->kind == SEQ_SMC && res->out.x[0] == RMI_SUCCESS &&
+	    (op->in.x[0] == RMI_GRANULE_RANGE_DELEGATE ||
+	     op->in.x[0] == RMI_GRANULE_RANGE_UNDELEGATE))
+		return (res->out.x[1] - op->in.x[1]) >> 12;
+	return 0;
+}
+
 void seq_describe(const struct seq_op *op, char *buf, size_t len)
 {
 	const char *name = op->kind == SEQ_DELEGATE ? "DELEGATE loop" :

@@ -18,10 +18,12 @@
 
 #include "rmm.h"
 
-#define SEQ_PA_BITS	36		/* the model's PA space: 64 GiB */
+#define SEQ_PA_BITS	33		/* the model's PA space: 8 GiB */
 #define SEQ_MAX_OPS	256		/* operations per input */
 #define SEQ_LOOP_MAX	1024		/* RMI calls in one DELEGATE loop */
 #define SEQ_NS_MAX	(8 * 8)		/* bytes of NS memory an op writes */
+#define SEQ_MOVE_MAX	(1ull << 22)	/* granules (un)delegated in all:
+					 * past that the sequence ends */
 
 enum seq_kind {
 	SEQ_SMC,		/* one RMI call (or any function id) */
@@ -106,6 +108,9 @@ void seq_prepare(struct rmm *m, const struct seq_op *op);
 
 /* Run @op on @m, after seq_prepare(). At most SEQ_LOOP_MAX calls. */
 void seq_exec(struct rmm *m, const struct seq_op *op, struct seq_result *res);
+
+/* Granules @op (un)delegated: what SEQ_MOVE_MAX counts. */
+uint64_t seq_moved(const struct seq_op *op, const struct seq_result *res);
 
 /* One line naming @op, for findings ("RTT_CREATE (fid ...) x1=..."). */
 void seq_describe(const struct seq_op *op, char *buf, size_t len);
