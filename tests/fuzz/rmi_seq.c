@@ -967,10 +967,16 @@ static int check_counts(const struct seq_op *op, const struct seq_result *res,
 				(fid == RMI_GRANULE_RANGE_DELEGATE ? 1 : -1);
 			break;
 		case RMI_REALM_CREATE:
-			memcpy(&p, op->ns, sizeof(p));
+			/* an RD and its roots (a raw call's parameters are
+			 * whatever the NS granule held: count the roots) */
+			if (d[RMI_GRANULE_RTT] < 1 || d[RMI_GRANULE_RTT] > 16 ||
+			    (op->ns_len && (memcpy(&p, op->ns, sizeof(p)),
+					    d[RMI_GRANULE_RTT] != p.rtt_num_start)))
+				FAIL("REALM_CREATE made %lld root RTTs",
+				     (long long)d[RMI_GRANULE_RTT]);
 			want[RMI_GRANULE_RD] = 1;
-			want[RMI_GRANULE_RTT] = p.rtt_num_start;
-			want[RMI_GRANULE_DELEGATED] = -1 - (int64_t)p.rtt_num_start;
+			want[RMI_GRANULE_RTT] = d[RMI_GRANULE_RTT];
+			want[RMI_GRANULE_DELEGATED] = -1 - d[RMI_GRANULE_RTT];
 			break;
 		case RMI_REALM_DESTROY:
 			/* its roots, however many */
@@ -1321,11 +1327,23 @@ int seq_check(struct rmm *m, const struct seq_op *op,
 	if (fid == RMI_RMM_ACTIVATE && ok)
 		t->activated = true;
 	if (fid == RMI_REALM_CREATE && ok && t->n < 64) {
-		struct rmi_realm_params p;
+		/* its S2SZ: the first IPA RTT_READ_ENTRY refuses */
+		unsigned int s2sz = 32;
 
-		memcpy(&p, op->ns, sizeof(p));
+		while (s2sz < 64 && rmm_call(m, RMI_RTT_READ_ENTRY, x[1],
+					     1ull << s2sz, 3, 0, 0, NULL) ==
+				    RMI_SUCCESS)
+			s2sz++;
+		if (op->ns_len) {
+			struct rmi_realm_params p;
+
+			memcpy(&p, op->ns, sizeof(p));
+			if (p.s2sz != s2sz)
+				FAIL("a realm of S2SZ %u takes IPAs up to 2^%u",
+				     p.s2sz, s2sz);
+		}
 		t->rd[t->n] = x[1];
-		t->s2sz[t->n++] = p.s2sz;
+		t->s2sz[t->n++] = s2sz;
 	}
 	if (fid == RMI_REC_DESTROY && ok) {
 		for (unsigned int k = 0; k < t->nrec; k++) {
