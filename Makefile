@@ -62,13 +62,15 @@ BPF_CHECK  := $(if $(BPF_OK),$(BPF_TEST_BINS),tests/bpf/no-bpf)
 .PHONY: FORCE all deps deps-bench deps-check build libsim check check-unit check-scenarios \
         check-kernel check-sanitize check-threads bench bench-model bench-sim bench-perf \
         bpf check-bpf bench-bpf bench-inject help clean guests \
-        check-guests regress baselines
+        check-guests regress baselines fuzz fuzz-build check-fuzz fuzz-seeds
 
 all: build
 
 help:
 	@echo "make bench          install deps, build, run the default comparison, write results/latest"
 	@echo "make check          all tests (TAP), ending with 'N passed, N failed'"
+	@echo "make check-fuzz     each libFuzzer target for FUZZ_S (30) seconds; fails on a crash"
+	@echo "make fuzz FUZZ_S=N  longer fuzzing runs; the corpus grows in $(BUILD)/fuzz/corpus"
 	@echo "make regress        the baseline runs again, compared exactly with results/baselines"
 	@echo "make baselines      regenerate results/baselines (a deliberate change of behaviour)"
 	@echo "make bench-model    RMM model speed and memory"
@@ -265,6 +267,57 @@ bench-sched: $(BUILD)/perf/bench_sched
 	$(BUILD)/perf/bench_sched
 
 bench-perf: bench-model bench-sim bench-sched bench-script bench-bpf bench-inject
+
+# ---- fuzzing (tests/fuzz/README.md) -------------------------------------------
+# libFuzzer targets, built with clang (ASan+UBSan, coverage) in their own
+# build directory; neither `make build` nor `make check` builds them.
+# `make check-fuzz` runs each for FUZZ_S seconds from the committed seeds
+# and fails on any crash; `make fuzz FUZZ_S=N` runs longer and keeps what
+# it finds in $(BUILD)/fuzz/corpus/ for the next run.
+FUZZ_CC      ?= clang
+FUZZ_S       ?= 30
+FUZZ_TARGETS ?= rmm diff script inject result cost matrix
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer
+FUZZ_COMMON  := tests/fuzz/rmi_seq.c tests/fuzz/fuzz_file.c
+FUZZ_HDRS    := tests/fuzz/rmi_seq.h tests/fuzz/fuzz_file.h
+
+fuzz-build: deps-check
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/fuzz CC=$(FUZZ_CC) OPT=-O1 \
+		SAN="-fsanitize=fuzzer-no-link $(FUZZ_SAN) \
+		     -fsanitize-coverage-ignorelist=$(CURDIR)/tests/fuzz/no-coverage.txt" \
+		$(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+
+# (made by the sub-make above, where BUILD is $(BUILD)/fuzz)
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(FUZZ_HDRS) \
+		$(BENCH_LIB_OBJS) $(LIBSIM)
+	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -Itests/fuzz -o $@ $< \
+		$(FUZZ_COMMON) $(BENCH_LIB_OBJS) $(LIBSIM) $(LDLIBS_ALL)
+
+# Seeds (tests/fuzz/README.md, "Seeds"): the scenario tests' calls in the
+# call-sequence format, and the scenario files as they are. A normal
+# build: mkseed records the runner's calls with ld --wrap.
+MKSEED := $(BUILD)/fuzz-seed/mkseed
+$(MKSEED): tests/fuzz/mkseed.c tests/fuzz/rmi_seq.c tests/fuzz/rmi_seq.h $(LIBSIM)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/fuzz -o $@ tests/fuzz/mkseed.c \
+		tests/fuzz/rmi_seq.c $(LIBSIM) -pthread $(SAN) -lm \
+		-Wl,--wrap=rmm_smc,--wrap=rmm_ns_write,--wrap=rmm_rec_request_ripas
+
+fuzz-seeds: $(MKSEED)
+	rm -rf tests/fuzz/corpus/rmm tests/fuzz/corpus/script
+	mkdir -p tests/fuzz/corpus/rmm tests/fuzz/corpus/script
+	$(MKSEED) tests/fuzz/corpus/rmm $$(find tests/rmm/scenarios -name '*.rmi' | sort) \
+		> $(BUILD)/fuzz-seed/mkseed.log
+	tail -n 3 $(BUILD)/fuzz-seed/mkseed.log
+	for f in $$(find tests/rmm/scenarios -name '*.rmi' | sort); do \
+		n=$${f#tests/rmm/scenarios/}; cp $$f tests/fuzz/corpus/script/$$(echo $$n | tr / -); done
+
+check-fuzz: fuzz-build
+	@tests/fuzz/run-fuzz --fresh $(BUILD)/fuzz $(FUZZ_S) $(FUZZ_TARGETS)
+
+fuzz: fuzz-build
+	@tests/fuzz/run-fuzz $(BUILD)/fuzz $(FUZZ_S) $(FUZZ_TARGETS)
 
 # The default comparison on the sim: strategies x profiles x folios x vCPUs.
 # matrix replaces BENCH_DIR as a whole (--fresh: its old result files go

@@ -219,7 +219,11 @@ static int scan_array(struct scan *sc, const char *field, int depth)
 	return 0;
 }
 
-/* a number: an integer above 2^64-1 is an error */
+/*
+ * A number: an integer above 2^64-1 is an error. json-c also takes NaN,
+ * Infinity and -Infinity: their letters are part of the token (and make
+ * it no integer), so the scan always moves past it.
+ */
 static int scan_number(struct scan *sc, const char *field)
 {
 	static const char max[] = "18446744073709551615";
@@ -227,12 +231,16 @@ static int scan_number(struct scan *sc, const char *field)
 	bool whole = true;
 	size_t n;
 
-	while (sc->p < sc->end && strchr("+-0123456789.eE", *sc->p) &&
-	       *sc->p) {
-		if (strchr(".eE", *sc->p))
+	while (sc->p < sc->end && *sc->p &&
+	       (strchr("+-0123456789.", *sc->p) ||
+		((*sc->p | 0x20) >= 'a' && (*sc->p | 0x20) <= 'z'))) {
+		if (*sc->p != '+' && *sc->p != '-' &&
+		    !(*sc->p >= '0' && *sc->p <= '9'))
 			whole = false;
 		sc->p++;
 	}
+	if (sc->p == s)
+		sc->p++;	/* not a number json-c knows: never stand still */
 	n = (size_t)(sc->p - s);
 	if (!whole || *s == '-')
 		return 0;

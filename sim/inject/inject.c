@@ -54,6 +54,14 @@ int inj_rule_parse(const char *s, struct inj_rule *r, char *err,
 		snprintf(err, errlen, "rule too long");
 		return -1;
 	}
+	/* every message quotes the rule: it must not carry a line break */
+	for (const char *c = s; *c; c++) {
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			snprintf(err, errlen, "control character %#x in the rule",
+				 (unsigned char)*c);
+			return -1;
+		}
+	}
 	strcpy(buf, s);
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {

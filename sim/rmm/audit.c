@@ -8,7 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rmib_util.h"
 #include "rmm_internal.h"
+
+/*
+ * The granule table is mostly 0 (UNDELEGATED): the scans below skip each
+ * 4 KiB block of it that is all 0 with one memcmp.
+ */
+#define GT_BLOCK	4096u
+static const uint8_t zero_block[GT_BLOCK];
+
+static inline bool gt_block_zero(const uint8_t *b)
+{
+	return !memcmp(b, zero_block, GT_BLOCK);
+}
 
 enum rmi_granule_state rmm_granule_state(struct rmm *m, uint64_t pa)
 {
@@ -17,21 +30,53 @@ enum rmi_granule_state rmm_granule_state(struct rmm *m, uint64_t pa)
 	return (enum rmi_granule_state)gt_get(&m->gt, pa);
 }
 
-void rmm_for_each_granule(struct rmm *m,
-			  void (*fn)(void *ctx, uint64_t pa,
-				     enum rmi_granule_state st),
-			  void *ctx)
+#define WORD_OF(v)	(0x0101010101010101ull * (uint8_t)(v))
+
+/*
+ * The granules not UNDELEGATED, in order: @fn for each, except that with
+ * @delegated an aligned run of eight DELEGATED granules only adds 8 to
+ * it (most of a table a host filled by delegating is such runs).
+ */
+static void gt_scan(struct rmm *m,
+		    void (*fn)(void *ctx, uint64_t pa,
+			       enum rmi_granule_state st),
+		    void *ctx, uint64_t *delegated)
 {
 	for (uint64_t c = 0; c < m->gt.nchunks; c++) {
 		const uint8_t *b = m->gt.chunks[c];
 
 		if (!b)
 			continue;
-		for (uint64_t g = 0; g < GT_CHUNK_GRANULES; g++)
-			if (b[g])
-				fn(ctx, (c << GT_CHUNK_SHIFT) | (g << 12),
-				   (enum rmi_granule_state)b[g]);
+		for (uint64_t g0 = 0; g0 < GT_CHUNK_GRANULES; g0 += GT_BLOCK) {
+			if (gt_block_zero(b + g0))
+				continue;
+			for (uint64_t g = g0; g < g0 + GT_BLOCK; g += 8) {
+				uint64_t w;
+
+				memcpy(&w, b + g, sizeof(w));
+				if (!w)
+					continue;
+				if (delegated &&
+				    w == WORD_OF(RMI_GRANULE_DELEGATED)) {
+					*delegated += 8;
+					continue;
+				}
+				for (uint64_t k = g; k < g + 8; k++)
+					if (b[k])
+						fn(ctx, (c << GT_CHUNK_SHIFT) |
+						   (k << 12),
+						   (enum rmi_granule_state)b[k]);
+			}
+		}
 	}
+}
+
+void rmm_for_each_granule(struct rmm *m,
+			  void (*fn)(void *ctx, uint64_t pa,
+				     enum rmi_granule_state st),
+			  void *ctx)
+{
+	gt_scan(m, fn, ctx, NULL);
 }
 
 static unsigned int live_realms(struct rmm *m)
@@ -63,21 +108,23 @@ static uint64_t rtt_bytes(const struct rtt *t)
 	return n;
 }
 
+static void count_one(void *ctx, uint64_t pa, enum rmi_granule_state st)
+{
+	uint64_t *granules = ctx;
+
+	(void)pa;
+	if (st < RMI_GRANULE_STATE_COUNT)
+		granules[st]++;
+}
+
 void rmm_get_stats(struct rmm *m, struct rmm_stats *st)
 {
 	struct pool_stats ps;
 	uint64_t rtt_bytes_live = 0;
 
 	memset(st, 0, sizeof(*st));
-	for (uint64_t c = 0; c < m->gt.nchunks; c++) {
-		const uint8_t *b = m->gt.chunks[c];
-
-		if (!b)
-			continue;
-		for (uint64_t g = 0; g < GT_CHUNK_GRANULES; g++)
-			if (b[g] && b[g] < RMI_GRANULE_STATE_COUNT)
-				st->granules[b[g]]++;
-	}
+	gt_scan(m, count_one, st->granules,
+		&st->granules[RMI_GRANULE_DELEGATED]);
 	for (int i = 0; i < RMM_MAX_REALMS; i++) {
 		const struct realm *r = m->realms[i];
 
@@ -269,8 +316,9 @@ int rmm_check(struct rmm *m, char *why, size_t len)
 	if (!rf.bad && rf.tables != m->rtts_live)
 		fail(&rf, "%llu non-root RTTs in the trees, %llu counted",
 		     rf.tables, m->rtts_live);
+	/* DELEGATED granules need no check: skip them by the eight */
 	if (!rf.bad)
-		rmm_for_each_granule(m, scan_one, &sc);
+		gt_scan(m, scan_one, &sc, &(uint64_t){ 0 });
 	if (!rf.bad && (sc.rd != realms || sc.rec != recs))
 		fail(&rf, "RD/REC granules (%llu) do not match realms/RECs (%llu)",
 		     sc.rd + sc.rec, realms + recs);
@@ -278,4 +326,95 @@ int rmm_check(struct rmm *m, char *why, size_t len)
 		free(rf.chunks[c]);
 	free(rf.chunks);
 	return rf.bad ? -1 : 0;
+}
+
+/* ---- a hash of the state ------------------------------------------------------ */
+
+static uint64_t hkey(uint64_t a, uint64_t b)
+{
+	return rmib_mix64(rmib_mix64(a) ^ b);
+}
+
+/* The entries of @t and the tables under it, each keyed by IPA and level. */
+static uint64_t rtt_hash(const struct rtt *t, uint64_t ipa0)
+{
+	uint64_t size = RMI_LEVEL_SIZE(t->level);
+	uint64_t h = hkey(t->pa, (uint64_t)t->level);
+
+	for (int i = 0; i < RMI_RTT_ENTRIES; i++) {
+		uint64_t e = t->e[i], key = (ipa0 + i * size) | (uint64_t)t->level;
+
+		if (!e)
+			continue;
+		if (E_STATE(e) == RMI_ENTRY_TABLE)
+			h += hkey(key, rtt_hash(E_TABLE(e), ipa0 + i * size));
+		else
+			h += hkey(key, e);
+	}
+	return h;
+}
+
+uint64_t rmm_state_hash(struct rmm *m)
+{
+	uint64_t h = hkey(__atomic_load_n(&m->activated, __ATOMIC_ACQUIRE), 1);
+
+	/* granules: a block of 4096 folded eight at a time, keyed by its
+	 * position */
+	for (uint64_t c = 0; c < m->gt.nchunks; c++) {
+		const uint8_t *b = m->gt.chunks[c];
+
+		if (!b)
+			continue;
+		for (uint64_t g0 = 0; g0 < GT_CHUNK_GRANULES; g0 += GT_BLOCK) {
+			uint64_t acc = 0;
+
+			if (gt_block_zero(b + g0))
+				continue;
+			for (uint64_t g = g0; g < g0 + GT_BLOCK; g += 8) {
+				uint64_t w;
+
+				memcpy(&w, b + g, sizeof(w));
+				acc = (acc ^ w) * 0x100000001b3ull + g;
+			}
+			h += hkey((c << GT_CHUNK_SHIFT) | (g0 << 12), acc);
+		}
+	}
+	/* realms and RECs in whatever slots they sit */
+	for (int i = 0; i < RMM_MAX_REALMS; i++) {
+		const struct realm *r = m->realms[i];
+		uint64_t rh;
+
+		if (!r || r->state == REALM_GONE)
+			continue;
+		rh = hkey(r->rd, (uint64_t)r->state | (uint64_t)r->s2sz << 8 |
+			  (uint64_t)(r->start_level & 0xff) << 16 |
+			  (uint64_t)r->nroot << 24 | (uint64_t)r->recs << 32);
+		rh = hkey(rh, r->rtt_base);
+		for (unsigned int j = 0; j < r->nroot; j++)
+			rh += rtt_hash(r->root[j], j * RMI_LEVEL_SIZE(r->start_level) *
+					       RMI_RTT_ENTRIES);
+		h += hkey(rh, 2);
+	}
+	for (int i = 0; i < RMM_MAX_RECS; i++) {
+		const struct rec *c = m->recs[i];
+
+		if (c)
+			h += hkey(hkey(c->pa, c->realm->rd),
+				  hkey(c->ripas_base, hkey(c->ripas_top,
+							   c->ripas_value)));
+	}
+	/* the NS memory the RMM reads and writes */
+	for (size_t i = 0; i < m->nns; i++) {
+		const struct ns_block *b = m->ns[i];
+		uint64_t bh = hkey(b->pa, b->len);
+
+		for (size_t k = 0; k < b->len; k += 8) {
+			uint64_t w = 0;
+
+			memcpy(&w, b->bytes + k, b->len - k < 8 ? b->len - k : 8);
+			bh = hkey(bh, w);
+		}
+		h += hkey(bh, 3);
+	}
+	return h;
 }

@@ -286,7 +286,9 @@ int rmm_rec_request_ripas(struct rmm *m, uint64_t rec, uint64_t base,
 {
 	struct rec *c = rec_get(m, rec);
 
-	if (!c)
+	/* a value the entry's two RIPAS bits cannot hold would spill into
+	 * its other fields (the output address) when SET_RIPAS stores it */
+	if (!c || ripas > RMI_RIPAS_DEV)
 		return -1;
 	c->ripas_base = base;
 	c->ripas_top = top;

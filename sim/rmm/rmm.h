@@ -88,7 +88,8 @@ int rmm_ns_write(struct rmm *m, uint64_t pa, const void *buf, size_t len);
 
 /*
  * Stand-in for a realm's RSI_IPA_STATE_SET: the REC at @rec asks for RIPAS
- * @ripas on [@base, @top); RTT_SET_RIPAS then serves it. -1 if no such REC.
+ * @ripas on [@base, @top); RTT_SET_RIPAS then serves it. -1 if no such REC
+ * or @ripas is not a RIPAS value (EMPTY, RAM, DESTROYED, DEV).
  */
 int rmm_rec_request_ripas(struct rmm *m, uint64_t rec, uint64_t base,
 			  uint64_t top, unsigned int ripas);
@@ -152,6 +153,16 @@ void rmm_get_stats(struct rmm *m, struct rmm_stats *st);
  * granule table. Returns 0, or -1 with a one-line reason in @why.
  */
 int rmm_check(struct rmm *m, char *why, size_t len);
+
+/*
+ * A 64-bit hash of the state a later call can observe: granule states,
+ * realms, their RTTs entry by entry, RECs with their RIPAS requests, the
+ * NS memory written; not the statistics, not the profile. Models in the
+ * same state hash alike however they got there (it is keyed by address,
+ * not by the order things were made); different states hash differently
+ * but for collisions.
+ */
+uint64_t rmm_state_hash(struct rmm *m);
 
 /* Calls @fn for each granule not UNDELEGATED (state, base PA). */
 void rmm_for_each_granule(struct rmm *m,

@@ -28,6 +28,13 @@ enum out_kind { O_NUM, O_PA, O_LEVEL, O_STATE, O_RIPAS, O_DESC, O_CATEGORY,
 #define SCRIPT_LINE_MAX		4096
 #define SCRIPT_RULES_MAX	32
 
+/*
+ * A DELEGATE or UNDELEGATE line makes at most this many calls: 1 GiB one
+ * granule a call. Without a bound, one line over a 48-bit PA space made
+ * 2^36 calls and a granule table of 64 GiB.
+ */
+#define SCRIPT_LOOP_CALLS	(1u << 18)
+
 struct cmd_spec {
 	const char *name;
 	uint32_t fid;		/* 0: a pseudo command */
@@ -363,6 +370,9 @@ static int set_arg(struct parser *p, struct call *c, int i, const char *val)
 	} else if (!strcmp(name, "ripas")) {
 		if (parse_name_val(p, val, ripas_from_name, &v, "RIPAS"))
 			return -1;
+		if (v > RMI_RIPAS_DEV)
+			return perr(p, "RIPAS %s is none of EMPTY RAM DESTROYED "
+				    "DEV", val);
 	} else if (!strcmp(name, "category")) {
 		if (parse_name_val(p, val, rmi_mem_category_from_name, &v,
 				   "memory category"))
@@ -706,7 +716,7 @@ static int run_call(struct run_ctx *rc, const struct call *c, char *err,
 			calls++;
 			base = r.x[1];
 		} while (RMI_RETURN_STATUS(x0) == RMI_SUCCESS &&
-			 base < c->a[1]);
+			 base < c->a[1] && calls < SCRIPT_LOOP_CALLS);
 		r.x[2] = calls;
 		put_result(rc->out, name, x0, r.x, kinds);
 		return 0;

@@ -164,6 +164,9 @@ TEST(rule_grammar)
 		{ "command=any,ipa=2M", "bad value '2M' for ipa" },
 		{ "command=any,pa=1G-1G", "bad value '1G-1G' for pa" },
 		{ "command=any,vcpu=-1", "bad value '-1' for vcpu" },
+		/* found by fuzz_inject: the message quoted the line break */
+		{ "command\n", "control character 0xa in the rule" },
+		{ "command=any,times=1\x1b[2J", "control character 0x1b in the rule" },
 	};
 	struct inj_rule r, back;
 	char err[160], text[256];

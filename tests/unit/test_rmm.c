@@ -107,6 +107,91 @@ TEST(sparse_pa_space)
 	rmm_destroy(m);
 }
 
+/*
+ * rmm_state_hash: what later calls can observe, not how it came about.
+ * Two models made by the same calls in another order hash alike; each
+ * change a call makes (a granule, an entry's RIPAS, a realm's state)
+ * changes the hash; a failing call, a read and the statistics do not.
+ */
+TEST(state_hash)
+{
+	struct rmm *a = model("tf-rmm", 1), *b = model("spec", 1);
+	uint64_t h0, h1;
+
+	ASSERT_EQ(0ull, realm(a, 40));
+	/* b: the data granule delegated before the realm, not after */
+	ASSERT_EQ(0ull, delegate(b, G(100), G(101)));
+	ASSERT_EQ(0ull, realm(b, 40));
+	ASSERT_EQ(0ull, delegate(a, G(100), G(101)));
+	ASSERT_EQ(rmm_state_hash(a), rmm_state_hash(b));
+
+	h0 = rmm_state_hash(a);
+	/* a read, a failing call: nothing changes */
+	ASSERT_EQ(0ull, rmm_call(a, RMI_RTT_READ_ENTRY, RD, 0, 1, 0, 0, NULL));
+	ASSERT_EQ(RMI_RETURN(RMI_ERROR_INPUT, 0),
+		  rmm_call(a, RMI_RTT_CREATE, RD, G(500), 0, 2, 0, NULL));
+	ASSERT_EQ(h0, rmm_state_hash(a));
+	/* an L2 table, then RIPAS RAM on one of its entries */
+	ASSERT_EQ(0ull, rmm_call(a, RMI_RTT_CREATE, RD, G(100), 0, 2, 0, NULL));
+	h1 = rmm_state_hash(a);
+	ASSERT_NE(h0, h1);
+	ASSERT_EQ(0ull, rmm_call(a, RMI_RTT_INIT_RIPAS, RD, 0, MIB2, 0, 0,
+				 NULL));
+	ASSERT_NE(h1, rmm_state_hash(a));
+	ASSERT_NE(rmm_state_hash(a), rmm_state_hash(b));
+	/* the same calls on b: alike again */
+	ASSERT_EQ(0ull, rmm_call(b, RMI_RTT_CREATE, RD, G(100), 0, 2, 0, NULL));
+	ASSERT_EQ(0ull, rmm_call(b, RMI_RTT_INIT_RIPAS, RD, 0, MIB2, 0, 0,
+				 NULL));
+	ASSERT_EQ(rmm_state_hash(a), rmm_state_hash(b));
+	/* the realm's life cycle is state too */
+	ASSERT_EQ(0ull, rmm_call(a, RMI_REALM_ACTIVATE, RD, 0, 0, 0, 0, NULL));
+	ASSERT_NE(rmm_state_hash(a), rmm_state_hash(b));
+	rmm_destroy(a);
+	rmm_destroy(b);
+}
+
+/*
+ * A REC's RIPAS request takes only RIPAS values: RTT_SET_RIPAS stores the
+ * value in the entry's two RIPAS bits, and 0x200 there changed a mapped
+ * page's output address from g1100 to g1101 (found while writing the
+ * fuzz_rmm target's RIPAS law). The request is refused and the page
+ * keeps its address.
+ */
+TEST(ripas_request_takes_ripas_values)
+{
+	struct rmm *m = model("tf-rmm", 1);
+	uint64_t out[5];
+
+	ASSERT_EQ(0ull, realm(m, 40));
+	ASSERT_EQ(0ull, delegate(m, G(100), G(102)));
+	ASSERT_EQ(0ull, delegate(m, G(5), G(6)));
+	ASSERT_EQ(0ull, delegate(m, G(1100), G(1101)));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_CREATE, RD, G(100), 0, 2, 0, NULL));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_CREATE, RD, G(101), 0, 3, 0, NULL));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_REC_CREATE, RD, G(5), 0, 0, 0, NULL));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_REALM_ACTIVATE, RD, 0, 0, 0, 0, NULL));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_DATA_MAP, RD, G(4), G(5),
+				 RMI_ADDR_TYPE_SINGLE,
+				 rmi_desc_encode(RMI_DESC_SIZE_4K, 1, G(1100), 0),
+				 NULL));
+	ASSERT_EQ(-1, rmm_rec_request_ripas(m, G(5), G(4), G(5), 0x200));
+	ASSERT_EQ(-1, rmm_rec_request_ripas(m, G(5), G(4), G(5),
+					    RMI_RIPAS_DEV + 1));
+	/* no request: SET_RIPAS has nothing to serve */
+	ASSERT_EQ(RMI_RETURN(RMI_ERROR_INPUT, 0),
+		  rmm_call(m, RMI_RTT_SET_RIPAS, RD, G(5), G(4), G(5), 0, NULL));
+	ASSERT_EQ(0, rmm_rec_request_ripas(m, G(5), G(4), G(5), RMI_RIPAS_DEV));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_SET_RIPAS, RD, G(5), G(4), G(5), 0,
+				 NULL));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_READ_ENTRY, RD, G(4), 3, 0, 0, out));
+	ASSERT_EQ((uint64_t)RMI_ENTRY_ASSIGNED, out[2]);
+	ASSERT_EQ(G(1100), out[3]);
+	ASSERT_EQ((uint64_t)RMI_RIPAS_DEV, out[4]);
+	check_ok(_metadata, m);
+	rmm_destroy(m);
+}
+
 TEST(delegate_progress_and_errors)
 {
 	struct rmm *m = model("tf-rmm", 4);
