@@ -35,6 +35,8 @@ static void one(const char *label, struct run_config *c)
 	       (unsigned long long)r->counts.rmi_calls, t,
 	       (double)r->counts.faults / t / 1e6,
 	       (double)r->counts.rmi_calls / t / 1e6, r->outcome);
+	printf("%-34s   wall: set-up %.3f s, faults %.3f s, teardown %.3f s\n",
+	       "", r->setup_seconds, r->fault_seconds, r->teardown_seconds);
 	free(r);
 }
 

@@ -431,6 +431,10 @@ static json_object *result_json(struct __test_metadata *_metadata,
 	static const char *const wall[][2] = {
 		{ "metadata", "timestamp" },
 		{ "timing", "wall_seconds" },
+		{ "timing", "setup_seconds" },
+		{ "timing", "fault_seconds" },
+		{ "timing", "teardown_seconds" },
+		{ "timing", "fault_cpu_seconds" },
 		{ "distributions", "fault_latency_wall_ns" },
 	};
 	char err[256];
