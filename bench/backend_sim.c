@@ -72,6 +72,7 @@ static int sim_run(const struct run_config *cfg, const struct inj_rule *rules,
 	struct run_counts *k = &r->counts;
 	struct host h;
 	double t0 = rmib_now_s(), t1, t2, t3, c1, c2;
+	uint64_t h_every;
 	int rc;
 
 	cost_model_default(&cost);
@@ -97,6 +98,7 @@ static int sim_run(const struct run_config *cfg, const struct inj_rule *rules,
 	}
 	t2 = rmib_now_s();
 	c2 = cpu_s();
+	h_every = h.stamp_every;
 	host_report_before_teardown(&h, &rep);
 	metrics_phase(m, METRICS_TEARDOWN);
 	t3 = rmib_now_s();
@@ -113,7 +115,7 @@ static int sim_run(const struct run_config *cfg, const struct inj_rule *rules,
 	snprintf(r->fault_clock, sizeof(r->fault_clock), "%s",
 		 rmib_fast_clock_source());
 	r->fault_clock_resolution_ns = rmib_fast_clock_resolution_ns();
-	r->fault_clock_every = 1;
+	r->fault_clock_every = (unsigned int)h_every;
 
 	k->accesses += rep.accesses;
 	k->ripas_changes += rep.ripas_changes;

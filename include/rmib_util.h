@@ -134,6 +134,16 @@ static inline uint64_t rmib_fast_ns(void)
 	return rmib_now_ns();
 }
 
+/* In a spin-wait loop: let the other hardware thread run. */
+static inline void rmib_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
+#endif
+}
+
 /* What rmib_fast_ns() reads: "tsc", "cntvct" or "clock_monotonic". */
 static inline const char *rmib_fast_clock_source(void)
 {

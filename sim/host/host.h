@@ -104,7 +104,11 @@ struct host_report {
 	char outcome[256];		/* "ok", or why the realm died */
 };
 
-/* A vCPU: its counters are its own, merged when the run ends. */
+/*
+ * A vCPU: its counters are its own, merged when the run ends. Each one
+ * starts on a cache line of its own: with the threads scheduler nothing
+ * here is written by another vCPU's thread.
+ */
 struct host_vcpu {
 	struct host *h;
 	unsigned int id;
@@ -115,13 +119,21 @@ struct host_vcpu {
 	uint64_t fault_calls, fault_rtts;
 	/* livelock watch: consecutive no-progress faults on one IPA */
 	uint64_t last_fault_ipa, same_faults, progress_seen, stall_start_ns;
+	bool progress_known;		/* progress_seen is from the last fault */
+	/* threads: successful RMI calls it made, for the livelock watch
+	 * (written by its thread only, read by others on a re-fault) */
+	uint64_t progress;
+	/* threads: it holds kvm->mmu_lock for read (host_mmu_lock) */
+	int mmu_reader;
+	/* which faults get wall-clock stamps (host_handle_fault) */
+	uint64_t stamp_rng;
 	uint64_t accesses, guest_errors, ripas_changes;
 	uint64_t lock_waits, lock_wait_ns;	/* kvm->mmu_lock */
 	struct host_warns warns;
 	struct rmi_sink sink;		/* where its events go */
 	struct rmi_ev_hdr hdr;		/* their stream and stamps */
 	struct sched *sched;		/* while the workload runs */
-};
+} __attribute__((aligned(64)));
 
 /* guest_memfd-like backing: a folio per aligned block, PA = base + off. */
 struct gmem {
@@ -154,10 +166,14 @@ struct host {
 
 	/*
 	 * kvm->mmu_lock: faults hold it for read, a RIPAS change (and its
-	 * unmap) for write. threads: a pthread rwlock; det: the counts
+	 * unmap) for write. threads: a reader sets its vCPU's mmu_reader
+	 * and checks mmu_writer; a writer takes mmu_wlock, sets mmu_writer
+	 * and waits for every reader to leave (host_mmu_lock): a fault
+	 * writes no cache line another vCPU's fault writes. det: the counts
 	 * below, a vCPU that cannot take it waits in virtual time.
 	 */
-	pthread_rwlock_t mmu_lock;
+	pthread_mutex_t mmu_wlock;
+	int mmu_writer;
 	int lock_readers;
 	bool lock_writer;
 
@@ -167,7 +183,11 @@ struct host {
 	uint64_t *free_pages;
 	size_t nfree, capfree;
 
-	uint64_t global_progress;	/* atomic: RMI state changes */
+	/* det: RMI state changes (the threads scheduler counts them per
+	 * vCPU, host_vcpu.progress; host_progress() sums them) */
+	uint64_t global_progress;
+	/* 1 fault in how many gets wall-clock stamps (a power of two) */
+	uint64_t stamp_every;
 	uint64_t leaked, leaked_by_state[RMI_GRANULE_STATE_COUNT];
 	int dead;			/* atomic: enum host_death */
 	char why[256];			/* why it died (first reason) */
@@ -216,7 +236,10 @@ bool host_spin(struct host_vcpu *v, unsigned int *spins, const char *fn,
 	       uint64_t addr);
 /* A page delegated and given back at once is no progress: take back the
  * @n successful calls that made it from the livelock watch. */
-void host_progress_undo(struct host *h, uint64_t n);
+void host_progress_undo(struct host_vcpu *v, uint64_t n);
+/* Successful RMI calls of every vCPU and the VMM so far (less those
+ * taken back): the livelock watch's view of progress anywhere. */
+uint64_t host_progress(struct host *h);
 
 /* ---- fault path (fault.c) ----------------------------------------------- */
 
