@@ -172,8 +172,9 @@ struct host {
 	 * writes no cache line another vCPU's fault writes. det: the counts
 	 * below, a vCPU that cannot take it waits in virtual time.
 	 */
-	pthread_mutex_t mmu_wlock;
-	int mmu_writer;
+	int mmu_writer __attribute__((aligned(64)));	/* a line that only
+							 * RIPAS changes write */
+	pthread_mutex_t mmu_wlock __attribute__((aligned(64)));
 	int lock_readers;
 	bool lock_writer;
 

@@ -99,22 +99,26 @@ struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level)
 {
 	struct walk_cache *c = &wcache;
 	int l = r->start_level;
-	struct rtt *t;
+	struct rtt *t, *from = NULL;
 
 	if (c->uid == r->uid && ipa - c->base < c->span && c->level <= target) {
-		t = c->t;
-		rtt_lock(t);
-		if (t->uid == r->uid && t->base == c->base &&
-		    t->level == c->level) {
+		from = c->t;
+		rtt_lock(from);
+		if (from->uid == r->uid && from->base == c->base &&
+		    from->level == c->level) {
 			l = c->level;
-			goto down;
+		} else {
+			rtt_unlock(from);
+			from = NULL;
 		}
-		rtt_unlock(t);
 	}
-	t = r->root[ipa >> (LSHIFT(l) + 9)];
-	rtt_lock(t);
-down:
-	t = walk_down(t, l, ipa, target, level);
+	if (!from) {
+		from = r->root[ipa >> (LSHIFT(l) + 9)];
+		rtt_lock(from);
+	}
+	t = walk_down(from, l, ipa, target, level);
+	if (t == from && l == c->level && t == c->t && c->uid == r->uid)
+		return t;	/* remembered already */
 	c->uid = r->uid;
 	c->t = t;
 	c->level = *level;
