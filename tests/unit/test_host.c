@@ -4,7 +4,8 @@
  * rmi-facts.md for every RTT strategy and RMM profile with 4 KiB and 2 MiB
  * folios, the failure the kernel would show where a strategy cannot work,
  * delegate races under both schedulers, v14 and v15 delegation handling
- * under injected failures, leak audits, and reproducibility.
+ * under injected failures, leak audits, reproducibility, which faults
+ * get wall-clock stamps, and kvm->mmu_lock under the threads scheduler.
  *
  * Common set-up unless a test says otherwise: S2SZ 40 (start level 1, two
  * root RTTs), one vCPU touching the memslot [1 GiB, 2 GiB) page after page,
