@@ -14,12 +14,15 @@
  *     (default 16), one-level, sequential, with 1 and with 2 vCPUs, each
  *     vCPU on its own slice (disjoint) and every vCPU over the whole
  *     region (shared: they race for the same folios): wall clock, CPU,
- *     and the ratio 1 vCPU / 2 vCPUs.
+ *     and the ratio 1 vCPU / 2 vCPUs; before and after them, the same
+ *     ratio for a loop that shares nothing: what two threads can get on
+ *     the machine as it is while the figures are taken.
  *
  * Each timed figure is the best of REPEAT runs (default 5) and the worst
  * is printed beside it: the machine is shared, the spread is the noise.
  * usage: bench_sim [GIB] [REPEAT]
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +190,53 @@ static void threads(unsigned long gib, unsigned int n, bool shared)
 	       one.worst_fault / two.worst_fault);
 }
 
+/*
+ * What two threads can get on this machine now: a loop that shares
+ * nothing, 1 thread doing one unit and 2 threads doing one unit each;
+ * scaling = 2 * t(1) / t(2), the best of @n each. On a machine whose
+ * other work leaves one core (or whose scheduler groups a session's
+ * threads, as Linux's autogroup does, against busy other sessions) it
+ * is 1.0x whatever the program.
+ */
+static void *spin_unit(void *arg)
+{
+	volatile uint64_t x = 0;
+
+	(void)arg;
+	for (uint64_t i = 0; i < 200000000ull; i++)
+		x += i;
+	return NULL;
+}
+
+static double spin(unsigned int threads)
+{
+	pthread_t t[2];
+	double t0 = rmib_now_s();
+
+	for (unsigned int i = 0; i < threads; i++)
+		if (pthread_create(&t[i], NULL, spin_unit, NULL))
+			exit(1);
+	for (unsigned int i = 0; i < threads; i++)
+		pthread_join(t[i], NULL);
+	return rmib_now_s() - t0;
+}
+
+static void machine_scaling(unsigned int n)
+{
+	double one = 0, two = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		double a = spin(1), b = spin(2);
+
+		if (!i || a < one)
+			one = a;
+		if (!i || b < two)
+			two = b;
+	}
+	printf("machine  a loop that shares nothing: 1 thread %.3f s, 2 threads (twice the work) %.3f s: %.2fx\n",
+	       one, two, 2 * one / two);
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const strat[] = { "full", "one-level", "block" };
@@ -216,7 +266,9 @@ int main(int argc, char **argv)
 	clock_cost(gib);
 	printf("\n## threads scheduler, fault phase only: %lu GiB, one-level, best / worst of %lu\n",
 	       gib / 4 ? gib / 4 : 1, n);
+	machine_scaling((unsigned int)n);
 	threads(gib / 4 ? gib / 4 : 1, (unsigned int)n, false);
 	threads(gib / 4 ? gib / 4 : 1, (unsigned int)n, true);
+	machine_scaling((unsigned int)n);
 	return 0;
 }
