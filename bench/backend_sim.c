@@ -10,6 +10,12 @@
 #include "backend.h"
 #include "host.h"
 
+/* CPU time of the whole process (every vCPU thread), seconds */
+static double cpu_s(void)
+{
+	return (double)rmib_clock_ns(CLOCK_PROCESS_CPUTIME_ID) * 1e-9;
+}
+
 static int sim_prepare(const struct run_config *cfg, char *err,
 		       size_t errlen)
 {
@@ -68,6 +74,8 @@ static int sim_run(const struct run_config *cfg, const struct inj_rule *rules,
 	struct cost_model cost;
 	struct run_counts *k = &r->counts;
 	struct host h;
+	double t0 = rmib_now_s(), t1, t2, t3, c1, c2;
+	uint64_t h_every;
 	int rc;
 
 	cost_model_default(&cost);
@@ -85,15 +93,32 @@ static int sim_run(const struct run_config *cfg, const struct inj_rule *rules,
 	metrics_phase(m, METRICS_SETUP);
 	rc = kvm_activate_realm(&h);
 	metrics_phase(m, METRICS_FAULT);
+	t1 = rmib_now_s();
+	c1 = cpu_s();
 	if (!rc && sched_run(&h, err, errlen)) {
 		host_fini(&h);
 		return -1;
 	}
+	t2 = rmib_now_s();
+	c2 = cpu_s();
+	h_every = h.stamp_every;
 	host_report_before_teardown(&h, &rep);
 	metrics_phase(m, METRICS_TEARDOWN);
+	t3 = rmib_now_s();
 	kvm_destroy_realm(&h);
 	host_report(&h, &rep);
 	host_fini(&h);
+	/* set-up: the model and the realm; faults: the workload alone;
+	 * teardown: destruction, the leak audit and the model's check */
+	r->phases_timed = true;
+	r->setup_seconds = t1 - t0;
+	r->fault_seconds = t2 - t1;
+	r->fault_cpu_seconds = c2 - c1;
+	r->teardown_seconds = rmib_now_s() - t3;
+	snprintf(r->fault_clock, sizeof(r->fault_clock), "%s",
+		 rmib_fast_clock_source());
+	r->fault_clock_resolution_ns = rmib_fast_clock_resolution_ns();
+	r->fault_clock_every = (unsigned int)h_every;
 
 	k->boot_rmi_calls += rep.boot_calls;
 	k->accesses += rep.accesses;

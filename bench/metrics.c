@@ -90,6 +90,7 @@ static void pageset_free(struct pageset *s)
 
 struct stream {
 	struct metrics *m;
+	enum metrics_phase phase;		/* a copy of m->phase */
 	struct run_counts c;
 	struct hist lat_model, lat_wall, calls_per_fault;
 	struct pageset faulted;			/* private folios, by base */
@@ -150,7 +151,7 @@ static void ev_rmi_call_exit(void *ctx, const struct rmi_ev_hdr *h,
 	(void)index;
 	(void)x1;
 	s->c.rmi_calls++;
-	switch (s->m->phase) {
+	switch (s->phase) {
 	case METRICS_SETUP:
 		s->c.rmi_calls_setup++;
 		break;
@@ -217,7 +218,10 @@ static void ev_realm_map_exit(void *ctx, const struct rmi_ev_hdr *h,
 	if (s->prep)
 		s->c.memory_prep_faults++;
 	s->prep = false;
-	hist_add(&s->lat_wall, h->wall_ns - s->map_wall);
+	/* a fault the producer did not stamp (the sim stamps 1 in
+	 * timing.fault_clock.every) has no wall-clock latency */
+	if (h->wall_ns && s->map_wall)
+		hist_add(&s->lat_wall, h->wall_ns - s->map_wall);
 	hist_add(&s->lat_model, h->model_ns - s->map_model);
 	hist_add(&s->calls_per_fault, rmi_calls);
 }
@@ -232,7 +236,7 @@ static void ev_rtt_create(void *ctx, const struct rmi_ev_hdr *h, uint64_t ipa,
 	(void)level;
 	if (status == RMI_SUCCESS) {
 		s->c.rtts_created++;
-		if (s->m->phase == METRICS_TEARDOWN)
+		if (s->phase == METRICS_TEARDOWN)
 			s->c.rtts_created_teardown++;
 		live_add(s->m, 1);
 	}
@@ -334,6 +338,10 @@ void metrics_phase(struct metrics *m, enum metrics_phase p)
 	if (p == METRICS_TEARDOWN && m->phase != METRICS_TEARDOWN)
 		m->live_at_teardown = (uint64_t)(m->live > 0 ? m->live : 0);
 	m->phase = p;
+	/* each stream reads its own copy: no line shared with the live
+	 * count, which every RTT made or freed writes */
+	for (unsigned int i = 0; i < m->n; i++)
+		m->s[i].phase = p;
 }
 
 /* Private folios faulted on by any stream: the union of the streams' sets. */

@@ -184,6 +184,18 @@ struct run_result {
 	bool cost_model_default;	/* the assumed table, not calibrated */
 	double wall_seconds;		/* whole run */
 	double virtual_seconds;		/* det: virtual time at the end */
+	/* wall-clock seconds of the run's phases, where the backend times
+	 * them (phases_timed: the sim): the realm's set-up, the workload's
+	 * faults, teardown and the leak audit */
+	bool phases_timed;
+	double setup_seconds, fault_seconds, teardown_seconds;
+	double fault_cpu_seconds;	/* CPU time of all threads in it */
+	/* the clock of the per-fault wall-clock stamps: "tsc", "cntvct" or
+	 * "clock_monotonic" ("" where the backend does not say), the length
+	 * of one of its ticks in ns, and 1 fault in how many is stamped */
+	char fault_clock[16];
+	double fault_clock_resolution_ns;
+	unsigned int fault_clock_every;
 	uint64_t model_bytes;		/* RMM model memory before teardown */
 	char backend[16];		/* which backend made it: "sim" */
 };

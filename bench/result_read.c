@@ -466,6 +466,60 @@ static int rd_metadata(struct rd *c, json_object *root, struct run_result *r,
 	return 0;
 }
 
+/*
+ * The phases' seconds and the per-fault clock: null where the backend
+ * does not time them, absent in files from before they were written
+ * (both read as not timed).
+ */
+static int rd_timing(struct rd *c, json_object *t, struct run_result *r)
+{
+	static const char *const phase[] = {
+		"setup_seconds", "fault_seconds", "teardown_seconds",
+		"fault_cpu_seconds",
+	};
+	double *val[] = {
+		&r->setup_seconds, &r->fault_seconds, &r->teardown_seconds,
+		&r->fault_cpu_seconds,
+	};
+	json_object *v, *fc;
+	unsigned int timed = 0, present = 0;
+	uint64_t every;
+
+	for (unsigned int i = 0; i < 4; i++) {
+		if (!json_object_object_get_ex(t, phase[i], &v))
+			continue;
+		present++;
+		if (!v)
+			continue;
+		if (rd_num(c, t, "timing", phase[i], val[i]))
+			return -1;
+		timed++;
+	}
+	if (present && present != 4)
+		return rd_fail(c, "timing", "some phases' seconds are missing");
+	if (timed && timed != 4)
+		return rd_fail(c, "timing", "some phases' seconds are null, some not");
+	r->phases_timed = timed == 4;
+	if (!json_object_object_get_ex(t, "fault_clock", &fc) || !fc)
+		return 0;
+	if (rd_obj(c, t, "timing", "fault_clock", &fc) ||
+	    rd_str(c, fc, "timing.fault_clock", "source", r->fault_clock,
+		   sizeof(r->fault_clock), false) ||
+	    rd_num(c, fc, "timing.fault_clock", "resolution_ns",
+		   &r->fault_clock_resolution_ns) ||
+	    rd_u64(c, fc, "timing.fault_clock", "every", UINT_MAX, &every))
+		return -1;
+	if (!r->fault_clock[0])
+		return rd_fail(c, "timing.fault_clock.source", "empty");
+	if (r->fault_clock_resolution_ns <= 0)
+		return rd_fail(c, "timing.fault_clock.resolution_ns",
+			       "not a tick length");
+	if (!every)
+		return rd_fail(c, "timing.fault_clock.every", "0");
+	r->fault_clock_every = (unsigned int)every;
+	return 0;
+}
+
 int result_read_json_meta(const char *path, struct run_result *r,
 			  struct result_meta *meta, char *err, size_t errlen)
 {
@@ -503,6 +557,7 @@ int result_read_json_meta(const char *path, struct run_result *r,
 	    rd_obj(&c, root, NULL, "timing", &t) ||
 	    rd_num(&c, t, "timing", "wall_seconds", &r->wall_seconds) ||
 	    rd_num(&c, t, "timing", "virtual_seconds", &r->virtual_seconds) ||
+	    rd_timing(&c, t, r) ||
 	    rd_u64(&c, root, NULL, "model_bytes", UINT64_MAX, &r->model_bytes))
 		goto out;
 	if (!r->outcome[0]) {

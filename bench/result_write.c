@@ -377,6 +377,20 @@ static bool str_ok(const char *s, size_t size)
 }
 
 /* The checks the reader makes too, so that every file written reads back. */
+/* timing.fault_clock: the per-fault stamps' clock, or null */
+static json_object *fault_clock_json(const struct run_result *r)
+{
+	json_object *c;
+
+	if (!r->fault_clock[0])
+		return NULL;
+	c = json_object_new_object();
+	add(c, "source", jstr(r->fault_clock));
+	add(c, "resolution_ns", jdouble_prec(r->fault_clock_resolution_ns, 4));
+	add(c, "every", ju64(r->fault_clock_every));
+	return c;
+}
+
 static int check_result(const struct run_result *r, char *err, size_t errlen)
 {
 	if (run_config_check(&r->cfg, err, errlen))
@@ -401,6 +415,19 @@ static int check_result(const struct run_result *r, char *err, size_t errlen)
 		return errmsg(err, errlen,
 			      "timing.virtual_seconds: %g is not a time",
 			      r->virtual_seconds);
+	if (r->phases_timed &&
+	    (!isfinite(r->setup_seconds) || r->setup_seconds < 0 ||
+	     !isfinite(r->fault_seconds) || r->fault_seconds < 0 ||
+	     !isfinite(r->teardown_seconds) || r->teardown_seconds < 0 ||
+	     !isfinite(r->fault_cpu_seconds) || r->fault_cpu_seconds < 0))
+		return errmsg(err, errlen,
+			      "timing: a phase's seconds are not a time");
+	if (r->fault_clock[0] &&
+	    (!str_ok(r->fault_clock, sizeof(r->fault_clock)) ||
+	     !isfinite(r->fault_clock_resolution_ns) ||
+	     r->fault_clock_resolution_ns <= 0 || !r->fault_clock_every))
+		return errmsg(err, errlen,
+			      "timing.fault_clock: not a clock");
 	return 0;
 }
 
@@ -440,6 +467,15 @@ int result_write_json(const struct run_result *r, const char *path,
 	t = json_object_new_object();
 	add(t, "wall_seconds", jdouble(r->wall_seconds));
 	add(t, "virtual_seconds", jdouble(r->virtual_seconds));
+	add(t, "setup_seconds",
+	    r->phases_timed ? jdouble(r->setup_seconds) : NULL);
+	add(t, "fault_seconds",
+	    r->phases_timed ? jdouble(r->fault_seconds) : NULL);
+	add(t, "teardown_seconds",
+	    r->phases_timed ? jdouble(r->teardown_seconds) : NULL);
+	add(t, "fault_cpu_seconds",
+	    r->phases_timed ? jdouble(r->fault_cpu_seconds) : NULL);
+	add(t, "fault_clock", fault_clock_json(r));
 	add(o, "timing", t);
 	add(o, "model_bytes", ju64(r->model_bytes));
 

@@ -12,9 +12,10 @@
  * Every call also carries a header: which stream the event belongs to
  * (events of one stream arrive in order: a vCPU thread, a CPU) and its
  * time stamps. wall_ns is a monotonic clock where the producer has one
- * for that event (the sim stamps the realm_map events only; the kernel
- * every event), else 0; model_ns is the sim's modelled (virtual) time of
- * the stream, 0 on a real host.
+ * for that event (the sim stamps the realm_map events only, of 1 fault
+ * in timing.fault_clock.every; the kernel every event), else 0; a
+ * consumer takes a latency only from two stamped events. model_ns is the
+ * sim's modelled (virtual) time of the stream, 0 on a real host.
  */
 #ifndef RMIBENCH_RMI_SINK_H
 #define RMIBENCH_RMI_SINK_H

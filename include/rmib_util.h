@@ -78,6 +78,7 @@ static inline uint64_t rmib_cycles(void)
 	return __rdtsc();
 }
 #define RMIB_HAVE_CYCLES 1
+#define RMIB_CYCLES_NAME "tsc"
 #elif defined(__aarch64__)
 static inline uint64_t rmib_cycles(void)
 {
@@ -87,6 +88,8 @@ static inline uint64_t rmib_cycles(void)
 	return v;
 }
 #define RMIB_HAVE_CYCLES 1
+#define RMIB_CYCLES_NAME "cntvct"
+
 #endif
 
 struct rmib_fast_clock {
@@ -129,6 +132,38 @@ static inline uint64_t rmib_fast_ns(void)
 				  rmib_fast_clock.ns_per_cycle);
 #endif
 	return rmib_now_ns();
+}
+
+/* In a spin-wait loop: let the other hardware thread run. */
+static inline void rmib_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
+#endif
+}
+
+/* What rmib_fast_ns() reads: "tsc", "cntvct" or "clock_monotonic". */
+static inline const char *rmib_fast_clock_source(void)
+{
+#ifdef RMIB_HAVE_CYCLES
+	if (rmib_fast_clock.ns_per_cycle > 0)
+		return RMIB_CYCLES_NAME;
+#endif
+	return "clock_monotonic";
+}
+
+/* The length of one tick of that clock, ns. */
+static inline double rmib_fast_clock_resolution_ns(void)
+{
+	struct timespec r;
+
+	if (rmib_fast_clock.ns_per_cycle > 0)
+		return rmib_fast_clock.ns_per_cycle;
+	if (clock_getres(CLOCK_MONOTONIC, &r) || (!r.tv_sec && !r.tv_nsec))
+		return 1.0;
+	return (double)r.tv_sec * 1e9 + (double)r.tv_nsec;
 }
 
 /* One term of a size: a number (0x.. or decimal) and a K/M/G/T suffix,

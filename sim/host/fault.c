@@ -762,23 +762,79 @@ static bool lock_busy(const struct host *h, bool write)
 	return h->lock_writer || (write && h->lock_readers);
 }
 
+/*
+ * threads: kvm->mmu_lock as a reader-writer lock whose readers write only
+ * their own vCPU's flag. A reader raises its flag and then looks for a
+ * writer; a writer (one at a time, mmu_wlock) raises mmu_writer and then
+ * waits until no reader's flag is up. Each side stores before it loads,
+ * sequentially consistent, so at least one of the two sees the other: a
+ * reader that sees the writer lowers its flag and waits for it to go. The
+ * exclusion is the kernel's rwlock's; the cache traffic of its shared
+ * lock word is not modelled.
+ */
+static void lock_spin(unsigned int *spins)
+{
+	if (++*spins > 64)
+		sched_yield();
+	else
+		rmib_cpu_relax();
+}
+
+static bool readers_gone(struct host *h)
+{
+	if (__atomic_load_n(&h->setup.mmu_reader, __ATOMIC_SEQ_CST))
+		return false;
+	for (unsigned int i = 0; i < h->nvcpus; i++)
+		if (__atomic_load_n(&h->vcpus[i].mmu_reader, __ATOMIC_SEQ_CST))
+			return false;
+	return true;
+}
+
+static void mmu_lock_threads(struct host_vcpu *v, bool write)
+{
+	struct host *h = v->h;
+	unsigned int spins = 0;
+	uint64_t t0 = 0;
+
+	if (!write) {
+		for (;;) {
+			__atomic_store_n(&v->mmu_reader, 1, __ATOMIC_SEQ_CST);
+			if (!__atomic_load_n(&h->mmu_writer, __ATOMIC_SEQ_CST))
+				break;
+			__atomic_store_n(&v->mmu_reader, 0, __ATOMIC_RELEASE);
+			if (!t0) {
+				v->lock_waits++;
+				t0 = rmib_fast_ns();
+			}
+			while (__atomic_load_n(&h->mmu_writer, __ATOMIC_ACQUIRE))
+				lock_spin(&spins);
+		}
+	} else {
+		if (pthread_mutex_trylock(&h->mmu_wlock)) {
+			v->lock_waits++;
+			t0 = rmib_fast_ns();
+			pthread_mutex_lock(&h->mmu_wlock);
+		}
+		__atomic_store_n(&h->mmu_writer, 1, __ATOMIC_SEQ_CST);
+		if (!readers_gone(h)) {
+			if (!t0) {
+				v->lock_waits++;
+				t0 = rmib_fast_ns();
+			}
+			while (!readers_gone(h))
+				lock_spin(&spins);
+		}
+	}
+	if (t0)
+		v->lock_wait_ns += rmib_fast_ns() - t0;
+}
+
 void host_mmu_lock(struct host_vcpu *v, bool write)
 {
 	struct host *h = v->h;
 
 	if (h->cfg.scheduler == SCHED_THREADS) {
-		uint64_t t0;
-
-		if (!(write ? pthread_rwlock_trywrlock(&h->mmu_lock) :
-			      pthread_rwlock_tryrdlock(&h->mmu_lock)))
-			return;
-		v->lock_waits++;
-		t0 = rmib_fast_ns();
-		if (write)
-			pthread_rwlock_wrlock(&h->mmu_lock);
-		else
-			pthread_rwlock_rdlock(&h->mmu_lock);
-		v->lock_wait_ns += rmib_fast_ns() - t0;
+		mmu_lock_threads(v, write);
 		return;
 	}
 	/* det: one coroutine runs at a time; the holder runs when the
@@ -802,7 +858,12 @@ void host_mmu_unlock(struct host_vcpu *v, bool write)
 	struct host *h = v->h;
 
 	if (h->cfg.scheduler == SCHED_THREADS) {
-		pthread_rwlock_unlock(&h->mmu_lock);
+		if (write) {
+			__atomic_store_n(&h->mmu_writer, 0, __ATOMIC_RELEASE);
+			pthread_mutex_unlock(&h->mmu_wlock);
+		} else {
+			__atomic_store_n(&v->mmu_reader, 0, __ATOMIC_RELEASE);
+		}
 		return;
 	}
 	if (write)
@@ -869,8 +930,7 @@ static bool progress_within(struct host *h, uint64_t seen, uint64_t ns)
 	uint64_t t0 = rmib_fast_ns();
 
 	while (!__atomic_load_n(&h->dead, __ATOMIC_RELAXED)) {
-		if (__atomic_load_n(&h->global_progress, __ATOMIC_RELAXED) !=
-		    seen)
+		if (host_progress(h) != seen)
 			return true;
 		if (rmib_fast_ns() - t0 >= ns)
 			return false;
@@ -886,7 +946,8 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 {
 	struct host *h = v->h;
 	bool private = ipa < (1ull << (h->ia_bits - 1));
-	uint64_t size, base, phys, t0, now;
+	uint64_t size, base, phys, now;
+	bool stamp, look;
 	int ret;
 
 	if (private) {
@@ -909,9 +970,14 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 	v->fault_calls = 0;
 	v->fault_rtts = 0;
 	v->deleg_fail = 0;
-	t0 = rmib_fast_ns();
+	/*
+	 * Wall-clock stamps (fault_latency_wall_ns) for 1 fault in
+	 * stamp_every, drawn from the vCPU's own generator so that no
+	 * period of the workload lines up with them; 0: not stamped.
+	 */
+	stamp = !((rmib_xorshift(&v->stamp_rng) >> 32) & (h->stamp_every - 1));
 	/* the fault's modelled latency starts with the exit, before the map */
-	v->hdr.wall_ns = t0;
+	v->hdr.wall_ns = stamp ? rmib_fast_ns() : 0;
 	host_ev_realm_map_enter(v, v->id, base, size, private);
 	v->clock_ns += h->cost->fault_overhead_ns;
 
@@ -920,17 +986,22 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 			realm_map_non_secure(v, base, phys, size);
 	host_mmu_unlock(v, false);
 
-	v->hdr.wall_ns = rmib_fast_ns();
+	v->hdr.wall_ns = stamp ? rmib_fast_ns() : 0;
 	host_ev_realm_map_exit(v, v->id, base, size, (uint64_t)(int64_t)ret,
 			       v->fault_calls, v->fault_rtts);
 	v->hdr.wall_ns = 0;
 
 	/*
 	 * Livelock watch: the same IPA again and no RMI call anywhere has
-	 * changed state since this vCPU's last fault ended.
+	 * changed state since this vCPU's last fault ended. det looks at
+	 * every fault's end. threads looks only at the end of a fault on
+	 * the IPA of the one before (summing every vCPU's count: a read of
+	 * their cache lines), so its watch starts one fault later.
 	 */
-	now = __atomic_load_n(&h->global_progress, __ATOMIC_RELAXED);
-	if (base == v->last_fault_ipa && now == v->progress_seen) {
+	look = h->cfg.scheduler != SCHED_THREADS || base == v->last_fault_ipa;
+	now = look ? host_progress(h) : 0;
+	if (base == v->last_fault_ipa && v->progress_known &&
+	    now == v->progress_seen) {
 		v->same_faults++;
 		/* threads: the winner may be off-CPU; let it run */
 		if (h->cfg.scheduler == SCHED_THREADS)
@@ -940,6 +1011,7 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 		v->last_fault_ipa = base;
 	}
 	v->progress_seen = now;
+	v->progress_known = look;
 	if (ret > 0)
 		ret = 0;	/* an RMI status: re-enter the guest */
 	if (ret < 0) {
@@ -953,8 +1025,7 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 		    progress_within(h, v->progress_seen, LIVELOCK_WAIT_NS)) {
 			/* a vCPU off the CPU made progress: no livelock */
 			v->same_faults = 0;
-			v->progress_seen = __atomic_load_n(&h->global_progress,
-							   __ATOMIC_RELAXED);
+			v->progress_seen = host_progress(h);
 		} else if (unprepared_status(v->deleg_fail)) {
 			host_livelock(h, "livelock: vcpu %u faulted on IPA %#llx %llu times with no progress anywhere: GRANULE_RANGE_DELEGATE answers %s at PA %#llx (memory the RMM cannot use yet), taken for a race",
 				      v->id, (unsigned long long)base,

@@ -124,7 +124,11 @@ struct host_report {
 	char outcome[256];		/* "ok", or why the realm died */
 };
 
-/* A vCPU: its counters are its own, merged when the run ends. */
+/*
+ * A vCPU: its counters are its own, merged when the run ends. Each one
+ * starts on a cache line of its own: with the threads scheduler nothing
+ * here is written by another vCPU's thread.
+ */
 struct host_vcpu {
 	struct host *h;
 	unsigned int id;
@@ -142,13 +146,21 @@ struct host_vcpu {
 	/* the fault's last refused delegate: status (0: none) and PA */
 	unsigned int deleg_fail;
 	uint64_t deleg_fail_pa;
+	bool progress_known;		/* progress_seen is from the last fault */
+	/* threads: successful RMI calls it made, for the livelock watch
+	 * (written by its thread only, read by others on a re-fault) */
+	uint64_t progress;
+	/* threads: it holds kvm->mmu_lock for read (host_mmu_lock) */
+	int mmu_reader;
+	/* which faults get wall-clock stamps (host_handle_fault) */
+	uint64_t stamp_rng;
 	uint64_t accesses, guest_errors, ripas_changes;
 	uint64_t lock_waits, lock_wait_ns;	/* kvm->mmu_lock */
 	struct host_warns warns;
 	struct rmi_sink sink;		/* where its events go */
 	struct rmi_ev_hdr hdr;		/* their stream and stamps */
 	struct sched *sched;		/* while the workload runs */
-};
+} __attribute__((aligned(64)));
 
 /*
  * guest_memfd-like backing: a folio per aligned block, PA = base + off;
@@ -192,10 +204,15 @@ struct host {
 
 	/*
 	 * kvm->mmu_lock: faults hold it for read, a RIPAS change (and its
-	 * unmap) for write. threads: a pthread rwlock; det: the counts
+	 * unmap) for write. threads: a reader sets its vCPU's mmu_reader
+	 * and checks mmu_writer; a writer takes mmu_wlock, sets mmu_writer
+	 * and waits for every reader to leave (host_mmu_lock): a fault
+	 * writes no cache line another vCPU's fault writes. det: the counts
 	 * below, a vCPU that cannot take it waits in virtual time.
 	 */
-	pthread_rwlock_t mmu_lock;
+	int mmu_writer __attribute__((aligned(64)));	/* a line that only
+							 * RIPAS changes write */
+	pthread_mutex_t mmu_wlock __attribute__((aligned(64)));
 	int lock_readers;
 	bool lock_writer;
 
@@ -205,9 +222,13 @@ struct host {
 	uint64_t *free_pages;
 	size_t nfree, capfree;
 
-	/* atomic, only grows: successful RMI calls that change the realm's
-	 * state (not the delegation of RTT, RD and REC pages) */
+	/* only grows: successful RMI calls that change the realm's state
+	 * (not the delegation of RTT, RD and REC pages); det only (the
+	 * threads scheduler counts them per vCPU, host_vcpu.progress;
+	 * host_progress() sums them) */
 	uint64_t global_progress;
+	/* 1 fault in how many gets wall-clock stamps (a power of two) */
+	uint64_t stamp_every;
 	uint64_t leaked, leaked_by_state[RMI_GRANULE_STATE_COUNT];
 	int dead;			/* atomic: enum host_death */
 	char why[256];			/* why it died (first reason) */
@@ -254,6 +275,9 @@ void host_livelock(struct host *h, const char *fmt, ...)
  * when the run ends with "livelock in @fn at @addr". */
 bool host_spin(struct host_vcpu *v, unsigned int *spins, const char *fn,
 	       uint64_t addr);
+/* Successful RMI calls of every vCPU and the VMM so far that change the
+ * realm's state: the livelock watch's view of progress anywhere. */
+uint64_t host_progress(struct host *h);
 
 /* ---- fault path (fault.c) ----------------------------------------------- */
 

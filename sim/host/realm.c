@@ -171,9 +171,13 @@ int host_init(struct host *h, const struct host_config *cfg,
 	h->page_next = HOST_PAGES_BASE;
 	h->page_end = HOST_PAGES_END;
 	pthread_mutex_init(&h->page_lock, NULL);
-	pthread_rwlock_init(&h->mmu_lock, NULL);
+	pthread_mutex_init(&h->mmu_wlock, NULL);
+	h->stamp_every = 1;
 	h->nvcpus = cfg->vcpus;
-	h->vcpus = calloc(cfg->vcpus, sizeof(*h->vcpus));
+	h->vcpus = aligned_alloc(_Alignof(struct host_vcpu),
+				 cfg->vcpus * sizeof(*h->vcpus));
+	if (h->vcpus)
+		memset(h->vcpus, 0, cfg->vcpus * sizeof(*h->vcpus));
 	h->m = rmm_create(&mc);
 	if (!h->vcpus || !h->m)
 		return fail(err, errlen, "out of memory");
@@ -183,6 +187,7 @@ int host_init(struct host *h, const struct host_config *cfg,
 		v->h = h;
 		v->id = i;
 		v->rng = rmib_mix64(cfg->seed * 0x100000001b3ull + i) | 1;
+		v->stamp_rng = rmib_mix64(~cfg->seed * 0x100000001b3ull + i) | 1;
 		v->last_fault_ipa = ~0ull;
 		v->sink = sink_of(sink_for, sink_ctx, i);
 		v->hdr.stream = i;
@@ -212,7 +217,7 @@ void host_fini(struct host *h)
 	free(h->vcpus);
 	free(h->free_pages);
 	pthread_mutex_destroy(&h->page_lock);
-	pthread_rwlock_destroy(&h->mmu_lock);
+	pthread_mutex_destroy(&h->mmu_wlock);
 	memset(h, 0, sizeof(*h));
 }
 

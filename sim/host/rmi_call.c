@@ -20,6 +20,33 @@
 		__attribute__((section(".probes")));
 RMI_EVENTS(RMIB_SEM_DEFINE_)
 
+/*
+ * Progress for the livelock watch. det runs one vCPU at a time: one
+ * counter. threads: each vCPU counts its own, on its own cache line,
+ * written by its thread alone (relaxed atomics: others read it), so a
+ * successful call writes nothing another vCPU writes.
+ */
+static inline void progress_add(struct host_vcpu *v, uint64_t n)
+{
+	if (v->h->cfg.scheduler != SCHED_THREADS)
+		v->h->global_progress += n;
+	else
+		__atomic_store_n(&v->progress, v->progress + n,
+				 __ATOMIC_RELAXED);
+}
+
+uint64_t host_progress(struct host *h)
+{
+	uint64_t sum;
+
+	if (h->cfg.scheduler != SCHED_THREADS)
+		return h->global_progress;
+	sum = __atomic_load_n(&h->setup.progress, __ATOMIC_RELAXED);
+	for (unsigned int i = 0; i < h->nvcpus; i++)
+		sum += __atomic_load_n(&h->vcpus[i].progress, __ATOMIC_RELAXED);
+	return sum;
+}
+
 /* Granules a successful call worked on, for the per-granule cost. */
 static uint64_t granules_done(uint32_t fid, const uint64_t *in,
 			      const uint64_t *out)
@@ -74,7 +101,7 @@ uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 		cost += (rmib_xorshift(&v->rng) % (cost / 4 + 1)) - cost / 8;
 	v->clock_ns += cost;
 	if (ok && !v->no_progress)
-		__atomic_fetch_add(&h->global_progress, 1, __ATOMIC_RELAXED);
+		progress_add(v, 1);
 	host_ev_rmi_call_exit(v, fid, st, RMI_RETURN_INDEX(r.x[0]), r.x[1]);
 	if (out)
 		memcpy(out, r.x, 5 * sizeof(uint64_t));

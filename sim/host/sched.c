@@ -426,6 +426,32 @@ static int run_threads(struct sched *s, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * 1 fault in how many gets wall-clock stamps: every fault while the run
+ * makes at most STAMP_FAULTS faults (at most one per access and one per
+ * folio of the memslot, re-faults aside), else the power of two that
+ * keeps about that many stamped. Reading the counter twice per fault
+ * costs about as much as a fault's two RMI calls in the model (make
+ * bench-sim prints both); a million stamps give the percentiles to
+ * better than a percent.
+ */
+#define STAMP_FAULTS	(1ull << 20)
+
+static uint64_t stamp_every(const struct host *h, const struct wl_config *wl)
+{
+	uint64_t accesses = 0, folios, faults, every = 1;
+
+	for (unsigned int i = 0; i < h->nvcpus; i++)
+		accesses += wl_total_accesses(wl, i);
+	folios = h->cfg.size / (h->cfg.folio == FOLIO_2M ? 2ull << 20 :
+				h->cfg.folio == FOLIO_1G ? 1ull << 30 :
+				RMI_GRANULE_SIZE);
+	faults = accesses < folios ? accesses : folios;
+	while (faults / every > STAMP_FAULTS)
+		every <<= 1;
+	return every;
+}
+
 int sched_run(struct host *h, char *err, size_t errlen)
 {
 	struct sched s = {
@@ -459,6 +485,7 @@ int sched_run(struct host *h, char *err, size_t errlen)
 		snprintf(err, errlen, "workload: %s", why);
 		return -1;
 	}
+	h->stamp_every = stamp_every(h, &s.wl);
 	for (unsigned int i = 0; i < h->nvcpus; i++)
 		h->vcpus[i].sched = &s;
 	rc = s.kind == SCHED_THREADS ? run_threads(&s, err, errlen) :

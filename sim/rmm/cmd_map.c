@@ -114,8 +114,9 @@ bad:
 static void map(struct rmm *m, const uint64_t *x, struct rmm_out *o, bool ns)
 {
 	uint64_t base = x[2], top = x[3], flags = x[4], oaddr = x[5];
-	uint64_t descs[MAX_DESCS], addr, size;
+	uint64_t descs[MAX_DESCS], addr, size, pa, left;
 	unsigned int nd, i, done = 0, attr = 0, s2ap = 0;
+	bool one;
 	struct realm *r = realm_get(m, x[1]);
 	struct pa_stream ps;
 	bool from_desc = m->prof.map_level == RMM_LEVEL_FROM_DESC;
@@ -191,18 +192,34 @@ static void map(struct rmm *m, const uint64_t *x, struct rmm_out *o, bool ns)
 		}
 	}
 	ps = (struct pa_stream){ .d = descs, .n = nd };
+	/*
+	 * One descriptor of blocks of the walk's level (a fault's map):
+	 * block k of the range is the descriptor's block k, which is what
+	 * the stream gives, without it.
+	 */
+	one = nd == 1 &&
+	      RMI_DESC_SIZE_TO_LEVEL(RMI_DESC_SIZE(descs[0])) == l;
+	pa = RMI_DESC_ADDR(descs[0]);
+	left = RMI_DESC_COUNT(descs[0]);
 	for (addr = base; addr < top && i < RMI_RTT_ENTRIES;
 	     addr += size, i++, done++) {
-		uint64_t e = t->e[i], pa;
+		uint64_t e = t->e[i];
 		int got;
 
 		if (addr + size > top)
 			break;
-		got = stream_take(&ps, l, from_desc, &pa);
-		if (got <= 0) {
-			if (!done && got < 0)
-				ret_status(o, RMI_ERROR_INPUT, 0);
-			break;
+		if (one) {
+			if (!left--)
+				break;
+			if (done)
+				pa += size;
+		} else {
+			got = stream_take(&ps, l, from_desc, &pa);
+			if (got <= 0) {
+				if (!done && got < 0)
+					ret_status(o, RMI_ERROR_INPUT, 0);
+				break;
+			}
 		}
 		if (E_STATE(e) == RMI_ENTRY_ASSIGNED && E_PA(e) == pa &&
 		    m->prof.remap_same_pa) {

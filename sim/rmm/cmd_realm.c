@@ -93,6 +93,7 @@ void cmd_realm_create(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		abort();
+	r->uid = realm_new_uid();
 	r->rd = rd;
 	r->state = REALM_NEW;
 	r->s2sz = p.s2sz;
@@ -100,8 +101,11 @@ void cmd_realm_create(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	r->nroot = p.rtt_num_start;
 	r->rtt_base = p.rtt_base;
 	for (unsigned int i = 0; i < r->nroot; i++) {
-		r->root[i] = rtt_new(m, r->start_level,
+		uint64_t span = LSIZE(r->start_level) * RMI_RTT_ENTRIES;
+
+		r->root[i] = rtt_new(m, r, r->start_level, i * span,
 				     p.rtt_base + i * RMI_GRANULE_SIZE, true);
+		rtt_unlock(r->root[i]);
 	}
 
 	pthread_mutex_lock(&m->meta);

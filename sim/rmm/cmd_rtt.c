@@ -26,7 +26,7 @@ void cmd_rtt_create(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 	int level = (int)x[4], wl;
 	struct realm *r = rtt_args(m, x[1], ipa, x[4]);
 	struct rtt *t, *nt;
-	uint64_t e, step;
+	uint64_t e, step, base;
 	unsigned int i;
 
 	if (!r || !gt_valid(&m->gt, rtt) ||
@@ -49,22 +49,24 @@ void cmd_rtt_create(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 		ret_status(o, RMI_ERROR_INPUT, 0);
 		goto out;
 	}
+	base = ipa & ~(LSIZE(level - 1) - 1);
 	if (E_STATE(e) == RMI_ENTRY_ASSIGNED) {
 		/* unfold [f2, f9.11]: the block's pages, with its attributes */
-		nt = rtt_new(m, level, rtt, false);
+		nt = rtt_new(m, r, level, base, rtt, false);
 		step = LSIZE(level);
 		for (int j = 0; j < RMI_RTT_ENTRIES; j++)
 			nt->e[j] = (E_PA(e) + j * step) | E_LEAF_ATTRS(e) |
 				   RMI_ENTRY_ASSIGNED;
 	} else if (!e) {
 		/* UNASSIGNED, RIPAS EMPTY (or NS): a zero page, no writes */
-		nt = rtt_new(m, level, rtt, true);
+		nt = rtt_new(m, r, level, base, rtt, true);
 	} else {
-		nt = rtt_new(m, level, rtt, false);
+		nt = rtt_new(m, r, level, base, rtt, false);
 		for (int j = 0; j < RMI_RTT_ENTRIES; j++)
 			nt->e[j] = e;
 	}
 	t->e[i] = (uint64_t)(uintptr_t)nt | RMI_ENTRY_TABLE;
+	rtt_unlock(nt);
 	__atomic_fetch_add(&m->rtts_live, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&m->rtts_created, 1, __ATOMIC_RELAXED);
 	ret_status(o, RMI_SUCCESS, 0);
@@ -127,6 +129,7 @@ static void rtt_remove(struct rmm *m, struct rtt *t, unsigned int i,
 		       struct rtt *c, uint64_t parent_e)
 {
 	t->e[i] = parent_e;
+	rtt_unlinked(c);
 	rtt_unlock(c);
 	gt_cas(&m->gt, c->pa, RMI_GRANULE_RTT, RMI_GRANULE_DELEGATED);
 	__atomic_fetch_sub(&m->rtts_live, 1, __ATOMIC_RELAXED);

@@ -10,6 +10,7 @@
 
 #include "granule.h"
 #include "pool.h"
+#include "rmib_util.h"
 #include "rmm.h"
 
 /*
@@ -52,12 +53,21 @@ static inline uint64_t e_assigned_ns(uint64_t pa, unsigned int attr,
  * the pool page that slot belongs to (pool.h). e is that page, set when the
  * table is made; the walk works it out from the header's address instead
  * of loading it (rtt_entries()).
+ *
+ * Where the table is: its realm's uid and the first IPA it covers, set
+ * while it is locked before it is linked into its parent, and cleared
+ * (uid 0) while it is locked as it is unlinked. So a thread that holds an
+ * RTT's lock and reads its own realm's uid and an IPA base there knows
+ * the table is in that realm's tree at that place: what the walk's cache
+ * (walk.c) checks.
  */
 struct rtt {
 	unsigned int lock;
 	int level;
 	uint64_t *e;		/* RMI_RTT_ENTRIES entries, a 4 KiB page */
 	uint64_t pa;
+	uint64_t uid;		/* its realm's uid; 0 once unlinked */
+	uint64_t base;		/* first IPA it covers */
 } __attribute__((aligned(64)));
 
 _Static_assert(sizeof(struct rtt) == POOL_SLOT_SIZE,
@@ -71,15 +81,6 @@ static inline uint64_t *rtt_entries(const struct rtt *t)
 	return pool_page_of(t);
 }
 
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ volatile("yield" ::: "memory");
-#endif
-}
-
 static inline void rtt_lock(struct rtt *t)
 {
 	unsigned int spins = 0;
@@ -89,7 +90,7 @@ static inline void rtt_lock(struct rtt *t)
 			if (++spins > 128)
 				sched_yield();
 			else
-				cpu_relax();
+				rmib_cpu_relax();
 		}
 	}
 }
@@ -113,6 +114,8 @@ struct realm {
 	unsigned int s2sz;
 	int start_level;
 	unsigned int nroot;
+	uint32_t uid;		/* never 0; unique for 2^32 - 1 REALM_CREATEs
+				 * in a process (in what was padding) */
 	uint64_t rtt_base;
 	int recs;		/* live RECs, atomic */
 	struct rtt *root[RMI_MAX_ROOT_RTTS];
@@ -237,11 +240,21 @@ static inline bool range_ok(uint64_t base, uint64_t top, uint64_t lo,
 /* walk.c */
 
 /*
- * A new RTT of @level at @pa, unlocked, from the pool. With @zero its
- * entries are all 0 (a page never written costs nothing); else they are
- * not set and the caller writes all of them.
+ * A new RTT of @r at @level covering IPAs from @base, at @pa, from the
+ * pool, returned LOCKED: the caller links it into its parent (or makes it
+ * a root) and then unlocks it. With @zero its entries are all 0 (a page
+ * never written costs nothing); else they are not set and the caller
+ * writes all of them.
  */
-struct rtt *rtt_new(struct rmm *m, int level, uint64_t pa, bool zero);
+struct rtt *rtt_new(struct rmm *m, const struct realm *r, int level,
+		    uint64_t base, uint64_t pa, bool zero);
+
+/* @t, locked, is being unlinked from its realm's tree: no walk may take
+ * it for a table of the tree from now on. */
+static inline void rtt_unlinked(struct rtt *t)
+{
+	__atomic_store_n(&t->uid, 0, __ATOMIC_RELAXED);
+}
 
 /* Gives an RTT no longer reachable back to the pool. */
 void rtt_free(struct rmm *m, struct rtt *t);
@@ -250,8 +263,13 @@ void rtt_free(struct rmm *m, struct rtt *t);
  * Walk from the root towards @target for @ipa (inside the IPA space),
  * locking hand over hand; stops at the first entry that is not a TABLE.
  * Returns the locked RTT holding the entry for @ipa at level *@level.
+ * A thread's last table is remembered and taken again, checked, without
+ * the walk from the root (walk.c).
  */
 struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level);
+
+/* A new realm's uid (never 0). */
+uint32_t realm_new_uid(void);
 
 /* The live realm whose RD is @rd, or NULL. */
 struct realm *realm_get(struct rmm *m, uint64_t rd);

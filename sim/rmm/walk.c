@@ -6,36 +6,69 @@
  */
 #include "rmm_internal.h"
 
-struct rtt *rtt_new(struct rmm *m, int level, uint64_t pa, bool zero)
+struct rtt *rtt_new(struct rmm *m, const struct realm *r, int level,
+		    uint64_t base, uint64_t pa, bool zero)
 {
 	uint64_t *e = pool_get(&m->pool, zero);
 	struct rtt *t = pool_slot_of(e);
 
-	t->lock = 0;
+	/*
+	 * Taken, not set: a walk's cache may still hold this slot from the
+	 * table it was before and lock it to check it (it then finds uid 0,
+	 * or this table's place once it is linked and unlocked).
+	 */
+	rtt_lock(t);
 	t->level = level;
 	t->e = e;
 	t->pa = pa;
+	t->base = base;
+	t->uid = r->uid;
 	return t;
 }
 
 void rtt_free(struct rmm *m, struct rtt *t)
 {
+	rtt_lock(t);
+	rtt_unlinked(t);
+	rtt_unlock(t);
 	pool_put(&m->pool, t->e);
 }
 
-/*
- * Walk from the root towards @target for @ipa (which must lie in the IPA
- * space), locking hand over hand. Stops early at the first entry that is
- * not a TABLE. Returns the locked table; *@level is the level of the entry
- * for @ipa inside it.
- */
-struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level)
+uint32_t realm_new_uid(void)
 {
-	int l = r->start_level;
-	struct rtt *t = r->root[ipa >> (LSHIFT(l) + 9)];
+	static uint32_t last;
+	uint32_t uid;
+
+	do
+		uid = __atomic_add_fetch(&last, 1, __ATOMIC_RELAXED);
+	while (!uid);
+	return uid;
+}
+
+/*
+ * Each thread (a CPU the RMM runs on) remembers the table its last walk
+ * ended at. The next walk for an IPA that table covers, towards its level
+ * or deeper, locks it alone and checks that it is still that realm's
+ * table at that place (uid and base, see struct rtt): if so the walk from
+ * the root would have come to it, with the same locks on the way taken and
+ * let go, and the walk goes on from there. A table unlinked since fails
+ * the check under its lock, and the walk starts from the root. The
+ * result is the same table either way; only the locks taken differ.
+ */
+struct walk_cache {
+	uint64_t uid;		/* the realm's; 0: nothing remembered */
+	uint64_t base, span;	/* IPAs the table covers */
+	int level;
+	struct rtt *t;
+};
+
+static __thread struct walk_cache wcache;
+
+static struct rtt *walk_down(struct rtt *t, int l, uint64_t ipa, int target,
+			     int *level)
+{
 	const uint64_t *te = rtt_entries(t);
 
-	rtt_lock(t);
 	while (l < target) {
 		uint64_t e = te[idx_of(ipa, l)];
 		const uint64_t *ce;
@@ -53,6 +86,44 @@ struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level)
 		l++;
 	}
 	*level = l;
+	return t;
+}
+
+/*
+ * Walk from the root towards @target for @ipa (which must lie in the IPA
+ * space), locking hand over hand. Stops early at the first entry that is
+ * not a TABLE. Returns the locked table; *@level is the level of the entry
+ * for @ipa inside it.
+ */
+struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level)
+{
+	struct walk_cache *c = &wcache;
+	int l = r->start_level;
+	struct rtt *t, *from = NULL;
+
+	if (c->uid == r->uid && ipa - c->base < c->span && c->level <= target) {
+		from = c->t;
+		rtt_lock(from);
+		if (from->uid == r->uid && from->base == c->base &&
+		    from->level == c->level) {
+			l = c->level;
+		} else {
+			rtt_unlock(from);
+			from = NULL;
+		}
+	}
+	if (!from) {
+		from = r->root[ipa >> (LSHIFT(l) + 9)];
+		rtt_lock(from);
+	}
+	t = walk_down(from, l, ipa, target, level);
+	if (t == from && l == c->level && t == c->t && c->uid == r->uid)
+		return t;	/* remembered already */
+	c->uid = r->uid;
+	c->t = t;
+	c->level = *level;
+	c->span = LSIZE(*level) * RMI_RTT_ENTRIES;
+	c->base = ipa & ~(c->span - 1);
 	return t;
 }
 

@@ -13,7 +13,8 @@
  *     host's teardown makes them, then folded back.
  *
  * Figures are printed, not asserted: this is a benchmark, not a test.
- * usage: bench_model [GIB_OF_4K_PAGES] (default 64)
+ * The speeds are the best of REPEAT runs (default 5), the worst beside.
+ * usage: bench_model [GIB_OF_4K_PAGES] [REPEAT]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,33 +113,52 @@ static void map(struct ctx *c, uint64_t ipa, uint64_t pa, unsigned int sz)
 	}
 }
 
+/* Runs of each timed figure; the best and the worst are printed. */
+static unsigned int repeat = 5;
+
 static void speed(const struct rmm_profile *p)
 {
-	struct ctx c = setup(p, 48);
 	const uint64_t pages = 1u << 20, blocks = 4096;
-	double t0, t1, w0;
+	double best = 0, worst = 0, wall = 0;
+	uint64_t calls = 0, errors = 0;
 
-	/* PA: RTTs from 64 KiB, 4 KiB data from 64 GiB, 2 MiB from 128 GiB */
-	w0 = now();
-	t0 = cpu_now();
-	c.calls = 0;
-	for (uint64_t i = 0; i < pages; i++)
-		map(&c, GIB + i * 4096, 64 * GIB + i * 4096, 0);
-	for (uint64_t i = 0; i < blocks; i++)
-		map(&c, 32 * GIB + i * MIB2, 128 * GIB + i * MIB2, 1);
-	t1 = cpu_now();
+	for (unsigned int r = 0; r < repeat; r++) {
+		struct ctx c = setup(p, 48);
+		double t0, t1, w0;
+
+		/* PA: RTTs from 64 KiB, 4 KiB data from 64 GiB, 2 MiB from
+		 * 128 GiB */
+		w0 = now();
+		t0 = cpu_now();
+		c.calls = 0;
+		for (uint64_t i = 0; i < pages; i++)
+			map(&c, GIB + i * 4096, 64 * GIB + i * 4096, 0);
+		for (uint64_t i = 0; i < blocks; i++)
+			map(&c, 32 * GIB + i * MIB2, 128 * GIB + i * MIB2, 1);
+		t1 = cpu_now();
+		if (!r || t1 - t0 < best) {
+			best = t1 - t0;
+			wall = now() - w0;
+		}
+		if (t1 - t0 > worst)
+			worst = t1 - t0;
+		calls = c.calls;
+		errors += c.errors;
+		rmm_destroy(c.m);
+	}
 	printf("%-7s mix: %llu calls (%llu 4K pages, %llu 2M blocks) in %.3f s cpu"
-	       " (%.3f s wall): %.1f M calls/s/core%s\n", p->name,
-	       (unsigned long long)c.calls, (unsigned long long)pages,
-	       (unsigned long long)blocks, t1 - t0, now() - w0,
-	       (double)c.calls / (t1 - t0) / 1e6,
-	       c.errors ? " (ERRORS)" : "");
-	rmm_destroy(c.m);
+	       " (%.3f s wall; worst of %u %.3f s cpu): %.1f M calls/s/core%s\n",
+	       p->name, (unsigned long long)calls, (unsigned long long)pages,
+	       (unsigned long long)blocks, best, wall, repeat, worst,
+	       (double)calls / best / 1e6, errors ? " (ERRORS)" : "");
 }
 
-/* One command alone: @n calls of @fid after setting up what they need. */
-static void one_command(const struct rmm_profile *p, const char *what,
-			unsigned int sz, uint64_t n)
+/*
+ * One command alone: @n calls of @fid after setting up what they need.
+ * Returns the seconds of CPU they took; *@bad: a call failed.
+ */
+static double one_command_once(const struct rmm_profile *p, const char *what,
+			       unsigned int sz, uint64_t n, bool *bad)
 {
 	struct ctx c = setup(p, 48);
 	uint64_t size = sz ? MIB2 : 4096, x0 = 0, t;
@@ -185,10 +205,28 @@ static void one_command(const struct rmm_profile *p, const char *what,
 						       0), NULL);
 	}
 	t1 = cpu_now();
-	printf("%-7s   %-24s %8.1f M calls/s/core (%.0f ns/call)%s\n",
-	       p->name, what, (double)n / (t1 - t0) / 1e6,
-	       (t1 - t0) / (double)n * 1e9, x0 ? " (ERRORS)" : "");
+	*bad |= x0 != 0;
 	rmm_destroy(c.m);
+	return t1 - t0;
+}
+
+static void one_command(const struct rmm_profile *p, const char *what,
+			unsigned int sz, uint64_t n)
+{
+	double best = 0, worst = 0;
+	bool bad = false;
+
+	for (unsigned int r = 0; r < repeat; r++) {
+		double t = one_command_once(p, what, sz, n, &bad);
+
+		if (!r || t < best)
+			best = t;
+		if (t > worst)
+			worst = t;
+	}
+	printf("%-7s   %-24s %8.1f M calls/s/core (%.1f ns/call; worst of %u %.1f)%s\n",
+	       p->name, what, (double)n / best / 1e6, best / (double)n * 1e9,
+	       repeat, worst / (double)n * 1e9, bad ? " (ERRORS)" : "");
 }
 
 static void memory(const struct rmm_profile *p, uint64_t gib)
@@ -257,11 +295,13 @@ static void zero_rtts(const struct rmm_profile *p)
 int main(int argc, char **argv)
 {
 	uint64_t gib = argc > 1 ? strtoull(argv[1], NULL, 0) : 64;
+	uint64_t rep = argc > 2 ? strtoull(argv[2], NULL, 0) : 5;
 
-	if (!gib || gib > 1024) {
-		fprintf(stderr, "bench_model: GiB of pages must be 1..1024\n");
+	if (!gib || gib > 1024 || !rep || rep > 100) {
+		fprintf(stderr, "bench_model: GiB of pages must be 1..1024, REPEAT 1..100\n");
 		return 2;
 	}
+	repeat = (unsigned int)rep;
 	printf("# rmibench bench-model: RMM model speed and memory (one thread)\n");
 	for (int i = 0; rmm_profiles[i]; i++) {
 		speed(rmm_profiles[i]);

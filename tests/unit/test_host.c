@@ -4,7 +4,8 @@
  * rmi-facts.md for every RTT strategy and RMM profile with 4 KiB and 2 MiB
  * folios, the failure the kernel would show where a strategy cannot work,
  * delegate races under both schedulers, v14 and v15 delegation handling
- * under injected failures, leak audits, and reproducibility.
+ * under injected failures, leak audits, reproducibility, which faults
+ * get wall-clock stamps, and kvm->mmu_lock under the threads scheduler.
  *
  * Common set-up unless a test says otherwise: S2SZ 40 (start level 1, two
  * root RTTs), one vCPU touching the memslot [1 GiB, 2 GiB) page after page,
@@ -20,6 +21,8 @@
  * [1 GiB, 2 GiB) is one whole L1 entry, fact 9.13), REALM_ACTIVATE.
  */
 #include <json-c/json.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,6 +34,8 @@
 #undef TEST_TIMEOUT_DEFAULT
 #define TEST_TIMEOUT_DEFAULT	300
 
+#include "host.h"
+#include "result.h"
 #include "rmm.h"
 #include "run.h"
 
@@ -322,9 +327,12 @@ TEST(delegate_failure_v14_leaks_and_livelocks)
  * The livelock bound means the same under the threads scheduler: v14's
  * case above with one vCPU thread. Its 1000th no-progress re-fault reaches
  * the bound; the vCPU then waits (2 s) for progress that cannot come, as
- * it is the only one: the same counts as under det, the same message with
- * the bound as the count (before, the threads watch also wanted 2 s of
- * re-faulting and counted every one of them).
+ * it is the only one: the same message with the bound as the count
+ * (before, the threads watch also wanted 2 s of re-faulting and counted
+ * every one of them). The counts are det's plus one fault: under threads
+ * the watch reads the other vCPUs' progress only on a re-fault of the
+ * same IPA, so it starts one fault later (1003 faults, 1001 re-faults,
+ * 1002 delegate races).
  */
 TEST(livelock_bound_threads)
 {
@@ -340,9 +348,9 @@ TEST(livelock_bound_threads)
 	c.delegation = DELEG_V14;
 	c.scheduler = SCHED_THREADS;
 	r = run(&c, &rule, 1);
-	ASSERT_EQ(1002ull, r->counts.faults);
-	ASSERT_EQ(1000ull, r->counts.refaults);
-	ASSERT_EQ(1001ull, r->counts.delegate_races);
+	ASSERT_EQ(1003ull, r->counts.faults);
+	ASSERT_EQ(1001ull, r->counts.refaults);
+	ASSERT_EQ(1002ull, r->counts.delegate_races);
 	ASSERT_EQ(183ull, r->counts.leaked_granules);
 	ASSERT_EQ(OUTCOME_LIVELOCK, r->outcome_class);
 	ASSERT_STREQ("livelock: vcpu 0 faulted on IPA 0x40200000 1000 times "
@@ -513,6 +521,10 @@ static json_object *result_json(struct __test_metadata *_metadata,
 	static const char *const wall[][2] = {
 		{ "metadata", "timestamp" },
 		{ "timing", "wall_seconds" },
+		{ "timing", "setup_seconds" },
+		{ "timing", "fault_seconds" },
+		{ "timing", "teardown_seconds" },
+		{ "timing", "fault_cpu_seconds" },
 		{ "distributions", "fault_latency_wall_ns" },
 	};
 	char err[256];
@@ -590,6 +602,218 @@ TEST(shared_accesses)
 	/* teardown unmapped them: 2 * 512 pages in 2 UNPROT_UNMAP calls */
 	ASSERT_EQ(2ull, calls(r, RMI_RTT_UNPROT_UNMAP, RMI_SUCCESS));
 	free(r);
+}
+
+/*
+ * Wall-clock stamps: every fault while a run makes at most 2^20 faults;
+ * past that, 1 fault in the power of two that keeps about 2^20 stamped,
+ * drawn at random (sim/host/sched.c). 4 GiB + 4 KiB of 4 KiB folios,
+ * touched once: 2^20 + 1 faults, so 1 in 2: a binomial count of mean
+ * (2^20 + 1) / 2 and standard deviation 512; the window is 8 of those.
+ * The counts and the modelled latencies keep every fault.
+ */
+TEST(stamps_one_fault_in_n)
+{
+	struct run_config c = base("tf-rmm", RMI_RTT_STRATEGY_ONE_LEVEL,
+				   FOLIO_4K);
+	const uint64_t faults = (1ull << 20) + 1, half = faults / 2;
+	struct run_result *r;
+
+	c.size = 4 * MIB;
+	r = run(&c, NULL, 0);
+	ASSERT_EQ(1024ull, r->counts.faults);
+	ASSERT_EQ(1u, r->fault_clock_every);
+	ASSERT_EQ(1024ull, r->lat_wall.count);
+	ASSERT_TRUE(r->phases_timed);
+	ASSERT_LT(0.0, r->fault_clock_resolution_ns);
+	free(r);
+
+	c.size = 4 * GIB + 4096;
+	r = run(&c, NULL, 0);
+	ASSERT_STREQ("ok", r->outcome);
+	ASSERT_EQ(faults, r->counts.faults);
+	ASSERT_EQ(2u, r->fault_clock_every);
+	ASSERT_EQ(faults, r->lat_model.count);
+	ASSERT_EQ(faults, r->calls_per_fault.count);
+	ASSERT_LE(half - 4096, r->lat_wall.count);
+	ASSERT_GE(half + 4096, r->lat_wall.count);
+	free(r);
+}
+
+/*
+ * kvm->mmu_lock under the threads scheduler (sim/host/fault.c): readers
+ * raise their own vCPU's flag, a writer the lock's. Four vCPU threads,
+ * one of them a writer in 1 round of 8, check all through every round
+ * that the lock excludes: no writer while they read, nobody else while
+ * they write. A plain variable the writer changes and the readers read
+ * makes any overlap a data race for the TSan build too (make
+ * check-threads).
+ */
+struct lock_arg {
+	struct host_vcpu *v;
+	int *plain;		/* written by writers only, under the lock */
+	int *readers, *writers;	/* atomics: who is inside */
+	int *bad;		/* atomic: exclusions broken */
+	bool writes;
+	pthread_barrier_t *start;
+};
+
+#define LOCK_ROUNDS	16000
+
+/* one vCPU thread that takes the lock and holds it until released */
+struct try_arg {
+	struct host_vcpu *v;
+	bool write;
+	int trying, inside, release;	/* atomics */
+};
+
+static void *try_lock(void *p)
+{
+	struct try_arg *a = p;
+
+	__atomic_store_n(&a->trying, 1, __ATOMIC_RELEASE);
+	host_mmu_lock(a->v, a->write);
+	__atomic_store_n(&a->inside, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&a->release, __ATOMIC_ACQUIRE))
+		usleep(100);
+	host_mmu_unlock(a->v, a->write);
+	return NULL;
+}
+
+static bool stays_out(struct try_arg *a)
+{
+	for (int i = 0; i < 100000 &&
+	     !__atomic_load_n(&a->trying, __ATOMIC_ACQUIRE); i++)
+		usleep(100);
+	for (int i = 0; i < 50; i++) {
+		if (__atomic_load_n(&a->inside, __ATOMIC_ACQUIRE))
+			return false;
+		usleep(1000);
+	}
+	return !__atomic_load_n(&a->inside, __ATOMIC_ACQUIRE);
+}
+
+static bool gets_in(struct try_arg *a)
+{
+	for (int i = 0; i < 10000; i++) {
+		if (__atomic_load_n(&a->inside, __ATOMIC_ACQUIRE))
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+static void *lock_loop(void *p)
+{
+	struct lock_arg *a = p;
+
+	pthread_barrier_wait(a->start);
+	for (int i = 0; i < LOCK_ROUNDS; i++) {
+		bool w = a->writes && !(i % 8);
+
+		host_mmu_lock(a->v, w);
+		if (w) {
+			if (__atomic_add_fetch(a->writers, 1, __ATOMIC_SEQ_CST) != 1)
+				__atomic_add_fetch(a->bad, 1, __ATOMIC_RELAXED);
+			/* held while the others run, looking for readers
+			 * all along: a fault on one CPU overlaps too */
+			for (int k = 0; k < 4; k++) {
+				if (__atomic_load_n(a->readers, __ATOMIC_SEQ_CST))
+					__atomic_add_fetch(a->bad, 1,
+							   __ATOMIC_RELAXED);
+				sched_yield();
+			}
+			(*a->plain)++;
+			__atomic_sub_fetch(a->writers, 1, __ATOMIC_SEQ_CST);
+		} else {
+			__atomic_add_fetch(a->readers, 1, __ATOMIC_SEQ_CST);
+			for (int k = 0; k < 2; k++) {
+				if (__atomic_load_n(a->writers, __ATOMIC_SEQ_CST))
+					__atomic_add_fetch(a->bad, 1,
+							   __ATOMIC_RELAXED);
+				if (!(i % 16))
+					sched_yield();
+			}
+			if (*a->plain < 0)
+				__atomic_add_fetch(a->bad, 1, __ATOMIC_RELAXED);
+			__atomic_sub_fetch(a->readers, 1, __ATOMIC_SEQ_CST);
+		}
+		host_mmu_unlock(a->v, w);
+	}
+	return NULL;
+}
+
+TEST(mmu_lock_threads)
+{
+	struct host_config hc = {
+		.version = HOST_V15, .strategy = RMI_RTT_STRATEGY_ONE_LEVEL,
+		.delegation = DELEG_V15, .profile = "tf-rmm",
+		.delegate_granules = 1, .folio = FOLIO_4K, .ipa = GIB,
+		.size = 4 * MIB, .vcpus = 4, .workload = "sequential",
+		.passes = 1, .stride = 4096, .scheduler = SCHED_THREADS,
+		.seed = 1, .s2sz = 40,
+	};
+	struct cost_model cost;
+	struct host *h = aligned_alloc(_Alignof(struct host), sizeof(*h));
+	struct lock_arg a[4];
+	pthread_barrier_t start;
+	pthread_t t[4];
+	int plain = 0, readers = 0, writers = 0, bad = 0;
+	uint64_t waits = 0;
+	char err[256];
+
+	ASSERT_NE(NULL, h);
+	cost_model_default(&cost);
+	ASSERT_EQ(0, host_init(h, &hc, &cost, NULL, NULL, err, sizeof(err)))
+		TH_LOG("%s", err);
+	pthread_barrier_init(&start, NULL, 4);
+	for (int i = 0; i < 4; i++) {
+		a[i] = (struct lock_arg){ &h->vcpus[i], &plain, &readers,
+					  &writers, &bad, i == 0, &start };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, lock_loop, &a[i]));
+	}
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&start);
+	ASSERT_EQ(0, bad);
+	/* the writer's rounds, none lost */
+	ASSERT_EQ(LOCK_ROUNDS / 8, plain);
+	for (int i = 0; i < 4; i++) {
+		ASSERT_EQ(0, h->vcpus[i].mmu_reader);
+		waits += h->vcpus[i].lock_waits;
+	}
+	ASSERT_EQ(0, h->mmu_writer);
+	TH_LOG("lock waits: %llu", (unsigned long long)waits);
+
+	/*
+	 * The protocol step by step: a writer stays out while a reader is
+	 * in and gets in when it leaves; a reader stays out while the
+	 * writer is in. "Stays out" is watched for 50 ms after the thread
+	 * has started to take the lock (a lock that let it in would have
+	 * by then; one that keeps it out always passes); "gets in" is
+	 * waited for up to 10 s.
+	 */
+	struct try_arg w = { &h->vcpus[1], true }, rd = { &h->vcpus[2], false };
+	pthread_t tw, tr;
+	uint64_t w0 = h->vcpus[1].lock_waits, r0 = h->vcpus[2].lock_waits;
+
+	host_mmu_lock(&h->vcpus[0], false);
+	ASSERT_EQ(0, pthread_create(&tw, NULL, try_lock, &w));
+	ASSERT_TRUE(stays_out(&w));
+	host_mmu_unlock(&h->vcpus[0], false);
+	ASSERT_TRUE(gets_in(&w));
+	ASSERT_EQ(0, pthread_create(&tr, NULL, try_lock, &rd));
+	ASSERT_TRUE(stays_out(&rd));
+	__atomic_store_n(&w.release, 1, __ATOMIC_RELEASE);
+	pthread_join(tw, NULL);
+	ASSERT_TRUE(gets_in(&rd));
+	__atomic_store_n(&rd.release, 1, __ATOMIC_RELEASE);
+	pthread_join(tr, NULL);
+	/* each found the lock taken once */
+	ASSERT_EQ(w0 + 1, h->vcpus[1].lock_waits);
+	ASSERT_EQ(r0 + 1, h->vcpus[2].lock_waits);
+	host_fini(h);
+	free(h);
 }
 
 TEST_HARNESS_MAIN

@@ -1131,6 +1131,141 @@ TEST(reader_rejects_bad_files)
 }
 
 /*
+ * timing: the phases' seconds and the per-fault clock read back as
+ * written; a backend that does not time them writes null (read as not
+ * timed), a file from before they existed lacks them (the same); half of
+ * the phases, or a clock with no tick, is refused naming the field.
+ */
+static void e_phase_null(json_object *o)
+{
+	json_object_object_add(at(o, "timing", NULL), "fault_seconds", NULL);
+}
+
+static void e_phase_gone(json_object *o)
+{
+	json_object_object_del(at(o, "timing", NULL), "teardown_seconds");
+}
+
+static void e_clock_every(json_object *o)
+{
+	json_object_object_add(at(o, "timing", "fault_clock"), "every",
+			       json_object_new_int(0));
+}
+
+static void e_clock_source(json_object *o)
+{
+	json_object_object_del(at(o, "timing", "fault_clock"), "source");
+}
+
+static void timed(struct run_result *w)
+{
+	distinct(w);
+	w->phases_timed = true;
+	w->setup_seconds = 0.25;
+	w->fault_seconds = 1.5;
+	w->teardown_seconds = 0.125;
+	w->fault_cpu_seconds = 2.75;
+	fill_str(w->fault_clock, sizeof(w->fault_clock), "tsc");
+	w->fault_clock_resolution_ns = 0.5;
+	w->fault_clock_every = 1;
+}
+
+static int reject_timed(const char *dir, edit_fn edit, const char *field,
+			char *err, size_t errlen)
+{
+	struct run_result w, r;
+	char *p = path_in(dir, "timed.json");
+	json_object *o;
+	int ret = -1;
+
+	timed(&w);
+	if (!p || result_write_json(&w, p, err, errlen))
+		goto out;
+	o = json_object_from_file(p);
+	if (!o)
+		goto out;
+	edit(o);
+	json_object_to_file_ext(p, o, JSON_C_TO_STRING_PRETTY);
+	json_object_put(o);
+	if (!result_read_json(p, &r, err, errlen)) {
+		snprintf(err, errlen, "accepted");
+		goto out;
+	}
+	ret = strstr(err, field) && !strchr(err, '\n') ? 0 : -1;
+out:
+	free(p);
+	return ret;
+}
+
+TEST(timing_phases_and_clock)
+{
+	static const struct {
+		edit_fn fn;
+		const char *field;
+	} cases[] = {
+		{ e_phase_null, "timing: some phases' seconds are null" },
+		{ e_phase_gone, "timing: some phases' seconds are missing" },
+		{ e_clock_every, "timing.fault_clock.every: 0" },
+		{ e_clock_source, "timing.fault_clock.source: missing" },
+	};
+	struct run_result w, r;
+	char err[512], *dir = make_tmpdir(), *p;
+	json_object *o, *t, *v;
+
+	ASSERT_NE(NULL, dir);
+	p = path_in(dir, "run.json");
+	timed(&w);
+	ASSERT_EQ(0, result_write_json(&w, p, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, result_read_json(p, &r, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_TRUE(r.phases_timed);
+	ASSERT_TRUE(r.setup_seconds == 0.25);
+	ASSERT_TRUE(r.fault_seconds == 1.5);
+	ASSERT_TRUE(r.teardown_seconds == 0.125);
+	ASSERT_TRUE(r.fault_cpu_seconds == 2.75);
+	ASSERT_STREQ("tsc", r.fault_clock);
+	ASSERT_TRUE(r.fault_clock_resolution_ns == 0.5);
+	ASSERT_EQ(1u, r.fault_clock_every);
+
+	/* not timed: null, and read back as not timed */
+	distinct(&w);
+	ASSERT_EQ(0, result_write_json(&w, p, err, sizeof(err))) TH_LOG("%s", err);
+	o = json_object_from_file(p);
+	ASSERT_NE(NULL, o);
+	t = at(o, "timing", NULL);
+	ASSERT_TRUE(json_object_object_get_ex(t, "fault_seconds", &v));
+	ASSERT_EQ(NULL, v);
+	ASSERT_TRUE(json_object_object_get_ex(t, "fault_clock", &v));
+	ASSERT_EQ(NULL, v);
+	json_object_put(o);
+	ASSERT_EQ(0, result_read_json(p, &r, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_FALSE(r.phases_timed);
+	ASSERT_STREQ("", r.fault_clock);
+
+	/* a file from before: no phases, no clock */
+	o = json_object_from_file(p);
+	ASSERT_NE(NULL, o);
+	t = at(o, "timing", NULL);
+	json_object_object_del(t, "setup_seconds");
+	json_object_object_del(t, "fault_seconds");
+	json_object_object_del(t, "teardown_seconds");
+	json_object_object_del(t, "fault_cpu_seconds");
+	json_object_object_del(t, "fault_clock");
+	json_object_to_file(p, o);
+	json_object_put(o);
+	ASSERT_EQ(0, result_read_json(p, &r, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_FALSE(r.phases_timed);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ASSERT_EQ(0, reject_timed(dir, cases[i].fn, cases[i].field, err,
+					  sizeof(err)))
+			TH_LOG("case %zu (%s): %s", i, cases[i].field, err);
+	}
+	free(p);
+	rm_rf(dir);
+	free(dir);
+}
+
+/*
  * What json-c lets pass and the readers must not: a key given twice (json-c
  * keeps the last value) in a result file and in a calibration file, and a
  * count above 2^64-1 (json-c reads it as 2^64-1). A FIFO in a file's place

@@ -2,8 +2,9 @@
 /*
  * The RMM model's invariants: granule conservation and tree consistency
  * after seeded random call sequences, state after each call, races
- * between threads resolving as an RMM would (one winner), and the RTT
- * pool: tables of zero entries cost no page, recycled pages read right.
+ * between threads resolving as an RMM would (one winner), the RTT
+ * pool: tables of zero entries cost no page, recycled pages read right,
+ * and the walk's remembered table following the tree.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -764,6 +765,139 @@ TEST(rtt_pages_recycled_read_back)
 	ASSERT_EQ(1ull, st.rtt_pages_dirty);
 	ASSERT_EQ(0ull, st.rtt_pages_fresh);
 	expect_rtt(_metadata, m, at, level, RMI_RIPAS_EMPTY);
+	check_ok(_metadata, m);
+	rmm_destroy(m);
+}
+
+/*
+ * Calls made by another thread (another CPU the RMM runs on): each call's
+ * x0 must be @want; returns the index of the first that is not, or -1.
+ */
+struct call {
+	uint32_t fid;
+	uint64_t x[5];
+	uint64_t want;
+};
+
+struct calls {
+	struct rmm *m;
+	const struct call *c;
+	int n, bad;
+	uint64_t got;
+};
+
+static void *calls_run(void *arg)
+{
+	struct calls *cs = arg;
+
+	cs->bad = -1;
+	for (int i = 0; i < cs->n && cs->bad < 0; i++) {
+		const struct call *c = &cs->c[i];
+
+		cs->got = rmm_call(cs->m, c->fid, c->x[0], c->x[1], c->x[2],
+				   c->x[3], c->x[4], NULL);
+		if (cs->got != c->want)
+			cs->bad = i;
+	}
+	return NULL;
+}
+
+static int on_other_cpu(struct rmm *m, const struct call *c, int n,
+			uint64_t *got)
+{
+	struct calls cs = { .m = m, .c = c, .n = n };
+	pthread_t t;
+
+	*got = 0;
+	if (pthread_create(&t, NULL, calls_run, &cs))
+		return -2;
+	pthread_join(t, NULL);
+	*got = cs.got;
+	return cs.bad;
+}
+
+/*
+ * The walk remembers, per thread, the table it ended at (sim/rmm/walk.c)
+ * and takes it again without walking from the root: every answer must
+ * still be the tree's as it is now, also after another thread changed the
+ * tree under it. This thread maps a page into the L3 RTT at IPA 1 GiB
+ * (and remembers that L3); another thread unmaps it and destroys the L3;
+ * this thread's walk must stop at level 2. The other thread makes the L3
+ * again (the pool hands the freed page, and its header, back first) and
+ * maps another page; this thread must read that page. Each answer follows
+ * from the facts alone.
+ */
+TEST(walk_cache_follows_the_tree)
+{
+	struct rmm *m = model("tf-rmm", 1);
+	uint64_t page = rmi_desc_encode(RMI_DESC_SIZE_4K, 1, G(300), 0);
+	uint64_t other = rmi_desc_encode(RMI_DESC_SIZE_4K, 1, G(301), 0);
+	const struct call destroy[] = {
+		/* [f9.8, f11.2] unmap; [f7] the L3 is not live any more */
+		{ RMI_RTT_DATA_UNMAP, { RD, GIB, GIB + 4096, 1, 0 }, 0 },
+		{ RMI_RTT_DESTROY, { RD, GIB, 3, 0, 0 }, 0 },
+	};
+	const struct call again[] = {
+		{ RMI_RTT_CREATE, { RD, G(202), GIB, 3, 0 }, 0 },
+		{ RMI_RTT_DATA_MAP, { RD, GIB, GIB + 4096, 1, other }, 0 },
+	};
+	const struct call fold[] = {
+		{ RMI_RTT_DATA_UNMAP, { RD, GIB, GIB + 4096, 1, 0 }, 0 },
+		/* [f9.10] 512 entries UNASSIGNED, DESTROYED alike (the new
+		 * table took its parent's entry, f2) */
+		{ RMI_RTT_FOLD, { RD, GIB, 3, 0, 0 }, 0 },
+	};
+	uint64_t out[5], got = 0;
+
+	ASSERT_EQ(0ull, realm(m, 40));
+	ASSERT_EQ(0ull, delegate(m, G(200), G(203)));
+	ASSERT_EQ(0ull, delegate(m, G(300), G(302)));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_CREATE, RD, G(200), GIB, 2, 0,
+				 NULL));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_CREATE, RD, G(201), GIB, 3, 0,
+				 NULL));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_DATA_MAP, RD, GIB, GIB + 4096, 1,
+				 page, out));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_READ_ENTRY, RD, GIB, 3, 0, 0,
+				 out));
+	ASSERT_EQ(3ull, out[1]);
+	ASSERT_EQ((uint64_t)RMI_ENTRY_ASSIGNED, out[2]);
+	ASSERT_EQ(G(300), out[3]);
+
+	ASSERT_EQ(-1, on_other_cpu(m, destroy, 2, &got)) TH_LOG("x0 %#llx",
+		(unsigned long long)got);
+	ASSERT_EQ(RMI_GRANULE_DELEGATED, rmm_granule_state(m, G(201)));
+	/* the walk stops at level 2, at the entry [f9.9] left UNASSIGNED,
+	 * DESTROYED, not in the L3 this thread remembered */
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_READ_ENTRY, RD, GIB, 3, 0, 0,
+				 out));
+	ASSERT_EQ(2ull, out[1]);
+	ASSERT_EQ((uint64_t)RMI_ENTRY_UNASSIGNED, out[2]);
+	ASSERT_EQ((uint64_t)RMI_RIPAS_DESTROYED, out[4]);
+	/* [f4] a 4 KiB descriptor needs an L3: ERROR_RTT(2) */
+	ASSERT_EQ(RMI_RETURN(RMI_ERROR_RTT, 2),
+		  rmm_call(m, RMI_RTT_DATA_MAP, RD, GIB, GIB + 4096, 1, other,
+			   out));
+
+	/* remember the L2 (the walk above ended there), then the L3 again */
+	ASSERT_EQ(-1, on_other_cpu(m, again, 2, &got)) TH_LOG("x0 %#llx",
+		(unsigned long long)got);
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_READ_ENTRY, RD, GIB, 3, 0, 0,
+				 out));
+	ASSERT_EQ(3ull, out[1]);
+	ASSERT_EQ((uint64_t)RMI_ENTRY_ASSIGNED, out[2]);
+	ASSERT_EQ(G(301), out[3]);
+	ASSERT_EQ(RMI_GRANULE_DATA, rmm_granule_state(m, G(301)));
+	ASSERT_EQ(RMI_GRANULE_DELEGATED, rmm_granule_state(m, G(300)));
+
+	/* this thread remembers the new L3; the other folds it */
+	ASSERT_EQ(-1, on_other_cpu(m, fold, 2, &got)) TH_LOG("x0 %#llx",
+		(unsigned long long)got);
+	ASSERT_EQ(RMI_GRANULE_DELEGATED, rmm_granule_state(m, G(202)));
+	ASSERT_EQ(0ull, rmm_call(m, RMI_RTT_READ_ENTRY, RD, GIB, 3, 0, 0,
+				 out));
+	ASSERT_EQ(2ull, out[1]);
+	ASSERT_EQ((uint64_t)RMI_ENTRY_UNASSIGNED, out[2]);
 	check_ok(_metadata, m);
 	rmm_destroy(m);
 }
