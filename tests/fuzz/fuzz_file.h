@@ -14,9 +14,11 @@
 const char *fuzz_file(const uint8_t *data, size_t size);
 
 /*
- * A directory of the fuzz target's own (in /dev/shm where it can, so
- * that the writers' fsync costs nothing), removed at exit; the targets
- * write only the files fuzz_file.c names there.
+ * A directory of the fuzz target's own: $RMIBENCH_FUZZ_DIR, which
+ * run-fuzz makes (in /dev/shm where it can, so that the writers' fsync
+ * costs nothing) and removes however the target ends; else one made here
+ * and removed at exit. The targets write only the files fuzz_file.c
+ * names there.
  */
 const char *fuzz_dir(void);
 
