@@ -697,6 +697,14 @@ static bool lock_busy(const struct host *h, bool write)
 	return h->lock_writer || (write && h->lock_readers);
 }
 
+/* the lock in the step's footprint: taking or giving it back for read
+ * commutes with the same for read */
+static void lock_note(bool write)
+{
+	rmm_fp_note(RMM_FP_HOST, HOST_RES_MMU_LOCK, HOST_RES_MMU_LOCK + 1,
+		    write);
+}
+
 void host_mmu_lock(struct host_vcpu *v, bool write)
 {
 	struct host *h = v->h;
@@ -716,6 +724,19 @@ void host_mmu_lock(struct host_vcpu *v, bool write)
 		v->lock_wait_ns += rmib_fast_ns() - t0;
 		return;
 	}
+	lock_note(write);
+	if (h->chooser && h->nvcpus > 1 && lock_busy(h, write)) {
+		/* a chooser's run: wait, not runnable, until it is free;
+		 * the clock then starts where the holder gave it back */
+		v->lock_waits++;
+		v->lock_wait = write ? 2 : 1;
+		sched_wait_lock(v);
+		v->lock_wait = 0;
+		if (v->clock_ns < h->lock_free_ns) {
+			v->lock_wait_ns += h->lock_free_ns - v->clock_ns;
+			v->clock_ns = h->lock_free_ns;
+		}
+	}
 	/* det: one coroutine runs at a time; the holder runs when the
 	 * waiter's clock passes it */
 	if (lock_busy(h, write)) {
@@ -730,6 +751,7 @@ void host_mmu_lock(struct host_vcpu *v, bool write)
 		h->lock_writer = true;
 	else
 		h->lock_readers++;
+	v->lock_held = write ? 2 : 1;
 }
 
 void host_mmu_unlock(struct host_vcpu *v, bool write)
@@ -740,10 +762,14 @@ void host_mmu_unlock(struct host_vcpu *v, bool write)
 		pthread_rwlock_unlock(&h->mmu_lock);
 		return;
 	}
+	lock_note(write);
 	if (write)
 		h->lock_writer = false;
 	else
 		h->lock_readers--;
+	v->lock_held = 0;
+	if (h->lock_free_ns < v->clock_ns)
+		h->lock_free_ns = v->clock_ns;
 }
 
 int realm_set_ipa_state(struct host_vcpu *v, uint64_t base, uint64_t top,
@@ -817,6 +843,7 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 
 	v->fault_calls = 0;
 	v->fault_rtts = 0;
+	v->fault_base = base;
 	t0 = rmib_fast_ns();
 	/* the fault's modelled latency starts with the exit, before the map */
 	v->hdr.wall_ns = t0;
@@ -827,6 +854,7 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 	ret = private ? realm_map_protected(v, base, phys, size) :
 			realm_map_non_secure(v, base, phys, size);
 	host_mmu_unlock(v, false);
+	v->fault_base = ~0ull;
 
 	v->hdr.wall_ns = rmib_fast_ns();
 	host_ev_realm_map_exit(v, v->id, base, size, (uint64_t)(int64_t)ret,

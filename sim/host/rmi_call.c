@@ -49,6 +49,11 @@ uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 	bool ok;
 
 	host_ev_rmi_call_enter(v, fid, x1, x2, x3);
+	/* a rule's trigger counts the calls it watches: their order matters */
+	if (__builtin_expect(rmm_fp_cur != NULL, 0) && h->inj.n &&
+	    injector_watches(&h->inj, fid))
+		rmm_fp_add(rmm_fp_cur, RMM_FP_HOST, HOST_RES_INJECT,
+			   HOST_RES_INJECT + 1, true);
 	if (injector_check(&h->inj, fid, in.x,
 			   v == &h->setup ? INJ_NO_VCPU : v->id, &r.x[0])) {
 		/* as fail_rmi: the status, every other output zero */
@@ -76,6 +81,15 @@ uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 	if (ok)
 		__atomic_fetch_add(&h->global_progress, 1, __ATOMIC_RELAXED);
 	host_ev_rmi_call_exit(v, fid, st, RMI_RETURN_INDEX(r.x[0]), r.x[1]);
+	if (h->chooser) {
+		/* where the vCPU is, for the state hash */
+		v->last_call[0] = fid;
+		v->last_call[1] = x1;
+		v->last_call[2] = x2;
+		v->last_call[3] = x3;
+		v->last_call[4] = r.x[0];
+		v->last_call[5] = r.x[1];
+	}
 	if (out)
 		memcpy(out, r.x, 5 * sizeof(uint64_t));
 	sched_point(v);
@@ -116,6 +130,7 @@ static void host_die(struct host *h, enum host_death kind, const char *fmt,
 {
 	int expect = HOST_ALIVE;
 
+	rmm_fp_note(RMM_FP_HOST, HOST_RES_DEAD, HOST_RES_DEAD + 1, true);
 	if (!__atomic_compare_exchange_n(&h->dead, &expect, (int)kind, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return;	/* the first reason stands */

@@ -327,3 +327,25 @@ bool injector_check_slow(struct injector *j, uint32_t fid,
 	}
 	return false;
 }
+
+bool injector_watches(const struct injector *j, uint32_t fid)
+{
+	for (unsigned int i = 0; i < j->n; i++)
+		if (!j->s[i].rule.r.command || j->s[i].rule.r.command == fid)
+			return true;
+	return false;
+}
+
+uint64_t injector_state_hash(const struct injector *j)
+{
+	uint64_t h = rmib_mix64(j->fired ^ (j->draws << 32));
+
+	for (unsigned int i = 0; i < j->n; i++) {
+		const struct inj_state *s = &j->s[i];
+
+		h = rmib_mix64(h ^ (uint64_t)s->times);
+		h = rmib_mix64(h ^ (uint64_t)s->space);
+		h = rmib_mix64(h ^ s->seen);
+	}
+	return h;
+}

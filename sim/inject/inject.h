@@ -76,6 +76,12 @@ bool injector_check_slow(struct injector *j, uint32_t fid,
 			 const uint64_t x[8], unsigned int vcpu,
 			 uint64_t *x0);
 
+/* Whether a rule may fail calls of @fid (its trigger counts them). */
+bool injector_watches(const struct injector *j, uint32_t fid);
+/* A hash of the trigger state (failures left, calls to let through,
+ * calls seen, draws): two runs with the same one fail the same calls. */
+uint64_t injector_state_hash(const struct injector *j);
+
 /*
  * Whether the call (fid, x[1..7]) by @vcpu fails now. If it does, *x0 is
  * the status word to return (every other output is zero). Thread-safe.

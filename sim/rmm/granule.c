@@ -58,11 +58,16 @@ bool gt_cas(struct granule_table *gt, uint64_t pa, unsigned int from,
 {
 	uint8_t *s = from == 0 ? gt_slot_alloc(gt, pa) : gt_slot_peek(gt, pa);
 	uint8_t expect = (uint8_t)from;
+	bool ok;
 
-	if (!s)
+	if (!s) {
+		gt_note(pa, 1, false);
 		return false;
-	return __atomic_compare_exchange_n(s, &expect, (uint8_t)to, false,
-					   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+	}
+	ok = __atomic_compare_exchange_n(s, &expect, (uint8_t)to, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+	gt_note(pa, 1, ok);
+	return ok;
 }
 
 static inline uint64_t bytes8(unsigned int v)
@@ -76,8 +81,10 @@ bool gt_cas_run(struct granule_table *gt, uint64_t pa, uint64_t n,
 	uint8_t *s = from == 0 ? gt_slot_alloc(gt, pa) : gt_slot_peek(gt, pa);
 	uint64_t i = 0;
 
-	if (!s)
+	if (!s) {
+		gt_note(pa, n, false);
 		return false;
+	}
 	/* eight granules per CAS where the run is aligned to eight */
 	while (i < n) {
 		if (!(((uintptr_t)(s + i)) & 7) && n - i >= 8) {
@@ -101,10 +108,13 @@ bool gt_cas_run(struct granule_table *gt, uint64_t pa, uint64_t n,
 			i++;
 		}
 	}
+	gt_note(pa, n, true);
 	return true;
 undo:
 	/* the first i granules are ours: nobody else can have moved them */
 	for (uint64_t j = 0; j < i; j++)
 		__atomic_store_n(s + j, (uint8_t)from, __ATOMIC_RELEASE);
+	/* read, all of them: what the run met decided the answer */
+	gt_note(pa, n, false);
 	return false;
 }

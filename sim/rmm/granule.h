@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "rmm.h"
+
 #define GT_CHUNK_SHIFT		30	/* bytes of PA per chunk */
 #define GT_CHUNK_GRANULES	(1u << (GT_CHUNK_SHIFT - 12))
 
@@ -44,11 +46,18 @@ static inline uint8_t *gt_slot_peek(const struct granule_table *gt,
 
 uint8_t *gt_slot_alloc(struct granule_table *gt, uint64_t pa);
 
+/* Note @n granules from @pa in the thread's footprint (rmm.h), if any. */
+static inline void gt_note(uint64_t pa, uint64_t n, bool write)
+{
+	rmm_fp_note(RMM_FP_GRANULE, pa, pa + (n << 12), write);
+}
+
 /* State of the granule at @pa (valid PA). */
 static inline unsigned int gt_get(const struct granule_table *gt, uint64_t pa)
 {
 	const uint8_t *s = gt_slot_peek(gt, pa);
 
+	gt_note(pa, 1, false);
 	return s ? __atomic_load_n(s, __ATOMIC_ACQUIRE) : 0;
 }
 

@@ -27,9 +27,11 @@ void rtt_free(struct rmm *m, struct rtt *t)
  * Walk from the root towards @target for @ipa (which must lie in the IPA
  * space), locking hand over hand. Stops early at the first entry that is
  * not a TABLE. Returns the locked table; *@level is the level of the entry
- * for @ipa inside it.
+ * for @ipa inside it. The tables passed through are read; the one
+ * returned is noted as written if @write (the footprint, rmm.h).
  */
-struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level)
+static struct rtt *walk_(struct realm *r, uint64_t ipa, int target,
+			 int *level, bool write)
 {
 	int l = r->start_level;
 	struct rtt *t = r->root[ipa >> (LSHIFT(l) + 9)];
@@ -48,12 +50,24 @@ struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level)
 		ce = rtt_entries(c);
 		rtt_lock(c);
 		rtt_unlock(t);
+		rtt_note(t, false);
 		t = c;
 		te = ce;
 		l++;
 	}
+	rtt_note(t, write);
 	*level = l;
 	return t;
+}
+
+struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level)
+{
+	return walk_(r, ipa, target, level, true);
+}
+
+struct rtt *walk_read(struct realm *r, uint64_t ipa, int target, int *level)
+{
+	return walk_(r, ipa, target, level, false);
 }
 
 struct realm *realm_get(struct rmm *m, uint64_t rd)
