@@ -184,6 +184,9 @@ struct run_result {
 	double virtual_seconds;		/* det: virtual time at the end */
 	uint64_t model_bytes;		/* RMM model memory before teardown */
 	char backend[16];		/* which backend made it: "sim" */
+	char schedule[2048];		/* the schedule it replayed
+					 * (bench/schedule.h), "" if none:
+					 * metadata.schedule */
 };
 
 /*
