@@ -16,8 +16,9 @@
  *           | V[xCOUNT]     vCPU V, at COUNT decisions in a row (1)
  *
  * e.g. "v14:partial-delegation:d812.1x3/fail=RTT_DATA_MAP#1:ERROR_INPUT".
- * Decisions past the choices take the default: the earliest virtual
- * clock, on a tie the vCPU that ran, then the lowest id.
+ * Decisions past the choices take the default: round robin, the next
+ * vCPU after the one that ran, in id order, that may run (one RMI call
+ * each in turn).
  */
 #ifndef RMIBENCH_SCHEDULE_H
 #define RMIBENCH_SCHEDULE_H
@@ -27,6 +28,7 @@
 #include <stdint.h>
 
 #include "host.h"
+#include "inject.h"
 #include "run_opts.h"
 
 #define SCHED_TEXT_MAX	2048	/* characters of a schedule, with the 0 */

@@ -44,9 +44,9 @@ struct sched_decision {
 					 * end of the run (only @fp to take) */
 	unsigned int prev;		/* whose step just ended (SCHED_NONE
 					 * at the first decision) */
-	unsigned int dflt;		/* the default: the earliest virtual
-					 * clock; on a tie the running vCPU,
-					 * then the lowest id */
+	unsigned int dflt;		/* the default: round robin, the
+					 * next vCPU after @prev in id order
+					 * that may run */
 	const struct rmm_footprint *fp;	/* what that step touched (rmm.h),
 					 * NULL unless asked for */
 };
@@ -166,6 +166,7 @@ struct host_vcpu {
 	/* scheduled runs: what the state hash sees of this vCPU */
 	uint64_t last_call[6];		/* fid, x1..x3 in; x0, x1 out */
 	uint64_t fault_base;		/* the folio being faulted, or ~0 */
+	uint32_t calls_by_cmd[RMI_CMD_COUNT];	/* with a chooser: its calls */
 	unsigned char lock_held;	/* 0, 1 read, 2 write */
 	unsigned char lock_wait;	/* waiting for it: 1 read, 2 write */
 	struct host_warns warns;

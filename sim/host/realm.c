@@ -585,7 +585,6 @@ uint64_t host_state_hash(struct host *h)
 
 		x = rmm_hash_word(x, v->accesses);
 		x = rmm_hash_word(x, v->fault_base);
-		x = rmm_hash_word(x, v->fault_calls);
 		for (unsigned int j = 0; j < 6; j++)
 			x = rmm_hash_word(x, v->last_call[j]);
 		x = rmm_hash_word(x, (uint64_t)v->lock_held << 8 |

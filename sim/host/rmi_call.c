@@ -89,6 +89,8 @@ uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 		v->last_call[3] = x3;
 		v->last_call[4] = r.x[0];
 		v->last_call[5] = r.x[1];
+		if (ci < RMI_CMD_COUNT)
+			v->calls_by_cmd[ci]++;
 	}
 	if (out)
 		memcpy(out, r.x, 5 * sizeof(uint64_t));

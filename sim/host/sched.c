@@ -156,23 +156,25 @@ static uint64_t runnable_mask(const struct sched *s)
 	return mask;
 }
 
-/* The earliest clock; on a tie the running vCPU, then the lowest id. */
+/*
+ * Round robin: the next vCPU after @cur, in id order, that may run (the
+ * lowest that may when none ran). It depends on nothing but @cur and
+ * @mask, so two runs in the same state go on alike by default.
+ */
 static unsigned int default_pick(const struct sched *s, uint64_t mask,
 				 unsigned int cur)
 {
-	unsigned int best = SCHED_NONE;
+	unsigned int n = s->h->nvcpus;
 
-	for (unsigned int i = 0; i < s->h->nvcpus; i++) {
-		uint64_t c;
+	if (cur >= n)
+		return (unsigned int)__builtin_ctzll(mask);
+	for (unsigned int k = 1; k <= n; k++) {
+		unsigned int i = (cur + k) % n;
 
-		if (!(mask >> i & 1))
-			continue;
-		c = s->h->vcpus[i].clock_ns;
-		if (best == SCHED_NONE || c < s->h->vcpus[best].clock_ns ||
-		    (c == s->h->vcpus[best].clock_ns && i == cur))
-			best = i;
+		if (mask >> i & 1)
+			return i;
 	}
-	return best;
+	return SCHED_NONE;
 }
 
 /* A new step: its footprint starts with reading whether the realm died. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "rmm_internal.h"
 
@@ -17,21 +18,82 @@ enum rmi_granule_state rmm_granule_state(struct rmm *m, uint64_t pa)
 	return (enum rmi_granule_state)gt_get(&m->gt, pa);
 }
 
+/*
+ * Calls @fn(@ctx, chunk index, its granules) for each allocated chunk, in
+ * increasing order: the listed ones, or all if there are too many.
+ */
+static void for_each_chunk(const struct granule_table *gt,
+			   void (*fn)(void *ctx, uint64_t c, const uint8_t *b),
+			   void *ctx)
+{
+	static _Thread_local uint32_t used[GT_USED_MAX];
+	int n = gt_chunks_used(gt, used);
+
+	if (n < 0) {
+		for (uint64_t c = 0; c < gt->nchunks; c++)
+			if (gt->chunks[c])
+				fn(ctx, c, gt->chunks[c]);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		fn(ctx, used[i], gt->chunks[used[i]]);
+}
+
+/* The next granule from @g of @b that is not 0 (UNDELEGATED), or the end:
+ * eight at a time over the zeros. */
+static uint64_t next_set(const uint8_t *b, uint64_t g)
+{
+	while (g < GT_CHUNK_GRANULES) {
+		uint64_t w;
+
+		if (!(g & 7) && g + 8 <= GT_CHUNK_GRANULES) {
+			memcpy(&w, b + g, 8);
+			if (!w) {
+				g += 8;
+				continue;
+			}
+		}
+		if (b[g])
+			return g;
+		g++;
+	}
+	return g;
+}
+
+struct each {
+	void (*fn)(void *ctx, uint64_t pa, enum rmi_granule_state st);
+	void *ctx;
+};
+
+static void each_chunk(void *ctx, uint64_t c, const uint8_t *b)
+{
+	struct each *e = ctx;
+
+	for (uint64_t g = next_set(b, 0); g < GT_CHUNK_GRANULES;
+	     g = next_set(b, g + 1))
+		e->fn(e->ctx, (c << GT_CHUNK_SHIFT) | (g << 12),
+		      (enum rmi_granule_state)b[g]);
+}
+
 void rmm_for_each_granule(struct rmm *m,
 			  void (*fn)(void *ctx, uint64_t pa,
 				     enum rmi_granule_state st),
 			  void *ctx)
 {
-	for (uint64_t c = 0; c < m->gt.nchunks; c++) {
-		const uint8_t *b = m->gt.chunks[c];
+	struct each e = { fn, ctx };
 
-		if (!b)
-			continue;
-		for (uint64_t g = 0; g < GT_CHUNK_GRANULES; g++)
-			if (b[g])
-				fn(ctx, (c << GT_CHUNK_SHIFT) | (g << 12),
-				   (enum rmi_granule_state)b[g]);
-	}
+	for_each_chunk(&m->gt, each_chunk, &e);
+}
+
+static void count_chunk(void *ctx, uint64_t c, const uint8_t *b)
+{
+	struct rmm_stats *st = ctx;
+
+	(void)c;
+	for (uint64_t g = next_set(b, 0); g < GT_CHUNK_GRANULES;
+	     g = next_set(b, g + 1))
+		if (b[g] < RMI_GRANULE_STATE_COUNT)
+			st->granules[b[g]]++;
 }
 
 static unsigned int live_realms(struct rmm *m)
@@ -69,15 +131,7 @@ void rmm_get_stats(struct rmm *m, struct rmm_stats *st)
 	uint64_t rtt_bytes_live = 0;
 
 	memset(st, 0, sizeof(*st));
-	for (uint64_t c = 0; c < m->gt.nchunks; c++) {
-		const uint8_t *b = m->gt.chunks[c];
-
-		if (!b)
-			continue;
-		for (uint64_t g = 0; g < GT_CHUNK_GRANULES; g++)
-			if (b[g] && b[g] < RMI_GRANULE_STATE_COUNT)
-				st->granules[b[g]]++;
-	}
+	for_each_chunk(&m->gt, count_chunk, st);
 	for (int i = 0; i < RMM_MAX_REALMS; i++) {
 		const struct realm *r = m->realms[i];
 
@@ -106,6 +160,8 @@ void rmm_get_stats(struct rmm *m, struct rmm_stats *st)
 struct refs {
 	struct rmm *m;
 	uint8_t **chunks;	/* references per granule, like the table */
+	uint32_t used[64];	/* the chunks allocated there, the first */
+	unsigned int nused;	/* (past 64: all are scanned to free) */
 	uint64_t tables;
 	char *why;
 	size_t len;
@@ -128,6 +184,9 @@ static void ref(struct refs *rf, uint64_t pa)
 		rf->chunks[c] = calloc(GT_CHUNK_GRANULES, 1);
 		if (!rf->chunks[c])
 			abort();
+		if (rf->nused < 64)
+			rf->used[rf->nused] = (uint32_t)c;
+		rf->nused++;
 	}
 	if (rf->chunks[c][(pa >> 12) & (GT_CHUNK_GRANULES - 1)]++)
 		fail(rf, "granule %#llx referenced twice (%llu)",
@@ -235,8 +294,11 @@ int rmm_check(struct rmm *m, char *why, size_t len)
 	struct scan sc = { .rf = &rf };
 	uint64_t realms = 0, recs = 0;
 
-	rf.chunks = calloc(m->gt.nchunks, sizeof(*rf.chunks));
-	if (!rf.chunks)
+	/* as the table's own: zero pages until touched */
+	rf.chunks = mmap(NULL, m->gt.nchunks * sizeof(*rf.chunks),
+			 PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+	if (rf.chunks == MAP_FAILED)
 		abort();
 	for (int i = 0; i < RMM_MAX_REALMS && !rf.bad; i++) {
 		const struct realm *r = m->realms[i];
@@ -268,8 +330,12 @@ int rmm_check(struct rmm *m, char *why, size_t len)
 	if (!rf.bad && (sc.rd != realms || sc.rec != recs))
 		fail(&rf, "RD/REC granules (%llu) do not match realms/RECs (%llu)",
 		     sc.rd + sc.rec, realms + recs);
-	for (uint64_t c = 0; c < m->gt.nchunks; c++)
-		free(rf.chunks[c]);
-	free(rf.chunks);
+	if (rf.nused <= 64)
+		for (unsigned int i = 0; i < rf.nused; i++)
+			free(rf.chunks[rf.used[i]]);
+	else
+		for (uint64_t c = 0; c < m->gt.nchunks; c++)
+			free(rf.chunks[c]);
+	munmap(rf.chunks, m->gt.nchunks * sizeof(*rf.chunks));
 	return rf.bad ? -1 : 0;
 }
