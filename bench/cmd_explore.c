@@ -29,7 +29,7 @@ struct explore_args {
 enum { OPT_SCENARIO = 0x300, OPT_LIST, OPT_BOUND, OPT_RANDOM,
        OPT_SEARCH_SEED, OPT_MAX_RUNS, OPT_MAX_TIME, OPT_NO_FAILURES,
        OPT_NO_POR, OPT_NO_PRUNE, OPT_UNTIL, OPT_FINDINGS, OPT_SHRINK,
-       OPT_OUT, OPT_RESULTS, OPT_QUIET };
+       OPT_OUT, OPT_RESULTS, OPT_QUIET, OPT_FAIL_CALLS };
 
 static error_t explore_parse(int key, char *arg, struct argp_state *state)
 {
@@ -83,6 +83,11 @@ static error_t explore_parse(int key, char *arg, struct argp_state *state)
 	}
 	case OPT_NO_FAILURES:
 		a->o.failures = false;
+		return 0;
+	case OPT_FAIL_CALLS:
+		if (cli_parse_uint(arg, 1, UINT32_MAX, &a->o.fail_calls))
+			return cli_bad_value(state, "fail-calls", arg,
+					     "want a number from 1");
 		return 0;
 	case OPT_NO_POR:
 		a->o.por = false;
@@ -141,7 +146,7 @@ static const struct argp_option explore_options[] = {
 	  0 },
 	{ "bound", OPT_BOUND, "N", 0,
 	  "runs of chosen vCPUs per schedule, explored exhaustively up to N "
-	  "(0..8, default 2)", 0 },
+	  "(0..8, default 1)", 0 },
 	{ "random", OPT_RANDOM, "N", 0,
 	  "random schedules after that, from --search-seed (default 1000)",
 	  0 },
@@ -156,6 +161,9 @@ static const struct argp_option explore_options[] = {
 	  "stop the search at the first failing run of this class", 0 },
 	{ "no-failures", OPT_NO_FAILURES, NULL, 0,
 	  "interleavings only: no failure points", 0 },
+	{ "fail-calls", OPT_FAIL_CALLS, "N", 0,
+	  "failure points at the first N calls of each command while the "
+	  "vCPUs run, in the default run (default 2048)", 0 },
 	{ "no-por", OPT_NO_POR, NULL, 0,
 	  "every other vCPU at every decision, not only where runs race", 0 },
 	{ "no-prune", OPT_NO_PRUNE, NULL, 0,

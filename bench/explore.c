@@ -55,7 +55,7 @@ int explore_class_from_name(const char *s)
 void explore_opts_default(struct explore_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->bound = 2;
+	o->bound = 1;
 	o->random_runs = 1000;
 	o->seed = 1;
 	o->max_runs = 1000000;
@@ -66,6 +66,7 @@ void explore_opts_default(struct explore_opts *o)
 	o->until = -1;
 	o->max_findings = 16;
 	o->shrink_runs = 400;
+	o->fail_calls = 2048;
 }
 
 /* ---- a hash set of 64-bit keys with a small value ------------------------- */
@@ -207,6 +208,7 @@ struct xstep {
 	unsigned char chosen, dflt;
 	bool all, have_fp;
 	uint32_t first, n;		/* footprint items in the pool */
+	uint64_t key;			/* the state's hash, 0 if not made */
 };
 
 struct xrec {
@@ -232,6 +234,8 @@ struct xplore {
 	uint32_t run_id;
 	unsigned int devs;		/* the run's runs of choices */
 	uint32_t free_from;		/* decisions past its choices */
+	uint32_t fired_at;		/* the step its failure point fired
+					 * in (UINT32_MAX: not yet) */
 	bool prune_now, record_now;
 	bool oom;
 	uint32_t setup_calls[RMI_CMD_COUNT], work_calls[RMI_CMD_COUNT];
@@ -279,6 +283,7 @@ static unsigned int x_choose(void *ctx, struct host *h,
 {
 	struct xplore *x = ctx;
 	struct xrec *rec = &x->rec;
+	uint64_t key = 0;
 	unsigned int pick;
 
 	if (x->record_now && d->fp && d->index && d->index - 1 < rec->n)
@@ -295,6 +300,8 @@ static unsigned int x_choose(void *ctx, struct host *h,
 		}
 		return SCHED_NONE;
 	}
+	if (x->fired_at == UINT32_MAX && d->index && h->inj.fired)
+		x->fired_at = d->index - 1;
 	pick = replay_pick(&x->rep, d);
 	/* before a failure point fires, the run is its prefix's: nothing
 	 * to meet another run in */
@@ -305,6 +312,7 @@ static unsigned int x_choose(void *ctx, struct host *h,
 			     rmib_mix64(d->runnable * 131 + d->prev + 7);
 		uint32_t v;
 
+		key = hkey(k);
 
 		if (hset_get(&x->states, k, &v)) {
 			unsigned int devs = v & 0xff;
@@ -339,6 +347,7 @@ static unsigned int x_choose(void *ctx, struct host *h,
 				.runnable = d->runnable,
 				.chosen = (unsigned char)pick,
 				.dflt = (unsigned char)d->dflt,
+				.key = key,
 			};
 	}
 	return pick;
@@ -398,6 +407,7 @@ static int exec_schedule(struct xplore *x, const struct schedule *s,
 	x->run_id++;
 	x->devs = s->ndev;
 	x->free_from = schedule_end(s);
+	x->fired_at = s->fail ? UINT32_MAX : 0;
 	x->prune_now = search && x->o->prune;
 	x->record_now = search;
 	x->chooser = (struct sched_chooser){ x_choose, x, search };
@@ -499,8 +509,13 @@ static bool note_run(struct xplore *x, const struct schedule *s)
 	st->failing++;
 	class_place(cls, r, place, sizeof(place));
 	fp_label(s, label, sizeof(label));
-	snprintf(key, sizeof(key), "%s, %s", place, label);
+	/* a failure some run shows with no failure point is that one */
+	snprintf(key, sizeof(key), "%s, no failure point", place);
 	for (unsigned int i = 0; i < x->res->nfind; i++)
+		if (!strcmp(x->res->find[i].key, key))
+			f = &x->res->find[i];
+	snprintf(key, sizeof(key), "%s, %s", place, label);
+	for (unsigned int i = 0; !f && i < x->res->nfind; i++)
 		if (!strcmp(x->res->find[i].key, key))
 			f = &x->res->find[i];
 	if (!f && x->res->nfind < x->o->max_findings &&
@@ -546,9 +561,17 @@ static int queue_alt(struct xplore *x, struct xqueue *q, uint32_t fpi,
 				    t.dev[i].vcpu));
 	}
 	it.ndev = t.ndev;
-	if (hset_get(&x->queued, h, &v))
+	/*
+	 * A state the run hashed at @at decides its future: the same choice
+	 * from the same state (a loop's next round, another prefix) with no
+	 * fewer choices is the same schedule.
+	 */
+	if (at < x->rec.n && x->rec.s[at].key)
+		h = rmib_mix64(x->rec.s[at].key ^ (uint64_t)vcpu << 40 ^
+			       (uint64_t)count << 8 ^ 0x5a);
+	if (hset_get(&x->queued, h, &v) && v <= t.ndev)
 		return 0;
-	hset_put(&x->queued, h, 1);
+	hset_put(&x->queued, h, t.ndev);
 	x->res->st.alternatives++;
 	return xq_push(q, &it);
 }
@@ -694,6 +717,8 @@ static int analyze(struct xplore *x, uint32_t fpi, const struct schedule *s,
 	/* steps whose footprint came: all but a pruned run's last */
 	while (n && !rec->s[n - 1].have_fp)
 		n--;
+	if (from < x->fired_at)
+		from = x->fired_at < n ? x->fired_at : (uint32_t)n;
 	for (size_t j = from; j < n; j++)
 		naive += (uint64_t)__builtin_popcountll(rec->s[j].runnable) - 1;
 	if (!x->o->por || nv > POR_MAX_VCPUS) {
@@ -773,7 +798,10 @@ static int analyze(struct xplore *x, uint32_t fpi, const struct schedule *s,
 					known = p->vc[k * nv + v];
 				}
 			}
-			if (i > known && race(x, fpi, s, next, (size_t)i, j))
+			/* with a failure point, the races from where it
+			 * fired: before, the run is a run without it */
+			if (i > known && (uint32_t)i >= x->fired_at &&
+			    race(x, fpi, s, next, (size_t)i, j))
 				return -1;
 		}
 		vcj[q] = (int32_t)j;
@@ -817,6 +845,8 @@ static int enumerate_fps(struct xplore *x)
 		unsigned int n = im_cmd_statuses(c, rmi_start_level(x->cfg.s2sz),
 						  sts, 32);
 
+		if (x->work_calls[c] > x->o->fail_calls)
+			x->work_calls[c] = (uint32_t)x->o->fail_calls;
 		cap += (size_t)x->work_calls[c] * n;
 		if (x->work_calls[c] > rank_max)
 			rank_max = x->work_calls[c];
@@ -1105,22 +1135,6 @@ static int shrink(struct xplore *x, struct explore_finding *f, char *err,
 				s = t;
 				changed = true;
 			}
-		if (s.fail) {
-			uint64_t first = x->setup_calls[s.fail_cmd] + 1;
-
-			for (uint64_t n = first; n < s.fail_n && budget; n++) {
-				t = s;
-				t.fail_n = n;
-				if ((k = same_failure(x, f, &t, &budget, err,
-						      errlen)) < 0)
-					return -1;
-				if (k) {
-					s = t;
-					changed = true;
-					break;
-				}
-			}
-		}
 		for (unsigned int i = 0; i < s.ndev; i++) {
 			uint32_t floor = i ? s.dev[i - 1].at +
 					     s.dev[i - 1].count : 0;
@@ -1139,6 +1153,36 @@ static int shrink(struct xplore *x, struct explore_finding *f, char *err,
 					step = s.dev[i].at - floor;
 				} else {
 					step /= 2;
+				}
+			}
+		}
+		if (s.fail && !changed) {
+			/*
+			 * The earliest failure point that still fails so: the
+			 * command's first calls of the run, then halfway
+			 * back from N, a quarter, ... (each a run)
+			 */
+			uint64_t first = x->setup_calls[s.fail_cmd] + 1;
+			uint64_t cand[48];
+			unsigned int nc = 0;
+
+			for (uint64_t n = first; n < first + 16 && n < s.fail_n;
+			     n++)
+				cand[nc++] = n;
+			for (uint64_t d = (s.fail_n - first) / 2; d >= 1 &&
+			     nc < 48; d /= 2)
+				if (s.fail_n - d >= first + 16)
+					cand[nc++] = s.fail_n - d;
+			for (unsigned int c = 0; c < nc && budget; c++) {
+				t = s;
+				t.fail_n = cand[c];
+				if ((k = same_failure(x, f, &t, &budget, err,
+						      errlen)) < 0)
+					return -1;
+				if (k) {
+					s = t;
+					changed = true;
+					break;
 				}
 			}
 		}

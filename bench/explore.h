@@ -50,6 +50,8 @@ struct explore_opts {
 	double max_seconds;		/* search time */
 	bool failures;			/* failure points (else interleavings
 					 * only) */
+	uint64_t fail_calls;		/* of the first calls of each command
+					 * in the default run */
 	bool por;			/* race-directed choices; else every
 					 * alternative at every decision */
 	bool prune;			/* state hashing */

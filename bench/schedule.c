@@ -35,10 +35,8 @@ static const char *const ripas_empty[] = {
 };
 
 static const char *const unmap[] = {
-	"vcpus", "2", "folio", "2m", "size", "2M", "shared-region", NULL,
-	"workload", "strided", "stride", "1M", "ripas-pct", "50",
-	"delegate-granules", "64", "livelock-faults", "100", "s2sz", "32",
-	NULL,
+	"vcpus", "2", "folio", "4k", "size", "32K", "shared-region", NULL,
+	"workload", "random", "ripas-pct", "50", "s2sz", "32", NULL,
 };
 
 static const struct scenario sc_partial_delegation = {
@@ -64,9 +62,10 @@ static const struct scenario sc_ripas_empty = {
 
 static const struct scenario sc_unmap = {
 	"unmap",
-	"two vCPUs on one 2 MiB folio; half the accesses (seeded) first give "
-	"their page back: the unmap splits the block while the other vCPU "
-	"faults; 64 granules per delegate call",
+	"two vCPUs over eight 4 KiB pages in a seeded order; half the "
+	"accesses (seeded) first give their page back: the host unmaps a page "
+	"the other vCPU may have mapped (DATA_UNMAP, undelegate, fold) under "
+	"kvm->mmu_lock held for write while the other maps its neighbours",
 	unmap,
 };
 

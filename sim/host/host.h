@@ -69,7 +69,6 @@ enum host_res {
 	HOST_RES_DEAD = 1,	/* the realm's death, which every step reads */
 	HOST_RES_MMU_LOCK,	/* kvm->mmu_lock: read for read, write for write */
 	HOST_RES_PAGES,		/* the host page allocator */
-	HOST_RES_INJECT,	/* an injection rule's trigger state */
 };
 
 /* What a run of the sim is: the host's and the workload's settings. */

@@ -556,9 +556,11 @@ audit:
 static uint64_t hash_warns(uint64_t x, const struct host_warns *w)
 {
 	x = rmm_hash_word(x, w->total);
-	for (unsigned int i = 0; i < w->n; i++)
-		x = rmm_hash_word(x, rmib_mix64(w->kind[i].count) ^
-				     (uint64_t)(unsigned char)w->kind[i].reason[0]);
+	for (unsigned int i = 0; i < w->n; i++) {
+		x = rmm_hash_word(x, w->kind[i].count);
+		for (const char *p = w->kind[i].reason; *p; p++)
+			x = rmm_hash_word(x, (unsigned char)*p);
+	}
 	return x;
 }
 

@@ -49,11 +49,6 @@ uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 	bool ok;
 
 	host_ev_rmi_call_enter(v, fid, x1, x2, x3);
-	/* a rule's trigger counts the calls it watches: their order matters */
-	if (__builtin_expect(rmm_fp_cur != NULL, 0) && h->inj.n &&
-	    injector_watches(&h->inj, fid))
-		rmm_fp_add(rmm_fp_cur, RMM_FP_HOST, HOST_RES_INJECT,
-			   HOST_RES_INJECT + 1, true);
 	if (injector_check(&h->inj, fid, in.x,
 			   v == &h->setup ? INJ_NO_VCPU : v->id, &r.x[0])) {
 		/* as fail_rmi: the status, every other output zero */
