@@ -61,6 +61,7 @@ BPF_CHECK  := $(if $(BPF_OK),$(BPF_TEST_BINS),tests/bpf/no-bpf)
 
 .PHONY: FORCE all deps deps-bench deps-check build libsim check check-unit check-scenarios \
         check-kernel check-sanitize check-threads bench bench-model bench-sim bench-perf \
+        bench-explore \
         bpf check-bpf bench-bpf bench-inject help clean guests \
         check-guests regress baselines
 
@@ -74,6 +75,7 @@ help:
 	@echo "make bench-model    RMM model speed and memory"
 	@echo "make bench-sim      simulated faults per second; the 64 GiB run"
 	@echo "make bench-inject   the default RMI error injection matrix from scratch, timed"
+	@echo "make bench-explore  rmibench explore: time to find v14's leak, interleavings per second"
 	@echo "make bench-perf     all benchmarks"
 	@echo "make bench-bpf      cost per traced event of each BPF tool (root)"
 	@echo "make bpf            build the BPF tools into $(BPF_BUILD)/"
@@ -144,6 +146,7 @@ $(BUILD)/perf/%: tests/perf/%.c $(BENCH_LIB_OBJS) $(LIBSIM)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(BENCH_LIB_OBJS) $(LIBSIM) $(LDLIBS_ALL)
 
 INJECT_TESTS := tests/inject/test-inject-matrix
+EXPLORE_TESTS := tests/explore/test-explore
 
 # ---- BPF tools ---------------------------------------------------------------
 
@@ -212,7 +215,7 @@ check: deps-check $(RMIBENCH) $(UNIT_BINS) guests \
 		$(if $(BPF_OK),$(BPF_BINS) $(BPF_TEST_BINS))
 	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests \
 		$(UNIT_BINS) $(BPF_CHECK) tests/check-tap $(BENCH_TESTS) \
-		$(GUEST_TESTS) $(COMPARE_TESTS) $(INJECT_TESTS) \
+		$(GUEST_TESTS) $(COMPARE_TESTS) $(INJECT_TESTS) $(EXPLORE_TESTS) \
 		-- tests/rmm/scenarios \
 		$(if $(SKIP_KERNEL),,-- kernel)
 
@@ -252,7 +255,12 @@ bench-inject: $(RMIBENCH)
 	rm -rf $(INJECT_DIR)
 	RMIBENCH_SCRIPTS=scripts $(RMIBENCH) inject-matrix --out-dir $(INJECT_DIR)
 
-bench-perf: bench-model bench-sim bench-bpf bench-inject
+# rmibench explore on the partial-delegation scenario (bench/README.md,
+# "Exploring interleavings"): time to find, runs per second
+bench-explore: $(BUILD)/perf/bench_explore
+	$(BUILD)/perf/bench_explore
+
+bench-perf: bench-model bench-sim bench-bpf bench-inject bench-explore
 
 # The default comparison on the sim: strategies x profiles x folios x vCPUs.
 # matrix replaces BENCH_DIR as a whole (--fresh: its old result files go

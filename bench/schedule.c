@@ -16,27 +16,31 @@
 /*
  * Each is small: a memslot of one or two folios at 1 GiB in a 32-bit IPA
  * space (teardown then splits 2 GiB, not 512: some 4000 RMI calls), every
- * vCPU over the whole memslot.
+ * vCPU over the whole memslot, a livelock declared after 100 re-faults
+ * without progress anywhere (a few vCPUs need no more to show one).
  */
 static const char *const partial_delegation[] = {
 	"vcpus", "2", "folio", "2m", "size", "2M", "shared-region", NULL,
-	"workload", "sequential", "s2sz", "32", NULL,
+	"workload", "sequential", "livelock-faults", "100", "s2sz", "32",
+	NULL,
 };
 
 static const char *const shared_folios[] = {
 	"vcpus", "3", "folio", "2m", "size", "4M", "shared-region", NULL,
 	"workload", "strided", "stride", "1M", "delegate-granules", "16",
-	"s2sz", "32", NULL,
+	"livelock-faults", "100", "s2sz", "32", NULL,
 };
 
 static const char *const ripas_empty[] = {
 	"vcpus", "2", "folio", "4k", "size", "16K", "shared-region", NULL,
-	"workload", "sequential", "ripas-pct", "100", "s2sz", "32", NULL,
+	"workload", "sequential", "ripas-pct", "100", "livelock-faults", "100",
+	"s2sz", "32", NULL,
 };
 
 static const char *const unmap[] = {
 	"vcpus", "2", "folio", "4k", "size", "32K", "shared-region", NULL,
-	"workload", "random", "ripas-pct", "50", "s2sz", "32", NULL,
+	"workload", "random", "ripas-pct", "50", "livelock-faults", "100",
+	"s2sz", "32", NULL,
 };
 
 static const struct scenario sc_partial_delegation = {
