@@ -328,15 +328,6 @@ bool injector_check_slow(struct injector *j, uint32_t fid,
 	return false;
 }
 
-bool injector_watches(const struct injector *j, uint32_t fid)
-{
-	for (unsigned int i = 0; i < j->n; i++)
-		if (j->s[i].times &&
-		    (!j->s[i].rule.r.command || j->s[i].rule.r.command == fid))
-			return true;
-	return false;
-}
-
 bool injector_armed(const struct injector *j)
 {
 	for (unsigned int i = 0; i < j->n; i++)

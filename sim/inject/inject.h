@@ -76,9 +76,6 @@ bool injector_check_slow(struct injector *j, uint32_t fid,
 			 const uint64_t x[8], unsigned int vcpu,
 			 uint64_t *x0);
 
-/* Whether a rule that may still fire may fail calls of @fid (its
- * trigger counts them). */
-bool injector_watches(const struct injector *j, uint32_t fid);
 /* Whether a rule may still fire. */
 bool injector_armed(const struct injector *j);
 /* A hash of the trigger state of the rules that may still fire (the
