@@ -1266,8 +1266,8 @@ int explore_run(const struct explore_opts *o, struct explore_result *res,
 		return -1;
 	}
 	x.expected_accesses = expected_accesses(&x.cfg);
-	x.states.max = 1u << 24;
-	x.queued.max = 1u << 24;
+	x.states.max = 1u << 22;
+	x.queued.max = 1u << 22;
 	x.fp = calloc(1, sizeof(*x.fp));
 	x.r = malloc(sizeof(*x.r));
 	x.porp = calloc(1, sizeof(*x.porp));
