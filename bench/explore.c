@@ -313,7 +313,6 @@ static unsigned int x_choose(void *ctx, struct host *h,
 		uint32_t v;
 
 		key = hkey(k);
-
 		if (hset_get(&x->states, k, &v)) {
 			unsigned int devs = v & 0xff;
 			uint32_t run = v >> 8;
@@ -891,7 +890,7 @@ static void progress(struct xplore *x, bool last)
 	if (!x->o->progress || (!last && t - x->last_progress < 0.5))
 		return;
 	x->last_progress = t;
-	fprintf(stderr, "\rexplore: level %u, %llu runs (%llu pruned), %llu states, %llu findings, %.1f s%s",
+	fprintf(stderr, "\rexplore: level %u, %llu runs (%llu pruned), %llu states, %llu failing, %.1f s%s",
 		st->level, (unsigned long long)st->runs,
 		(unsigned long long)st->pruned,
 		(unsigned long long)st->states,
