@@ -200,7 +200,7 @@ static void list_scenarios(void)
 	for (unsigned int i = 0; scenarios[i]; i++) {
 		const struct scenario *sc = scenarios[i];
 
-		printf("%s: %s\n  ", sc->name, sc->summary);
+		printf("%s: %s\n ", sc->name, sc->summary);
 		for (const char *const *p = sc->settings; *p; p += 2)
 			printf(" --%s%s%s", p[0], p[1] ? " " : "",
 			       p[1] ? p[1] : "");
