@@ -61,6 +61,7 @@ BPF_CHECK  := $(if $(BPF_OK),$(BPF_TEST_BINS),tests/bpf/no-bpf)
 
 .PHONY: FORCE all deps deps-bench deps-check build libsim check check-unit check-scenarios \
         check-kernel check-sanitize check-threads bench bench-model bench-sim bench-perf \
+        bench-explore \
         bpf check-bpf bench-bpf bench-inject help clean guests \
         check-guests regress baselines fuzz fuzz-build check-fuzz fuzz-seeds
 
@@ -78,6 +79,7 @@ help:
 	@echo "make bench-sched    det scheduler: 1 GiB storm with 1, 64 and 512 vCPUs"
 	@echo "make bench-script   rmi-script's peak memory and speed on scenarios of 1 to 28 MiB"
 	@echo "make bench-inject   the default RMI error injection matrix from scratch, timed"
+	@echo "make bench-explore  rmibench explore: time to find v14's leak, interleavings per second"
 	@echo "make bench-perf     all benchmarks"
 	@echo "make bench-bpf      cost per traced event of each BPF tool (root)"
 	@echo "make bpf            build the BPF tools into $(BPF_BUILD)/"
@@ -148,6 +150,7 @@ $(BUILD)/perf/%: tests/perf/%.c $(BENCH_LIB_OBJS) $(LIBSIM)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(BENCH_LIB_OBJS) $(LIBSIM) $(LDLIBS_ALL)
 
 INJECT_TESTS := tests/inject/test-inject-matrix
+EXPLORE_TESTS := tests/explore/test-explore
 
 # ---- BPF tools ---------------------------------------------------------------
 
@@ -217,7 +220,7 @@ check: deps-check $(RMIBENCH) $(UNIT_BINS) guests \
 		$(if $(BPF_OK),$(BPF_BINS) $(BPF_TEST_BINS))
 	@BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) tests/run-tests \
 		$(UNIT_BINS) $(BPF_CHECK) tests/check-tap $(BENCH_TESTS) \
-		$(GUEST_TESTS) $(COMPARE_TESTS) $(INJECT_TESTS) \
+		$(GUEST_TESTS) $(COMPARE_TESTS) $(INJECT_TESTS) $(EXPLORE_TESTS) \
 		-- tests/rmm/scenarios \
 		$(if $(SKIP_KERNEL),,-- kernel)
 
@@ -257,6 +260,12 @@ bench-inject: $(RMIBENCH)
 	rm -rf $(INJECT_DIR)
 	RMIBENCH_SCRIPTS=scripts $(RMIBENCH) inject-matrix --out-dir $(INJECT_DIR)
 
+# rmibench explore on the partial-delegation scenario (bench/README.md,
+# "Exploring interleavings"): time to find, runs per second
+bench-explore: $(BUILD)/perf/bench_explore
+	$(BUILD)/perf/bench_explore
+
+
 # rmi-script's peak RSS and speed on generated scenarios of 1, 7 and 28 MiB
 bench-script: $(RMIBENCH) $(BUILD)/perf/bench_script
 	BUILD=$(BUILD) RMIBENCH=$(RMIBENCH) $(BUILD)/perf/bench_script
@@ -266,7 +275,7 @@ bench-script: $(RMIBENCH) $(BUILD)/perf/bench_script
 bench-sched: $(BUILD)/perf/bench_sched
 	$(BUILD)/perf/bench_sched
 
-bench-perf: bench-model bench-sim bench-sched bench-script bench-bpf bench-inject
+bench-perf: bench-model bench-sim bench-sched bench-script bench-bpf bench-inject bench-explore
 
 # ---- fuzzing (tests/fuzz/README.md) -------------------------------------------
 # libFuzzer targets, built with clang (ASan+UBSan, coverage) in their own

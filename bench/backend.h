@@ -36,6 +36,15 @@ struct backend {
 
 extern const struct backend backend_sim;
 
+struct sched_chooser;
+/*
+ * Who decides every vCPU switch of the sim's next runs (sim/host/host.h:
+ * the explorer, or a schedule's replay); NULL: the det scheduler. A run
+ * the chooser stops is neither run on nor torn down: its result holds
+ * what happened until then and the outcome "stopped".
+ */
+void backend_sim_set_chooser(const struct sched_chooser *c);
+
 /*
  * The kernel backend (bench/backend_kernel.c): a KVM host with the
  * rmibench kernel series (kernel/README.md), through the VMM of

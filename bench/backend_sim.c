@@ -16,6 +16,13 @@ static double cpu_s(void)
 	return (double)rmib_clock_ns(CLOCK_PROCESS_CPUTIME_ID) * 1e-9;
 }
 
+static const struct sched_chooser *sim_chooser;
+
+void backend_sim_set_chooser(const struct sched_chooser *c)
+{
+	sim_chooser = c;
+}
+
 static int sim_prepare(const struct run_config *cfg, char *err,
 		       size_t errlen)
 {
@@ -90,6 +97,10 @@ static int sim_run(const struct run_config *cfg, const struct inj_rule *rules,
 		host_fini(&h);
 		return -1;
 	}
+	if (sim_chooser && host_set_chooser(&h, sim_chooser, err, errlen)) {
+		host_fini(&h);
+		return -1;
+	}
 	metrics_phase(m, METRICS_SETUP);
 	rc = kvm_activate_realm(&h);
 	metrics_phase(m, METRICS_FAULT);
@@ -102,6 +113,14 @@ static int sim_run(const struct run_config *cfg, const struct inj_rule *rules,
 	t2 = rmib_now_s();
 	c2 = cpu_s();
 	h_every = h.stamp_every;
+	if (h.stopped) {
+		/* the chooser ended it: nothing to tear down or audit */
+		host_fini(&h);
+		snprintf(r->outcome, sizeof(r->outcome), "stopped");
+		r->outcome_class = OUTCOME_OK;
+		r->cost_model_default = cost.is_default;
+		return 0;
+	}
 	host_report_before_teardown(&h, &rep);
 	metrics_phase(m, METRICS_TEARDOWN);
 	t3 = rmib_now_s();

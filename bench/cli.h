@@ -38,6 +38,7 @@ int cmd_matrix(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_inject_matrix(int argc, char **argv);
+int cmd_explore(int argc, char **argv);
 
 /*
  * Parse @argv (argv[0] is replaced by @name, e.g. "rmibench run") with

@@ -19,6 +19,7 @@
 #include "result.h"
 #include "run.h"
 #include "run_opts.h"
+#include "schedule.h"
 #include "workload.h"
 
 /*
@@ -82,13 +83,15 @@ struct run_args {
 	struct run_opts o;
 	const char *out;
 	bool quiet;
+	const char *schedule;	/* --schedule, as given */
+	struct schedule sched;
 	struct kernel_opts k;	/* --backend kernel only */
 	bool kernel_opt;	/* one of them was given */
 };
 
 enum { OPT_OUT = 0x200, OPT_OUT_DIR, OPT_QUIET, OPT_DRY_RUN, OPT_ROOT,
        OPT_VMM, OPT_GUEST, OPT_VMM_REPORT, OPT_FAIL_ON, OPT_FRESH,
-       OPT_LIST };
+       OPT_LIST, OPT_SCHEDULE };
 
 /*
  * --out FILE: its directory must be there before the run is made, and
@@ -173,6 +176,15 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case OPT_QUIET:
 		a->quiet = true;
 		return 0;
+	case OPT_SCHEDULE: {
+		char why[256];
+
+		if (schedule_parse(arg, &a->sched, why, sizeof(why)))
+			return cli_usage_error(state, "--schedule '%s': %s",
+					       arg, why);
+		a->schedule = arg;
+		return 0;
+	}
 	case OPT_DRY_RUN:
 		a->k.dry_run = a->kernel_opt = true;
 		return 0;
@@ -199,6 +211,10 @@ static const struct argp_option run_options[] = {
 	  "name, replaced atomically; - writes it to stdout (the summary line "
 	  "then goes to stderr); without it, only the summary line", 0 },
 	{ "quiet", OPT_QUIET, NULL, 0, "no summary line on stdout", 0 },
+	{ "schedule", OPT_SCHEDULE, "STRING", 0,
+	  "replay a schedule that `rmibench explore` printed: its scenario's "
+	  "settings (options given override them), its vCPU choices and its "
+	  "failure point; the result file names it (metadata.schedule)", 0 },
 	{ NULL, 0, NULL, 0, "The kernel backend (--backend kernel, guests/README.md):", 1 },
 	{ "dry-run", OPT_DRY_RUN, NULL, 0,
 	  "print every check, knob write, command and restore; do none and "
@@ -235,6 +251,8 @@ int cmd_run(int argc, char **argv)
 		.children = settings,
 	};
 	struct run_args a = { .out = NULL };
+	struct sched_chooser chooser;
+	struct replay rep = { 0 };
 	struct run_result *r;
 	char err[256];
 	int rc;
@@ -246,6 +264,10 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "rmibench run: --dry-run, --root, --vmm, --guest and --vmm-report are options of --backend kernel\n");
 		return CLI_EXIT_USAGE;
 	}
+	if (a.schedule && schedule_apply(&a.sched, &a.o, err, sizeof(err))) {
+		errmsg_print("rmibench run: --schedule: %s", err);
+		return CLI_EXIT_USAGE;
+	}
 	backend_kernel_set_opts(&a.k);
 	r = calloc(1, sizeof(*r));
 	if (!r) {
@@ -253,18 +275,33 @@ int cmd_run(int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	}
 	rc = CLI_EXIT_FAIL;
+	if (a.schedule) {
+		rep = (struct replay){ .s = &a.sched };
+		chooser = (struct sched_chooser){ replay_choose, &rep, false };
+		backend_sim_set_chooser(&chooser);
+	}
 	if (run_one(&a.o.cfg, a.o.rules, a.o.nrules, r, err, sizeof(err))) {
+		backend_sim_set_chooser(NULL);
 		errmsg_print("rmibench run: %s", err);
 		goto out;
 	}
+	backend_sim_set_chooser(NULL);
+	if (a.schedule)
+		schedule_format(&a.sched, r->schedule, sizeof(r->schedule));
 	if (a.k.dry_run) {
 		rc = CLI_EXIT_OK;
 		goto out;
 	}
 	/* with --out -, stdout is the JSON alone: the summary goes to stderr */
-	if (!a.quiet)
-		print_summary(a.out && !strcmp(a.out, OUT_STDOUT) ? stderr :
-			      stdout, r);
+	if (!a.quiet) {
+		FILE *f = a.out && !strcmp(a.out, OUT_STDOUT) ? stderr : stdout;
+
+		print_summary(f, r);
+		if (a.schedule)
+			fprintf(f, "  schedule %s: %u decisions, %u not the default pick%s\n",
+				r->schedule, rep.decisions, rep.preemptions,
+				rep.ignored ? " (some choices named a vCPU that could not run: the default took them)" : "");
+	}
 	if (a.out && result_write_json(r, a.out, err, sizeof(err))) {
 		errmsg_print("rmibench run: %s", err);
 		goto out;

@@ -24,6 +24,8 @@ static const struct subcmd subcmds[] = {
 	{ "history", "change points over result sets ordered by version",
 	  cmd_history },
 	{ "inject-matrix", "each RMI call failed by each status", cmd_inject_matrix },
+	{ "explore", "a scenario's interleavings and failure points, searched",
+	  cmd_explore },
 };
 
 #define NSUBCMDS	(sizeof(subcmds) / sizeof(subcmds[0]))

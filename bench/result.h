@@ -198,6 +198,9 @@ struct run_result {
 	unsigned int fault_clock_every;
 	uint64_t model_bytes;		/* RMM model memory before teardown */
 	char backend[16];		/* which backend made it: "sim" */
+	char schedule[2048];		/* the schedule it replayed
+					 * (bench/schedule.h), "" if none:
+					 * metadata.schedule */
 };
 
 /*

@@ -463,6 +463,12 @@ static int rd_metadata(struct rd *c, json_object *root, struct run_result *r,
 	    rd_str_val(c, "metadata.cost_model.note", v, note, sizeof(note),
 		       false))
 		return -1;
+	/* so is the schedule: only a scheduled run has one */
+	r->schedule[0] = 0;
+	if (json_object_object_get_ex(o, "schedule", &v) &&
+	    rd_str_val(c, "metadata.schedule", v, r->schedule,
+		       sizeof(r->schedule), false))
+		return -1;
 	return 0;
 }
 

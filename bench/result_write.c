@@ -227,6 +227,9 @@ static json_object *metadata_json(const struct run_result *r)
 	add(o, "timestamp", jstr(ts));
 	add(o, "cost_model", cm);
 	add(o, "case", jstr(folio_case(r->cfg.folio)));
+	/* only a scheduled run has one: other files stay as they were */
+	if (r->schedule[0])
+		add(o, "schedule", jstr(r->schedule));
 	return o;
 }
 

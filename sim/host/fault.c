@@ -829,6 +829,14 @@ static void mmu_lock_threads(struct host_vcpu *v, bool write)
 		v->lock_wait_ns += rmib_fast_ns() - t0;
 }
 
+/* the lock in the step's footprint: taking or giving it back for read
+ * commutes with the same for read */
+static void lock_note(bool write)
+{
+	rmm_fp_note(RMM_FP_HOST, HOST_RES_MMU_LOCK, HOST_RES_MMU_LOCK + 1,
+		    write);
+}
+
 void host_mmu_lock(struct host_vcpu *v, bool write)
 {
 	struct host *h = v->h;
@@ -836,6 +844,19 @@ void host_mmu_lock(struct host_vcpu *v, bool write)
 	if (h->cfg.scheduler == SCHED_THREADS) {
 		mmu_lock_threads(v, write);
 		return;
+	}
+	lock_note(write);
+	if (h->chooser && h->nvcpus > 1 && lock_busy(h, write)) {
+		/* a chooser's run: wait, not runnable, until it is free;
+		 * the clock then starts where the holder gave it back */
+		v->lock_waits++;
+		v->lock_wait = write ? 2 : 1;
+		sched_wait_lock(v);
+		v->lock_wait = 0;
+		if (v->clock_ns < h->lock_free_ns) {
+			v->lock_wait_ns += h->lock_free_ns - v->clock_ns;
+			v->clock_ns = h->lock_free_ns;
+		}
 	}
 	/* det: one coroutine runs at a time; the holder runs when the
 	 * waiter's clock passes it */
@@ -851,6 +872,7 @@ void host_mmu_lock(struct host_vcpu *v, bool write)
 		h->lock_writer = true;
 	else
 		h->lock_readers++;
+	v->lock_held = write ? 2 : 1;
 }
 
 void host_mmu_unlock(struct host_vcpu *v, bool write)
@@ -866,10 +888,14 @@ void host_mmu_unlock(struct host_vcpu *v, bool write)
 		}
 		return;
 	}
+	lock_note(write);
 	if (write)
 		h->lock_writer = false;
 	else
 		h->lock_readers--;
+	v->lock_held = 0;
+	if (h->lock_free_ns < v->clock_ns)
+		h->lock_free_ns = v->clock_ns;
 }
 
 int realm_set_ipa_state(struct host_vcpu *v, uint64_t base, uint64_t top,
@@ -970,6 +996,7 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 	v->fault_calls = 0;
 	v->fault_rtts = 0;
 	v->deleg_fail = 0;
+	v->fault_base = base;
 	/*
 	 * Wall-clock stamps (fault_latency_wall_ns) for 1 fault in
 	 * stamp_every, drawn from the vCPU's own generator so that no
@@ -985,6 +1012,7 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 	ret = private ? realm_map_protected(v, base, phys, size) :
 			realm_map_non_secure(v, base, phys, size);
 	host_mmu_unlock(v, false);
+	v->fault_base = ~0ull;
 
 	v->hdr.wall_ns = stamp ? rmib_fast_ns() : 0;
 	host_ev_realm_map_exit(v, v->id, base, size, (uint64_t)(int64_t)ret,

@@ -26,6 +26,51 @@
 struct host;
 struct sched;
 
+/* ---- scheduled runs (rmibench explore, rmibench run --schedule) ------------ */
+
+/* The most vCPUs a run whose choices come from a chooser may have. */
+#define SCHED_CHOOSE_MAX_VCPUS	64
+#define SCHED_NONE		(~0u)	/* no vCPU */
+#define SCHED_STOP		(~0u - 1)	/* choose(): end the run here */
+
+/*
+ * A decision point of a scheduled run: after an RMI call, where more than
+ * one vCPU may run (a vCPU waiting for kvm->mmu_lock may not), or where
+ * the running one ended or has to wait and several others may go on.
+ */
+struct sched_decision {
+	unsigned int index;		/* 0, 1, ... in the run */
+	uint64_t runnable;		/* bit i: vCPU i may run; 0 at the
+					 * end of the run (only @fp to take) */
+	unsigned int prev;		/* whose step just ended (SCHED_NONE
+					 * at the first decision) */
+	unsigned int dflt;		/* the default: round robin, the
+					 * next vCPU after @prev in id order
+					 * that may run */
+	const struct rmm_footprint *fp;	/* what that step touched (rmm.h),
+					 * NULL unless asked for */
+};
+
+/*
+ * Who decides: choose() returns a runnable vCPU, or SCHED_STOP to end the
+ * run where it is (the realm is then neither run on nor torn down). With
+ * @footprints each step's footprint is noted (sim/rmm, plus the host's
+ * own resources: enum host_res).
+ */
+struct sched_chooser {
+	unsigned int (*choose)(void *ctx, struct host *h,
+			       const struct sched_decision *d);
+	void *ctx;
+	bool footprints;
+};
+
+/* The host's resources in footprints (RMM_FP_HOST ids). */
+enum host_res {
+	HOST_RES_DEAD = 1,	/* the realm's death, which every step reads */
+	HOST_RES_MMU_LOCK,	/* kvm->mmu_lock: read for read, write for write */
+	HOST_RES_PAGES,		/* the host page allocator */
+};
+
 /* What a run of the sim is: the host's and the workload's settings. */
 struct host_config {
 	enum host_version version;	/* every path as that tree has it */
@@ -156,6 +201,12 @@ struct host_vcpu {
 	uint64_t stamp_rng;
 	uint64_t accesses, guest_errors, ripas_changes;
 	uint64_t lock_waits, lock_wait_ns;	/* kvm->mmu_lock */
+	/* scheduled runs: what the state hash sees of this vCPU */
+	uint64_t last_call[6];		/* fid, x1..x3 in; x0, x1 out */
+	uint64_t fault_base;		/* the folio being faulted, or ~0 */
+	uint32_t calls_by_cmd[RMI_CMD_COUNT];	/* with a chooser: its calls */
+	unsigned char lock_held;	/* 0, 1 read, 2 write */
+	unsigned char lock_wait;	/* waiting for it: 1 read, 2 write */
 	struct host_warns warns;
 	struct rmi_sink sink;		/* where its events go */
 	struct rmi_ev_hdr hdr;		/* their stream and stamps */
@@ -215,6 +266,12 @@ struct host {
 	pthread_mutex_t mmu_wlock __attribute__((aligned(64)));
 	int lock_readers;
 	bool lock_writer;
+	uint64_t lock_free_ns;		/* chooser: the clock it was last
+					 * given back at */
+
+	/* scheduled runs: who decides, and whether it ended the run */
+	const struct sched_chooser *chooser;
+	bool stopped;
 
 	/* host pages for RD, RECs and RTTs: a bump allocator + free list */
 	pthread_mutex_t page_lock;
@@ -373,5 +430,31 @@ bool free_delegated_granule(struct host_vcpu *v, uint64_t pa);
 int sched_run(struct host *h, char *err, size_t errlen);
 /* Called by host_rmi_call after each RMI call: may switch vCPUs (det). */
 void sched_point(struct host_vcpu *v);
+/* With a chooser: @v waits for kvm->mmu_lock (v->lock_wait set) until the
+ * scheduler runs it again, when it may take it. */
+void sched_wait_lock(struct host_vcpu *v);
+
+/*
+ * Let @c decide every switch of the next sched_run() (det only, at most
+ * SCHED_CHOOSE_MAX_VCPUS vCPUs; NULL: the det scheduler decides). 0, or -1
+ * with one line in @err.
+ */
+int host_set_chooser(struct host *h, const struct sched_chooser *c,
+		     char *err, size_t errlen);
+/* A vCPU waiting for kvm->mmu_lock (@v->lock_wait) could take it now. */
+static inline bool host_lock_free_for(const struct host *h,
+				      const struct host_vcpu *v)
+{
+	return !h->lock_writer && (v->lock_wait != 2 || !h->lock_readers);
+}
+/*
+ * A hash of everything a scheduled run's future depends on, as far as
+ * the sim knows it: the granules of the host's pages and of the memslot,
+ * the RTT entries over the memslot and its shared alias, the lock, the
+ * page allocator, the injection trigger, the realm's death, and per vCPU
+ * its place in the workload, the fault it is in, its last RMI call and
+ * its WARNs. Virtual clocks and counters of progress are left out.
+ */
+uint64_t host_state_hash(struct host *h);
 
 #endif /* RMIBENCH_HOST_H */

@@ -48,6 +48,7 @@ uint64_t host_alloc_page(struct host *h)
 {
 	uint64_t pa = 0;
 
+	rmm_fp_note(RMM_FP_HOST, HOST_RES_PAGES, HOST_RES_PAGES + 1, true);
 	pthread_mutex_lock(&h->page_lock);
 	if (h->nfree) {
 		pa = h->free_pages[--h->nfree];
@@ -61,6 +62,7 @@ uint64_t host_alloc_page(struct host *h)
 
 void host_free_page(struct host *h, uint64_t pa)
 {
+	rmm_fp_note(RMM_FP_HOST, HOST_RES_PAGES, HOST_RES_PAGES + 1, true);
 	pthread_mutex_lock(&h->page_lock);
 	if (h->nfree == h->capfree) {
 		size_t cap = h->capfree ? 2 * h->capfree : 1024;
@@ -189,6 +191,7 @@ int host_init(struct host *h, const struct host_config *cfg,
 		v->rng = rmib_mix64(cfg->seed * 0x100000001b3ull + i) | 1;
 		v->stamp_rng = rmib_mix64(~cfg->seed * 0x100000001b3ull + i) | 1;
 		v->last_fault_ipa = ~0ull;
+		v->fault_base = ~0ull;
 		v->sink = sink_of(sink_for, sink_ctx, i);
 		v->hdr.stream = i;
 	}
@@ -562,6 +565,56 @@ void kvm_destroy_realm(struct host *h)
 audit:
 	/* everything the host delegated must be back in the normal world */
 	rmm_for_each_granule(h->m, audit_one, h);
+}
+
+/* ---- the state a scheduled run's future depends on ----------------------- */
+
+static uint64_t hash_warns(uint64_t x, const struct host_warns *w)
+{
+	x = rmm_hash_word(x, w->total);
+	for (unsigned int i = 0; i < w->n; i++) {
+		x = rmm_hash_word(x, w->kind[i].count);
+		for (const char *p = w->kind[i].reason; *p; p++)
+			x = rmm_hash_word(x, (unsigned char)*p);
+	}
+	return x;
+}
+
+uint64_t host_state_hash(struct host *h)
+{
+	uint64_t shared = 1ull << (h->ia_bits - 1);
+	uint64_t lo = h->gmem.ipa_base, hi = lo + h->gmem.size;
+	uint64_t x = 0x72756e73ull;	/* "runs" */
+
+	x = rmm_hash_granules(h->m, HOST_PAGES_BASE, h->page_next, x);
+	x = rmm_hash_granules(h->m, h->gmem.pa_base,
+			      h->gmem.pa_base + h->gmem.size, x);
+	x = rmm_hash_realm(h->m, h->rd, lo, hi, x);
+	x = rmm_hash_realm(h->m, h->rd, lo | shared, hi | shared, x);
+	x = rmm_hash_word(x, (uint64_t)h->dead);
+	x = rmm_hash_word(x, (uint64_t)h->lock_readers << 1 | h->lock_writer);
+	x = rmm_hash_word(x, h->page_next);
+	x = rmm_hash_word(x, h->nfree);
+	for (size_t i = 0; i < h->nfree; i++)
+		x = rmm_hash_word(x, h->free_pages[i]);
+	x = rmm_hash_word(x, injector_state_hash(&h->inj));
+	for (unsigned int i = 0; i < h->nvcpus; i++) {
+		const struct host_vcpu *v = &h->vcpus[i];
+
+		x = rmm_hash_word(x, v->accesses);
+		x = rmm_hash_word(x, v->fault_base);
+		for (unsigned int j = 0; j < 6; j++)
+			x = rmm_hash_word(x, v->last_call[j]);
+		x = rmm_hash_word(x, (uint64_t)v->lock_held << 8 |
+				     v->lock_wait);
+		x = rmm_hash_word(x, v->guest_errors);
+		x = hash_warns(x, &v->warns);
+		/* the RNG decides only with a percentage strictly inside */
+		if ((h->cfg.shared_pct && h->cfg.shared_pct < 100) ||
+		    (h->cfg.ripas_pct && h->cfg.ripas_pct < 100))
+			x = rmm_hash_word(x, v->rng);
+	}
+	return rmib_mix64(x);
 }
 
 /* ---- the backend's own report ----------------------------------------------- */

@@ -103,6 +103,17 @@ uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 	if (ok && !v->no_progress)
 		progress_add(v, 1);
 	host_ev_rmi_call_exit(v, fid, st, RMI_RETURN_INDEX(r.x[0]), r.x[1]);
+	if (h->chooser) {
+		/* where the vCPU is, for the state hash */
+		v->last_call[0] = fid;
+		v->last_call[1] = x1;
+		v->last_call[2] = x2;
+		v->last_call[3] = x3;
+		v->last_call[4] = r.x[0];
+		v->last_call[5] = r.x[1];
+		if (ci < RMI_CMD_COUNT)
+			v->calls_by_cmd[ci]++;
+	}
 	if (out)
 		memcpy(out, r.x, 5 * sizeof(uint64_t));
 	sched_point(v);
@@ -143,6 +154,7 @@ static void host_die(struct host *h, enum host_death kind, const char *fmt,
 {
 	int expect = HOST_ALIVE;
 
+	rmm_fp_note(RMM_FP_HOST, HOST_RES_DEAD, HOST_RES_DEAD + 1, true);
 	if (!__atomic_compare_exchange_n(&h->dead, &expect, (int)kind, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return;	/* the first reason stands */

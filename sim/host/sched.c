@@ -10,6 +10,12 @@
  *   run. One vCPU runs straight through, with no switching at all.
  * threads: one pthread per vCPU against the thread-safe model: real
  *   contention, wall-clock latencies, no reproducibility.
+ *
+ * With a chooser (host_set_chooser(): the explorer, or a schedule being
+ * replayed) the det scheduler's coroutines run, but every switch is a
+ * decision: after each RMI call where another vCPU may run, the chooser
+ * picks who runs next. A vCPU waiting for kvm->mmu_lock cannot run (it
+ * waits, not spins), so no interleaving the lock forbids is made.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -79,6 +85,12 @@ struct sched {
 	uint64_t total;		/* accesses of all vCPUs, for progress */
 	bool progress;		/* a progress line on stderr */
 	double t0, last;
+	/* with a chooser */
+	const struct sched_chooser *ch;
+	struct rmm_footprint fp;	/* the running step's */
+	unsigned int decisions;
+	unsigned int next;		/* who runs next, SCHED_NONE: decide */
+	bool stop;
 };
 
 
@@ -126,12 +138,127 @@ static void yield(struct sched *s, unsigned int id)
 #endif
 }
 
+/* ---- with a chooser: every switch is a decision ---------------------------- */
+
+/* The vCPUs that may run: not done, not waiting for the lock. */
+static uint64_t runnable_mask(const struct sched *s)
+{
+	const struct host *h = s->h;
+	uint64_t mask = 0;
+
+	for (unsigned int i = 0; i < h->nvcpus; i++) {
+		const struct host_vcpu *v = &h->vcpus[i];
+
+		if (!s->co[i].done &&
+		    (!v->lock_wait || host_lock_free_for(h, v)))
+			mask |= 1ull << i;
+	}
+	return mask;
+}
+
+/*
+ * Round robin: the next vCPU after @cur, in id order, that may run (the
+ * lowest that may when none ran). It depends on nothing but @cur and
+ * @mask, so two runs in the same state go on alike by default.
+ */
+static unsigned int default_pick(const struct sched *s, uint64_t mask,
+				 unsigned int cur)
+{
+	unsigned int n = s->h->nvcpus;
+
+	if (cur >= n)
+		return (unsigned int)__builtin_ctzll(mask);
+	for (unsigned int k = 1; k <= n; k++) {
+		unsigned int i = (cur + k) % n;
+
+		if (mask >> i & 1)
+			return i;
+	}
+	return SCHED_NONE;
+}
+
+/* A new step: its footprint starts with reading whether the realm died. */
+static void step_begin(struct sched *s)
+{
+	if (!s->ch->footprints)
+		return;
+	rmm_footprint_reset(&s->fp);
+	rmm_fp_add(&s->fp, RMM_FP_HOST, HOST_RES_DEAD, HOST_RES_DEAD + 1,
+		   false);
+	rmm_footprint_set(&s->fp);
+}
+
+/* Ask the chooser; its answer is a runnable vCPU or SCHED_STOP. */
+static unsigned int decide(struct sched *s, unsigned int prev, uint64_t mask)
+{
+	struct sched_decision d = {
+		.index = s->decisions++,
+		.runnable = mask,
+		.prev = prev,
+		.dflt = default_pick(s, mask, prev),
+		.fp = s->ch->footprints ? &s->fp : NULL,
+	};
+	unsigned int c;
+
+	/* what the chooser reads is no part of the step */
+	rmm_footprint_set(NULL);
+	c = s->ch->choose(s->ch->ctx, s->h, &d);
+	if (c != SCHED_STOP && (c >= s->h->nvcpus || !(mask >> c & 1)))
+		c = d.dflt;
+	step_begin(s);
+	return c;
+}
+
+/* From the scheduler: the next vCPU, SCHED_NONE if none may run. */
+static unsigned int main_decide(struct sched *s, unsigned int prev)
+{
+	uint64_t mask = runnable_mask(s);
+
+	if (!mask)
+		return SCHED_NONE;
+	if (!(mask & (mask - 1)))
+		return (unsigned int)__builtin_ctzll(mask);
+	return decide(s, prev, mask);
+}
+
+/* After an RMI call of @v: a decision if another vCPU may run. */
+static void choose_point(struct sched *s, struct host_vcpu *v)
+{
+	uint64_t mask = runnable_mask(s);
+	unsigned int c;
+
+	if (!(mask & ~(1ull << v->id)))
+		return;
+	c = decide(s, v->id, mask);
+	if (c == v->id)
+		return;
+	if (c == SCHED_STOP)
+		s->stop = s->h->stopped = true;
+	else
+		s->next = c;
+	yield(s, v->id);
+}
+
+void sched_wait_lock(struct host_vcpu *v)
+{
+	struct sched *s = v->sched;
+
+	/* the scheduler runs another; @v again once it may take the lock */
+	s->next = SCHED_NONE;
+	yield(s, v->id);
+}
+
 void sched_point(struct host_vcpu *v)
 {
 	struct sched *s = v->sched;
 
-	if (!s || s->kind != SCHED_DET || s->h->nvcpus == 1 ||
-	    v->clock_ns <= s->horizon)
+	if (!s || s->kind != SCHED_DET || s->h->nvcpus == 1)
+		return;
+	if (s->ch) {
+		choose_point(s, v);
+		return;
+	}
+	if (v->clock_ns <= s->horizon)
 		return;
 	/* another vCPU's next event comes first: let it run */
 	yield(s, v->id);
@@ -191,7 +318,9 @@ static void vcpu_body(struct host_vcpu *v)
 		}
 		if (!(v->accesses & 4095))
 			__atomic_fetch_add(&s->total, 4096, __ATOMIC_RELAXED);
-		sched_point(v);
+		/* with a chooser, decisions are at RMI calls only */
+		if (!s->ch)
+			sched_point(v);
 	}
 }
 
@@ -224,6 +353,7 @@ static void coro_entry(void)
 #endif
 	vcpu_body(&s->h->vcpus[id]);
 	s->co[id].done = true;
+	s->next = SCHED_NONE;
 	yield(s, id);
 }
 
@@ -359,6 +489,62 @@ static int run_det(struct sched *s, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Every switch a decision of the chooser. The run ends when every vCPU is
+ * done, or where the chooser stops it (the coroutines are left as they
+ * are: the caller tears nothing down).
+ */
+static int run_chosen(struct sched *s, char *err, size_t errlen)
+{
+	struct host *h = s->h;
+	unsigned int next;
+	int rc = 0;
+
+	if (coro_setup(s)) {
+		coro_free(s);
+		snprintf(err, errlen, "out of memory for vCPU stacks");
+		return -1;
+	}
+	s->cur = SCHED_NONE;
+	step_begin(s);
+	next = main_decide(s, SCHED_NONE);
+	while (next < h->nvcpus) {
+		s->cur = next;
+		s->next = SCHED_NONE;
+		resume(s, next);
+		if (s->stop)
+			break;
+		next = s->next;
+		if (next == SCHED_NONE)
+			next = main_decide(s, s->cur);
+	}
+	if (next == SCHED_STOP)
+		s->stop = h->stopped = true;
+	rmm_footprint_set(NULL);
+	if (!s->stop) {
+		for (unsigned int i = 0; i < h->nvcpus; i++)
+			if (!s->co[i].done) {
+				snprintf(err, errlen, "vcpu %u waits for kvm->mmu_lock and nobody holds it",
+					 i);
+				rc = -1;
+				break;
+			}
+		if (!rc && s->ch->footprints) {
+			/* the last step's footprint, and the end */
+			struct sched_decision d = {
+				.index = s->decisions,
+				.prev = s->cur,
+				.dflt = SCHED_NONE,
+				.fp = &s->fp,
+			};
+
+			s->ch->choose(s->ch->ctx, h, &d);
+		}
+	}
+	coro_free(s);
+	return rc;
+}
+
 /* ---- threads ----------------------------------------------------------------- */
 
 struct thread_arg {
@@ -452,14 +638,31 @@ static uint64_t stamp_every(const struct host *h, const struct wl_config *wl)
 	return every;
 }
 
+int host_set_chooser(struct host *h, const struct sched_chooser *c,
+		     char *err, size_t errlen)
+{
+	if (c && h->cfg.scheduler != SCHED_DET) {
+		snprintf(err, errlen, "a schedule needs the det scheduler");
+		return -1;
+	}
+	if (c && h->nvcpus > SCHED_CHOOSE_MAX_VCPUS) {
+		snprintf(err, errlen, "a schedule takes at most %u vCPUs",
+			 SCHED_CHOOSE_MAX_VCPUS);
+		return -1;
+	}
+	h->chooser = c;
+	return 0;
+}
+
 int sched_run(struct host *h, char *err, size_t errlen)
 {
 	struct sched s = {
 		.h = h,
 		.kind = h->cfg.scheduler,
 		.tie = (h->cfg.seed * RMIB_GOLDEN) | 1,
-		.progress = isatty(STDERR_FILENO),
+		.progress = !h->chooser && isatty(STDERR_FILENO),
 		.t0 = rmib_now_s(),
+		.ch = h->nvcpus > 1 ? h->chooser : NULL,
 	};
 	const char *why;
 	int wp, rc;
@@ -489,7 +692,7 @@ int sched_run(struct host *h, char *err, size_t errlen)
 	for (unsigned int i = 0; i < h->nvcpus; i++)
 		h->vcpus[i].sched = &s;
 	rc = s.kind == SCHED_THREADS ? run_threads(&s, err, errlen) :
-				       run_det(&s, err, errlen);
+	     s.ch ? run_chosen(&s, err, errlen) : run_det(&s, err, errlen);
 	for (unsigned int i = 0; i < h->nvcpus; i++)
 		h->vcpus[i].sched = NULL;
 	if (s.progress) {

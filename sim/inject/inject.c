@@ -335,3 +335,34 @@ bool injector_check_slow(struct injector *j, uint32_t fid,
 	}
 	return false;
 }
+
+bool injector_armed(const struct injector *j)
+{
+	for (unsigned int i = 0; i < j->n; i++)
+		if (j->s[i].times)
+			return true;
+	return false;
+}
+
+uint64_t injector_state_hash(const struct injector *j)
+{
+	uint64_t h = rmib_mix64(j->draws);
+
+	/* a rule that can fire no more no longer matters */
+	for (unsigned int i = 0; i < j->n; i++) {
+		const struct inj_state *s = &j->s[i];
+		const struct inj_rule *r = &s->rule;
+
+		if (!s->times)
+			continue;
+		h = rmib_mix64(h ^ r->r.command ^ (uint64_t)r->r.status << 32);
+		h = rmib_mix64(h ^ r->r.index ^ (uint64_t)r->r.probability << 32);
+		h = rmib_mix64(h ^ r->r.interval ^ (uint64_t)r->filters << 48);
+		h = rmib_mix64(h ^ r->vcpu ^ r->ipa_lo ^ r->ipa_hi << 1 ^
+			       r->pa_lo << 2 ^ r->pa_hi << 3);
+		h = rmib_mix64(h ^ (uint64_t)s->times);
+		h = rmib_mix64(h ^ (uint64_t)s->space);
+		h = rmib_mix64(h ^ s->seen);
+	}
+	return h;
+}

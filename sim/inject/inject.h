@@ -76,6 +76,13 @@ bool injector_check_slow(struct injector *j, uint32_t fid,
 			 const uint64_t x[8], unsigned int vcpu,
 			 uint64_t *x0);
 
+/* Whether a rule may still fire. */
+bool injector_armed(const struct injector *j);
+/* A hash of the trigger state of the rules that may still fire (the
+ * rule, failures left, calls to let through, calls seen) and of the
+ * draws: two runs with the same one fail the same calls from here on. */
+uint64_t injector_state_hash(const struct injector *j);
+
 /*
  * Whether the call (fid, x[1..7]) by @vcpu fails now. If it does, *x0 is
  * the status word to return (every other output is zero). Thread-safe.

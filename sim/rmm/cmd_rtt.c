@@ -155,6 +155,7 @@ static struct rtt *lock_rtt_and_parent(struct realm *r, uint64_t ipa,
 		return NULL;
 	c = E_TABLE(*e);
 	rtt_lock(c);
+	rtt_note(c, true);
 	return c;
 }
 
@@ -290,7 +291,7 @@ void cmd_rtt_read_entry(struct rmm *m, const uint64_t *x, struct rmm_out *o)
 		return;
 	}
 	/* [f9.6] never ERROR_RTT: a short walk reports where it stopped */
-	t = walk(r, ipa, level, &wl);
+	t = walk_read(r, ipa, level, &wl);
 	e = t->e[idx_of(ipa, wl)];
 	rtt_unlock(t);
 	o->x1 = (uint64_t)wl;

@@ -4,28 +4,62 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "granule.h"
 
 int gt_init(struct granule_table *gt, unsigned int pa_bits)
 {
+	void *p;
+
 	memset(gt, 0, sizeof(*gt));
 	if (pa_bits < GT_CHUNK_SHIFT || pa_bits > 52)
 		return -1;
 	gt->pa_limit = 1ull << pa_bits;
 	gt->nchunks = gt->pa_limit >> GT_CHUNK_SHIFT;
-	/* calloc: the kernel hands out zero pages only as they are touched */
-	gt->chunks = calloc(gt->nchunks, sizeof(*gt->chunks));
-	return gt->chunks ? 0 : -1;
+	/*
+	 * A mapping of its own: the kernel hands out zero pages only as
+	 * they are touched, and a model made and dropped thousands of
+	 * times (rmibench explore) neither clears nor scans it all.
+	 */
+	p = mmap(NULL, gt->nchunks * sizeof(*gt->chunks),
+		 PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	gt->chunks = p;
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int gt_chunks_used(const struct granule_table *gt, uint32_t *out)
+{
+	uint64_t n = __atomic_load_n(&gt->allocated, __ATOMIC_ACQUIRE);
+
+	if (n > GT_USED_MAX)
+		return -1;
+	memcpy(out, gt->used, n * sizeof(*out));
+	qsort(out, n, sizeof(*out), cmp_u32);
+	return (int)n;
 }
 
 void gt_fini(struct granule_table *gt)
 {
 	if (!gt->chunks)
 		return;
-	for (uint64_t i = 0; i < gt->nchunks; i++)
-		free(gt->chunks[i]);
-	free(gt->chunks);
+	if (gt->allocated <= GT_USED_MAX) {
+		for (uint64_t i = 0; i < gt->allocated; i++)
+			free(gt->chunks[gt->used[i]]);
+	} else {
+		for (uint64_t i = 0; i < gt->nchunks; i++)
+			free(gt->chunks[i]);
+	}
+	munmap(gt->chunks, gt->nchunks * sizeof(*gt->chunks));
 	gt->chunks = NULL;
 }
 
@@ -43,8 +77,14 @@ uint8_t *gt_slot_alloc(struct granule_table *gt, uint64_t pa)
 		if (__atomic_compare_exchange_n(slot, &expect, fresh, false,
 						__ATOMIC_ACQ_REL,
 						__ATOMIC_ACQUIRE)) {
+			uint64_t i = __atomic_fetch_add(&gt->allocated, 1,
+							__ATOMIC_ACQ_REL);
+
 			c = fresh;
-			__atomic_fetch_add(&gt->allocated, 1, __ATOMIC_RELAXED);
+			if (i < GT_USED_MAX)
+				__atomic_store_n(&gt->used[i],
+						 (uint32_t)(pa >> GT_CHUNK_SHIFT),
+						 __ATOMIC_RELEASE);
 		} else {
 			free(fresh);
 			c = expect;
@@ -58,11 +98,16 @@ bool gt_cas(struct granule_table *gt, uint64_t pa, unsigned int from,
 {
 	uint8_t *s = from == 0 ? gt_slot_alloc(gt, pa) : gt_slot_peek(gt, pa);
 	uint8_t expect = (uint8_t)from;
+	bool ok;
 
-	if (!s)
+	if (!s) {
+		gt_note(pa, 1, false);
 		return false;
-	return __atomic_compare_exchange_n(s, &expect, (uint8_t)to, false,
-					   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+	}
+	ok = __atomic_compare_exchange_n(s, &expect, (uint8_t)to, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+	gt_note(pa, 1, ok);
+	return ok;
 }
 
 static inline uint64_t bytes8(unsigned int v)
@@ -76,8 +121,10 @@ bool gt_cas_run(struct granule_table *gt, uint64_t pa, uint64_t n,
 	uint8_t *s = from == 0 ? gt_slot_alloc(gt, pa) : gt_slot_peek(gt, pa);
 	uint64_t i = 0;
 
-	if (!s)
+	if (!s) {
+		gt_note(pa, n, false);
 		return false;
+	}
 	/* eight granules per CAS where the run is aligned to eight */
 	while (i < n) {
 		if (!(((uintptr_t)(s + i)) & 7) && n - i >= 8) {
@@ -101,10 +148,13 @@ bool gt_cas_run(struct granule_table *gt, uint64_t pa, uint64_t n,
 			i++;
 		}
 	}
+	gt_note(pa, n, true);
 	return true;
 undo:
 	/* the first i granules are ours: nobody else can have moved them */
 	for (uint64_t j = 0; j < i; j++)
 		__atomic_store_n(s + j, (uint8_t)from, __ATOMIC_RELEASE);
+	/* read, all of them: what the run met decided the answer */
+	gt_note(pa, n, false);
 	return false;
 }

@@ -15,15 +15,28 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "rmm.h"
+
 #define GT_CHUNK_SHIFT		30	/* bytes of PA per chunk */
 #define GT_CHUNK_GRANULES	(1u << (GT_CHUNK_SHIFT - 12))
 
+#define GT_USED_MAX	4096	/* chunks listed; past it, a full scan */
+
 struct granule_table {
-	uint8_t **chunks;	/* nchunks pointers, NULL until touched */
+	uint8_t **chunks;	/* nchunks pointers, NULL until touched: an
+				 * anonymous mapping, resident as used */
 	uint64_t nchunks;
 	uint64_t pa_limit;	/* first PA past the space */
 	uint64_t allocated;	/* chunks allocated (atomic) */
+	uint32_t used[GT_USED_MAX];	/* their indexes, the first
+					 * GT_USED_MAX, as allocated */
 };
+
+/*
+ * The allocated chunks in increasing order into @out (GT_USED_MAX); the
+ * count, or -1 if there are more than that (then scan them all).
+ */
+int gt_chunks_used(const struct granule_table *gt, uint32_t *out);
 
 int gt_init(struct granule_table *gt, unsigned int pa_bits);
 void gt_fini(struct granule_table *gt);
@@ -44,11 +57,18 @@ static inline uint8_t *gt_slot_peek(const struct granule_table *gt,
 
 uint8_t *gt_slot_alloc(struct granule_table *gt, uint64_t pa);
 
+/* Note @n granules from @pa in the thread's footprint (rmm.h), if any. */
+static inline void gt_note(uint64_t pa, uint64_t n, bool write)
+{
+	rmm_fp_note(RMM_FP_GRANULE, pa, pa + (n << 12), write);
+}
+
 /* State of the granule at @pa (valid PA). */
 static inline unsigned int gt_get(const struct granule_table *gt, uint64_t pa)
 {
 	const uint8_t *s = gt_slot_peek(gt, pa);
 
+	gt_note(pa, 1, false);
 	return s ? __atomic_load_n(s, __ATOMIC_ACQUIRE) : 0;
 }
 

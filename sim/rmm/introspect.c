@@ -18,7 +18,7 @@ enum rmm_access rmm_guest_access(struct rmm *m, uint64_t rd, uint64_t ipa)
 
 	if (!r || ipa >= (1ull << r->s2sz))
 		return RMM_ACCESS_ABORT;
-	t = walk(r, ipa, RMI_RTT_LAST_LEVEL, &l);
+	t = walk_read(r, ipa, RMI_RTT_LAST_LEVEL, &l);
 	e = t->e[(ipa >> RMI_LEVEL_SHIFT(l)) & (RMI_RTT_ENTRIES - 1)];
 	rtt_unlock(t);
 	if (ipa >= (1ull << (r->s2sz - 1)))

@@ -190,6 +190,79 @@ enum rmm_access rmm_guest_access(struct rmm *m, uint64_t rd, uint64_t ipa);
 int rmm_realm_mapped_bytes(struct rmm *m, uint64_t rd, uint64_t lo,
 			   uint64_t hi, uint64_t bytes[4]);
 
+/* ---- footprints and state hashes (the interleaving explorer) ------------- */
+
+/*
+ * What calls touch, for telling which steps of two vCPUs commute. While a
+ * footprint is installed for the calling thread (rmm_footprint_set), the
+ * model notes the granules whose state a call read or changed (a failed
+ * compare-and-swap reads, a successful one writes), and the RTTs a walk
+ * went through (read) and the one it stopped in, or any it locked to
+ * change (written), by the table's PA. The caller notes its own resources
+ * (RMM_FP_HOST: ids it chooses). Ranges of one kind and access merge; past
+ * RMM_FP_MAX items the footprint stands for everything.
+ */
+enum rmm_fp_kind {
+	RMM_FP_GRANULE,		/* [lo, hi): granules' states, by PA */
+	RMM_FP_RTT,		/* [lo, hi): the RTTs at those PAs */
+	RMM_FP_HOST,		/* [lo, hi): the caller's own ids */
+};
+
+#define RMM_FP_MAX	24
+
+struct rmm_fp_item {
+	uint64_t lo, hi;
+	unsigned char kind;	/* enum rmm_fp_kind */
+	bool write;
+};
+
+struct rmm_footprint {
+	unsigned int n;
+	bool all;		/* too many items: touches everything */
+	struct rmm_fp_item it[RMM_FP_MAX];
+};
+
+/* The footprint this thread's calls note into; NULL when none. */
+extern _Thread_local struct rmm_footprint *rmm_fp_cur;
+
+/* Install @fp for this thread's calls (NULL: stop noting). */
+void rmm_footprint_set(struct rmm_footprint *fp);
+void rmm_footprint_reset(struct rmm_footprint *fp);
+/* Note [@lo, @hi) of @kind in @fp. */
+void rmm_fp_add(struct rmm_footprint *fp, unsigned int kind, uint64_t lo,
+		uint64_t hi, bool write);
+
+/* Note into this thread's footprint, if one is installed. */
+static inline void rmm_fp_note(unsigned int kind, uint64_t lo, uint64_t hi,
+			       bool write)
+{
+	if (__builtin_expect(rmm_fp_cur != NULL, 0))
+		rmm_fp_add(rmm_fp_cur, kind, lo, hi, write);
+}
+
+/* Whether two footprints conflict: one writes what the other touches. */
+bool rmm_fp_conflict(const struct rmm_footprint *a,
+		     const struct rmm_footprint *b);
+
+/*
+ * Hashes of the model's state for the explorer's pruning: the states of
+ * the granules in [@lo, @hi), and the RTT entries of the realm at @rd
+ * whose IPA ranges meet [@lo, @hi) (tables by their PA and level), each
+ * folded into @h. Read without locks: for a single-threaded caller.
+ */
+uint64_t rmm_hash_granules(struct rmm *m, uint64_t lo, uint64_t hi,
+			   uint64_t h);
+uint64_t rmm_hash_realm(struct rmm *m, uint64_t rd, uint64_t lo, uint64_t hi,
+			uint64_t h);
+
+/* Fold the word @w into the hash @h (the explorer's hashes use it too). */
+static inline uint64_t rmm_hash_word(uint64_t h, uint64_t w)
+{
+	h ^= w;
+	h *= 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 31);
+}
+
 const char *rmi_cmd_name(uint32_t fid);
 /* short id - RMI_SHORT_MIN -> enum rmi_cmd + 1, 0 where no command */
 extern const unsigned char

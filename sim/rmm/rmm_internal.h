@@ -100,6 +100,12 @@ static inline void rtt_unlock(struct rtt *t)
 	__atomic_store_n(&t->lock, 0, __ATOMIC_RELEASE);
 }
 
+/* Note RTT @t in the thread's footprint (rmm.h), if any. */
+static inline void rtt_note(const struct rtt *t, bool write)
+{
+	rmm_fp_note(RMM_FP_RTT, t->pa, t->pa + RMI_GRANULE_SIZE, write);
+}
+
 enum realm_state {
 	REALM_NEW,
 	REALM_ACTIVE,
@@ -267,6 +273,8 @@ void rtt_free(struct rmm *m, struct rtt *t);
  * the walk from the root (walk.c).
  */
 struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level);
+/* The same for a caller that only reads the table it returns. */
+struct rtt *walk_read(struct realm *r, uint64_t ipa, int target, int *level);
 
 /* A new realm's uid (never 0). */
 uint32_t realm_new_uid(void);

@@ -81,6 +81,7 @@ static struct rtt *walk_down(struct rtt *t, int l, uint64_t ipa, int target,
 		ce = rtt_entries(c);
 		rtt_lock(c);
 		rtt_unlock(t);
+		rtt_note(t, false);
 		t = c;
 		te = ce;
 		l++;
@@ -93,9 +94,13 @@ static struct rtt *walk_down(struct rtt *t, int l, uint64_t ipa, int target,
  * Walk from the root towards @target for @ipa (which must lie in the IPA
  * space), locking hand over hand. Stops early at the first entry that is
  * not a TABLE. Returns the locked table; *@level is the level of the entry
- * for @ipa inside it.
+ * for @ipa inside it. The tables passed through are read; the one
+ * returned is noted as written if @write (the footprint, rmm.h). A walk
+ * that starts at the remembered table notes no table above it: whatever
+ * changes the path to it writes that table too (unlinks, folds).
  */
-struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level)
+static struct rtt *walk_(struct realm *r, uint64_t ipa, int target,
+			 int *level, bool write)
 {
 	struct walk_cache *c = &wcache;
 	int l = r->start_level;
@@ -117,6 +122,7 @@ struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level)
 		rtt_lock(from);
 	}
 	t = walk_down(from, l, ipa, target, level);
+	rtt_note(t, write);
 	if (t == from && l == c->level && t == c->t && c->uid == r->uid)
 		return t;	/* remembered already */
 	c->uid = r->uid;
@@ -125,6 +131,16 @@ struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level)
 	c->span = LSIZE(*level) * RMI_RTT_ENTRIES;
 	c->base = ipa & ~(c->span - 1);
 	return t;
+}
+
+struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level)
+{
+	return walk_(r, ipa, target, level, true);
+}
+
+struct rtt *walk_read(struct realm *r, uint64_t ipa, int target, int *level)
+{
+	return walk_(r, ipa, target, level, false);
 }
 
 struct realm *realm_get(struct rmm *m, uint64_t rd)
