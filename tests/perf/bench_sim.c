@@ -20,7 +20,7 @@
  *
  * Each timed figure is the best of REPEAT runs (default 5) and the worst
  * is printed beside it: the machine is shared, the spread is the noise.
- * usage: bench_sim [GIB] [REPEAT]
+ * usage: bench_sim [GIB] [REPEAT] [threads]  (threads: section 4 alone)
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -245,9 +245,18 @@ int main(int argc, char **argv)
 	struct run_config c;
 	char label[64];
 
-	if (!gib || gib > 200 || !n || n > 100) {
-		fprintf(stderr, "bench_sim: GiB must be 1..200, REPEAT 1..100\n");
+	if (!gib || gib > 200 || !n || n > 100 ||
+	    (argc > 3 && strcmp(argv[3], "threads"))) {
+		fprintf(stderr, "bench_sim: GiB must be 1..200, REPEAT 1..100, the third argument 'threads' or nothing\n");
 		return 2;
+	}
+	if (argc > 3) {
+		/* the threads figures alone */
+		machine_scaling((unsigned int)n);
+		threads(gib / 4 ? gib / 4 : 1, (unsigned int)n, false);
+		threads(gib / 4 ? gib / 4 : 1, (unsigned int)n, true);
+		machine_scaling((unsigned int)n);
+		return 0;
 	}
 	printf("# rmibench bench-sim: tf-rmm, sequential, 4 KiB folios unless said\n");
 	printf("\n## faults per second per core: one vCPU, det\n");
