@@ -5,10 +5,12 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "result.h"
+#include "schedule.h"
 
 struct sbuf {
 	char *buf;
@@ -104,5 +106,39 @@ int result_command_line(const struct run_config *c, char *buf, size_t len)
 			break;
 		}
 	}
+	return (int)b.used;
+}
+
+/*
+ * The command line that repeats the run behind @r: result_command_line,
+ * and for a run that replayed a schedule, --schedule with it. The
+ * schedule's failure point is then an injection rule the schedule adds
+ * itself (the last one), so it is left out of the --inject options.
+ */
+int result_repro_line(const struct run_result *r, char *buf, size_t len)
+{
+	const struct cfg_field *inj = &run_config_fields[CFG_FIELD_inject];
+	struct run_config c = r->cfg;
+	struct schedule *s;
+	char rule[192], why[128], *rules, *last;
+	struct sbuf b = { .buf = buf, .len = len };
+	int n;
+
+	if (!r->schedule[0])
+		return result_command_line(&r->cfg, buf, len);
+	s = calloc(1, sizeof(*s));
+	if (s && !schedule_parse(r->schedule, s, why, sizeof(why))) {
+		schedule_fail_rule(s, rule, sizeof(rule));
+		rules = cfg_str_mut(&c, inj);
+		last = strrchr(rules, ';');
+		last = last ? last + 1 : rules;
+		if (rule[0] && !strcmp(last, rule))
+			last[last == rules ? 0 : -1] = 0;
+	}
+	free(s);
+	n = result_command_line(&c, buf, len);
+	b.used = (size_t)n;
+	sb_printf(&b, " --schedule ");
+	sb_word(&b, r->schedule);
 	return (int)b.used;
 }

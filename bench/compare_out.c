@@ -424,11 +424,11 @@ static void write_email(const struct cmp_report *rep, FILE *f)
 			continue;
 		}
 		if (rep->npairs == 1) {
-			result_command_line(&rep->base.runs[p->ib[0]].r.cfg,
+			result_repro_line(&rep->base.runs[p->ib[0]].r,
 					    line, sizeof(line));
 			fprintf(f, "Base run:\n");
 			wrap(f, "  ", line, true);
-			result_command_line(&rep->new_.runs[p->in[0]].r.cfg,
+			result_repro_line(&rep->new_.runs[p->in[0]].r,
 					    line, sizeof(line));
 			fprintf(f, "New run:\n");
 			wrap(f, "  ", line, true);

@@ -75,7 +75,7 @@ void im_cell_from_run(struct im_cell *c, const struct run_result *r)
 		      im_parse_livelock(r->outcome, c->ll_function,
 					sizeof(c->ll_function), &c->ll_ipa);
 	c->wall_seconds = r->wall_seconds;
-	result_command_line(&r->cfg, c->command_line,
+	result_repro_line(r, c->command_line,
 			    sizeof(c->command_line));
 }
 

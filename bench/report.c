@@ -455,7 +455,7 @@ static void summary_runs(FILE *f, const struct run_result *rs, size_t n,
 {
 	fprintf(f, "\n## Runs\n\n");
 	for (size_t i = 0; i < n; i++) {
-		int len = result_command_line(&rs[i].cfg, NULL, 0);
+		int len = result_repro_line(&rs[i], NULL, 0);
 		char *cmd = malloc((size_t)len + 1);
 
 		fprintf(f, "%zu. ", i + 1);
@@ -467,7 +467,7 @@ static void summary_runs(FILE *f, const struct run_result *rs, size_t n,
 		if (cmd) {
 			char *full = NULL;
 
-			result_command_line(&rs[i].cfg, cmd, (size_t)len + 1);
+			result_repro_line(&rs[i], cmd, (size_t)len + 1);
 			/* "rmibench run ...": as rmibench was invoked */
 			if (o && o->program && *o->program &&
 			    !strncmp(cmd, "rmibench ", 9) &&

@@ -288,6 +288,8 @@ void result_fmt_bytes(char *buf, size_t len, uint64_t v);
  * snprintf does.
  */
 int result_command_line(const struct run_config *c, char *buf, size_t len);
+/* The same for the run behind @r: with --schedule for a replayed schedule. */
+int result_repro_line(const struct run_result *r, char *buf, size_t len);
 
 /* Optional inputs of a report; any pointer may be NULL. */
 struct report_opts {

@@ -30,24 +30,6 @@ int gt_init(struct granule_table *gt, unsigned int pa_bits)
 	return 0;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-int gt_chunks_used(const struct granule_table *gt, uint32_t *out)
-{
-	uint64_t n = __atomic_load_n(&gt->allocated, __ATOMIC_ACQUIRE);
-
-	if (n > GT_USED_MAX)
-		return -1;
-	memcpy(out, gt->used, n * sizeof(*out));
-	qsort(out, n, sizeof(*out), cmp_u32);
-	return (int)n;
-}
-
 void gt_fini(struct granule_table *gt)
 {
 	if (!gt->chunks)

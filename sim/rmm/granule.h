@@ -32,12 +32,6 @@ struct granule_table {
 					 * GT_USED_MAX, as allocated */
 };
 
-/*
- * The allocated chunks in increasing order into @out (GT_USED_MAX); the
- * count, or -1 if there are more than that (then scan them all).
- */
-int gt_chunks_used(const struct granule_table *gt, uint32_t *out);
-
 int gt_init(struct granule_table *gt, unsigned int pa_bits);
 void gt_fini(struct granule_table *gt);
 
