@@ -350,7 +350,7 @@ bench: deps-bench $(RMIBENCH)
 # compared with the committed baseline. Counts must be exactly the same
 # (the sim is deterministic); the wall-clock latency is machine dependent
 # and left out. The baseline is the tf-rmm half of the default comparison
-# (12 of its 24 runs). A deliberate change of behaviour runs
+# (16 of its 32 runs). A deliberate change of behaviour runs
 # `make baselines` and commits the new files with the reason
 # (results/README.md, "Baselines").
 REGRESS_BASE ?= results/baselines/sim-default

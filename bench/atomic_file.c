@@ -230,6 +230,122 @@ int out_check_file(const char *path, char *why, size_t whylen)
 	return -1;
 }
 
+/* @dir (a directory) takes a new file: one is made and removed again */
+static int dir_takes_file(const char *dir, char *why, size_t whylen)
+{
+	char probe[PATH_MAX];
+	int fd, e, h;
+
+	if ((size_t)snprintf(probe, sizeof(probe), "%s/.rmibench-probe.XXXXXX",
+			     dir) >= sizeof(probe)) {
+		snprintf(why, whylen, "path too long");
+		return -1;
+	}
+	out_signals_block(true);
+	fd = mkstemp(probe);
+	e = errno;
+	h = fd >= 0 ? out_tmp_add(probe, false) : -1;
+	if (fd >= 0) {
+		close(fd);
+		unlink(probe);
+		out_tmp_del(h);
+	}
+	out_signals_block(false);
+	if (fd < 0) {
+		snprintf(why, whylen, "cannot create a file in '%s': %s", dir,
+			 strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
+int out_check_new_file(const char *path, char *why, size_t whylen)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	char dir[PATH_MAX], kind[64];
+	struct stat st;
+
+	if (!strcmp(path, OUT_STDOUT))
+		return 0;
+	if (!*path) {
+		snprintf(why, whylen, "an empty name");
+		return -1;
+	}
+	if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
+		snprintf(why, whylen, "not a file name");
+		return -1;
+	}
+	if (out_check_file(path, kind, sizeof(kind))) {
+		snprintf(why, whylen, "%s: want a regular file, a new name, "
+			 "or - for stdout", kind);
+		return -1;
+	}
+	if ((size_t)snprintf(dir, sizeof(dir), "%.*s",
+			     slash ? (slash == path ? 1 : (int)(slash - path)) : 1,
+			     slash ? path : ".") >= sizeof(dir)) {
+		snprintf(why, whylen, "path too long");
+		return -1;
+	}
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		snprintf(why, whylen, "directory '%s' does not exist", dir);
+		return -1;
+	}
+	return dir_takes_file(dir, why, whylen);
+}
+
+static void parent_of(const char *path, char *buf, size_t len);
+
+int out_check_dir(const char *dir, bool parents, char *why, size_t whylen)
+{
+	char up[PATH_MAX];
+	struct stat st;
+
+	if (!*dir) {
+		snprintf(why, whylen, "an empty name");
+		return -1;
+	}
+	if (!lstat(dir, &st)) {
+		if (S_ISLNK(st.st_mode)) {
+			snprintf(why, whylen, "Is a symbolic link: want the "
+				 "directory itself");
+			return -1;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			snprintf(why, whylen, "%s, not a directory",
+				 kind_name(st.st_mode));
+			return -1;
+		}
+		return dir_takes_file(dir, why, whylen);
+	}
+	if (errno != ENOENT) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		return -1;
+	}
+	/* a new name: its parent (with @parents, the nearest that is
+	 * there) takes it */
+	if ((size_t)snprintf(up, sizeof(up), "%s", dir) >= sizeof(up)) {
+		snprintf(why, whylen, "path too long");
+		return -1;
+	}
+	do {
+		char next[PATH_MAX];
+		size_t n = strlen(up);
+
+		while (n > 1 && up[n - 1] == '/')	/* "d/" is "d" */
+			up[--n] = 0;
+		parent_of(up, next, sizeof(next));
+		memcpy(up, next, sizeof(up));
+	} while (parents && stat(up, &st) && errno == ENOENT &&
+		 strcmp(up, ".") && strcmp(up, "/"));
+	if (stat(up, &st) || !S_ISDIR(st.st_mode)) {
+		snprintf(why, whylen, "directory '%s' %s", up,
+			 parents ? "is not a directory" : "does not exist");
+		return -1;
+	}
+	return dir_takes_file(up, why, whylen);
+}
+
 static int write_stdout(const void *data, size_t len, char *err,
 			size_t errlen)
 {

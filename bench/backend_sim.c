@@ -23,26 +23,6 @@ void backend_sim_set_chooser(const struct sched_chooser *c)
 	sim_chooser = c;
 }
 
-static int sim_prepare(const struct run_config *cfg, char *err,
-		       size_t errlen)
-{
-	if (cfg->vm != VM_REALM) {
-		snprintf(err, errlen, "the sim models realms: --vm %s needs --backend kernel",
-			 vm_name(cfg->vm));
-		return -1;
-	}
-	if (!rmm_profile_find(cfg->profile)) {
-		snprintf(err, errlen, "unknown RMM profile '%s'", cfg->profile);
-		return -1;
-	}
-	return 0;
-}
-
-static unsigned int sim_streams(const struct run_config *cfg)
-{
-	return cfg->vcpus + 1;	/* the vCPUs and the VMM's thread */
-}
-
 static void host_config_of(const struct run_config *c, struct host_config *h)
 {
 	*h = (struct host_config){
@@ -71,6 +51,30 @@ static void host_config_of(const struct run_config *c, struct host_config *h)
 		.firmware = c->firmware,
 	};
 }
+
+static int sim_prepare(const struct run_config *cfg, char *err,
+		       size_t errlen)
+{
+	struct host_config hc;
+
+	if (cfg->vm != VM_REALM) {
+		snprintf(err, errlen, "the sim models realms: --vm %s needs --backend kernel",
+			 vm_name(cfg->vm));
+		return -1;
+	}
+	if (!rmm_profile_find(cfg->profile)) {
+		snprintf(err, errlen, "unknown RMM profile '%s'", cfg->profile);
+		return -1;
+	}
+	host_config_of(cfg, &hc);
+	return host_config_check(&hc, err, errlen);
+}
+
+static unsigned int sim_streams(const struct run_config *cfg)
+{
+	return cfg->vcpus + 1;	/* the vCPUs and the VMM's thread */
+}
+
 
 static int sim_run(const struct run_config *cfg, const struct inj_rule *rules,
 		   unsigned int nrules, struct metrics *m,

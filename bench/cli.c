@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "cli.h"
 #include "errmsg.h"
+#include "outfile.h"
 #include "rmib_util.h"
 
 /* ---- parsing a command line -------------------------------------------------- */
@@ -174,4 +176,24 @@ int cli_parse_size(const char *s, uint64_t *v)
 int cli_parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *v)
 {
 	return rmib_parse_uint(s, lo, hi, v);
+}
+
+error_t cli_check_out(const struct argp_state *state, const char *opt,
+		      const char *path)
+{
+	char why[PATH_MAX + 128];
+
+	if (out_check_new_file(path, why, sizeof(why)))
+		return cli_usage_error(state, "--%s '%s': %s", opt, path, why);
+	return 0;
+}
+
+error_t cli_check_out_dir(const struct argp_state *state, const char *opt,
+			  const char *dir, bool parents)
+{
+	char why[PATH_MAX + 128];
+
+	if (out_check_dir(dir, parents, why, sizeof(why)))
+		return cli_usage_error(state, "--%s '%s': %s", opt, dir, why);
+	return 0;
 }

@@ -63,6 +63,16 @@ error_t cli_bad_value(const struct argp_state *state, const char *opt,
 		      const char *value, const char *want);
 
 /*
+ * --OPT FILE and --OPT DIR for output, checked before any work is done
+ * (out_check_new_file(), out_check_dir()): a usage error naming the
+ * option, or 0.
+ */
+error_t cli_check_out(const struct argp_state *state, const char *opt,
+		      const char *path);
+error_t cli_check_out_dir(const struct argp_state *state, const char *opt,
+			  const char *dir, bool parents);
+
+/*
  * rmibench as it was invoked ("build/rmibench"), for command lines that
  * run as written; "rmibench" when the program is not called that (a test
  * calling a command's function).

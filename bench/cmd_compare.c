@@ -85,10 +85,10 @@ static error_t compare_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_OUT:
 		a->out = arg;
-		return 0;
+		return cli_check_out(state, "out", arg);
 	case OPT_PLOTS:
 		a->plots = arg;
-		return 0;
+		return cli_check_out_dir(state, "plots", arg, false);
 	case OPT_THRESHOLD:
 		if (cmp_parse_double(arg, 0, 1000, &d))
 			return cli_bad_value(state, "threshold", arg,

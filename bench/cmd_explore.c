@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "cli.h"
 #include "config.h"
 #include "errmsg.h"
@@ -34,7 +35,6 @@ enum { OPT_SCENARIO = 0x300, OPT_LIST, OPT_BOUND, OPT_RANDOM,
 static error_t explore_parse(int key, char *arg, struct argp_state *state)
 {
 	struct explore_args *a = state->input;
-	char why[64];
 	uint64_t v;
 	int k;
 
@@ -114,10 +114,8 @@ static error_t explore_parse(int key, char *arg, struct argp_state *state)
 					     "want a number of runs");
 		return 0;
 	case OPT_OUT:
-		if (strcmp(arg, OUT_STDOUT) &&
-		    out_check_file(arg, why, sizeof(why)))
-			return cli_usage_error(state, "--out '%s': %s: want a regular file, a new name, or - for stdout",
-					       arg, why);
+		if (cli_check_out(state, "out", arg))
+			return EINVAL;
 		a->out = arg;
 		return 0;
 	case OPT_RESULTS: {
@@ -317,6 +315,10 @@ int cmd_explore(int argc, char **argv)
 	if (strcmp(a->o.run.cfg.backend, "sim") ||
 	    a->o.run.cfg.scheduler != SCHED_DET) {
 		fprintf(stderr, "rmibench explore: explores the sim's det scheduler (--backend sim --scheduler det)\n");
+		goto out;
+	}
+	if (backend_sim.prepare(&a->o.run.cfg, err, sizeof(err))) {
+		errmsg_print("rmibench explore: %s", err);
 		goto out;
 	}
 	a->o.progress = !a->quiet && isatty(STDERR_FILENO);

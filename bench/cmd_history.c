@@ -84,10 +84,10 @@ static error_t history_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_OUT:
 		a->out = arg;
-		return 0;
+		return cli_check_out(state, "out", arg);
 	case OPT_PLOTS:
 		a->plots = arg;
-		return 0;
+		return cli_check_out_dir(state, "plots", arg, false);
 	case OPT_ALPHA:
 		return cmp_opt_alpha(state, arg, &a->alpha);
 	case OPT_PERMS:

@@ -23,8 +23,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "cli.h"
 #include "config.h"
+#include "errmsg.h"
 #include "inject_matrix.h"
 #include "rmib_util.h"
 #include "rmm.h"
@@ -176,7 +178,7 @@ static error_t im_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_OUT_DIR:
 		a->dir = arg;
-		return 0;
+		return cli_check_out_dir(state, "out-dir", arg, true);
 	case OPT_DIFF:
 		a->diff = true;
 		return 0;
@@ -1201,6 +1203,18 @@ int cmd_inject_matrix(int argc, char **argv)
 		if (!a->o.given[f])
 			cfg_parse(&x->base, &run_config_fields[f],
 				  matrix_defaults[i].value, why, sizeof(why));
+	}
+	/* each column's settings go together: before anything runs */
+	for (unsigned int c = 0; c < x->ncols; c++) {
+		struct run_config cfg = col_config(&x->base, &x->cols[c]);
+		char err[512];
+
+		if (!strcmp(cfg.backend, backend_sim.name) &&
+		    backend_sim.prepare(&cfg, err, sizeof(err))) {
+			errmsg_print("rmibench inject-matrix: %s: %s",
+				     x->cols[c].name, err);
+			goto out;	/* rc is CLI_EXIT_USAGE */
+		}
 	}
 	x->t0 = rmib_now_s();
 	x->progress = !a->quiet && isatty(STDERR_FILENO);

@@ -93,34 +93,6 @@ enum { OPT_OUT = 0x200, OPT_OUT_DIR, OPT_QUIET, OPT_DRY_RUN, OPT_ROOT,
        OPT_VMM, OPT_GUEST, OPT_VMM_REPORT, OPT_FAIL_ON, OPT_FRESH,
        OPT_LIST, OPT_SCHEDULE };
 
-/*
- * --out FILE: its directory must be there before the run is made, and
- * FILE be a regular file or a new name (outfile.h); "-" is stdout.
- */
-static error_t check_out_path(const struct argp_state *state, const char *opt,
-			      const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char dir[4096], why[64];
-	struct stat st;
-
-	if (!strcmp(path, OUT_STDOUT))
-		return 0;
-	if (slash && slash != path) {
-		if ((size_t)(slash - path) >= sizeof(dir))
-			return cli_bad_value(state, opt, path, "path too long");
-		memcpy(dir, path, (size_t)(slash - path));
-		dir[slash - path] = '\0';
-		if (stat(dir, &st) || !S_ISDIR(st.st_mode))
-			return cli_usage_error(state, "--%s '%s': directory '%s' does not exist",
-					       opt, path, dir);
-	}
-	if (out_check_file(path, why, sizeof(why)))
-		return cli_usage_error(state, "--%s '%s': %s: want a regular "
-				       "file, a new name, or - for stdout", opt,
-				       path, why);
-	return 0;
-}
 
 /*
  * --root, --vmm, --guest: where the kernel backend finds the host's files,
@@ -172,7 +144,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_OUT:
 		a->out = arg;
-		return check_out_path(state, "out", arg);
+		return cli_check_out(state, "out", arg);
 	case OPT_QUIET:
 		a->quiet = true;
 		return 0;
@@ -266,6 +238,12 @@ int cmd_run(int argc, char **argv)
 	}
 	if (a.schedule && schedule_apply(&a.sched, &a.o, err, sizeof(err))) {
 		errmsg_print("rmibench run: --schedule: %s", err);
+		return CLI_EXIT_USAGE;
+	}
+	/* settings that do not go together: before anything runs */
+	if (!strcmp(a.o.cfg.backend, backend_sim.name) &&
+	    backend_sim.prepare(&a.o.cfg, err, sizeof(err))) {
+		errmsg_print("rmibench run: %s", err);
 		return CLI_EXIT_USAGE;
 	}
 	backend_kernel_set_opts(&a.k);
@@ -425,18 +403,6 @@ static void default_lists(struct matrix_args *a)
 	}
 }
 
-/* --out-dir DIR: a directory, or a name to make one under */
-static error_t check_out_dir(const struct argp_state *state, const char *dir)
-{
-	struct stat st;
-
-	if (!lstat(dir, &st) && !S_ISDIR(st.st_mode))
-		return cli_usage_error(state, "--out-dir '%s': %s", dir,
-				       S_ISLNK(st.st_mode) ?
-				       "Is a symbolic link: want the directory "
-				       "itself" : "not a directory");
-	return 0;
-}
 
 /* --fail-on OUTCOMES: outcome classes, comma-separated */
 static error_t parse_fail_on(const struct argp_state *state,
@@ -476,7 +442,7 @@ static error_t matrix_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_OUT_DIR:
 		a->dir = arg;
-		return check_out_dir(state, arg);
+		return cli_check_out_dir(state, "out-dir", arg, false);
 	case OPT_QUIET:
 		a->quiet = true;
 		return 0;
@@ -659,6 +625,45 @@ static int findings(const struct matrix_args *a, const struct run_result *rs,
 	return CLI_EXIT_OUTCOME;
 }
 
+/*
+ * Run @n of the matrix (the last axis varies fastest): its settings into
+ * @cfg, its file name (500 bytes) into @name.
+ */
+static void matrix_config(const struct matrix_args *a, size_t n,
+			  struct run_config *cfg, char *name)
+{
+	size_t used = 0, rest = n, idx[NAXES];
+	bool own[2] = { false, false };	/* strategy, delegation */
+	char why[128];
+
+	*cfg = a->o.cfg;
+	for (unsigned int x = NAXES; x-- > 0;) {
+		idx[x] = rest % a->n[x];
+		rest /= a->n[x];
+	}
+	for (unsigned int x = 0; x < NAXES; x++) {
+		const struct cfg_field *f = &run_config_fields[axes[x].field];
+
+		if (is_kernel_default(x, a->value[x][idx[x]])) {
+			own[axes[x].field == CFG_FIELD_delegation] = true;
+			continue;
+		}
+		cfg_parse(cfg, f, a->value[x][idx[x]], why, sizeof(why));
+	}
+	run_config_resolve(cfg, !own[0], !own[1]);
+	/* the file is named after what ran */
+	name[0] = 0;
+	for (unsigned int x = 0; x < NAXES; x++) {
+		char v[64];
+
+		cfg_value_text(cfg, &run_config_fields[axes[x].field], v,
+			       sizeof(v));
+		used += (size_t)snprintf(name + used, 500 - used, "%s%s%s",
+					 x ? "-" : "", v, axes[x].suffix);
+	}
+	strcat(name, ".json");
+}
+
 int cmd_matrix(int argc, char **argv)
 {
 	struct argp_child settings[] = {
@@ -714,6 +719,18 @@ int cmd_matrix(int argc, char **argv)
 		fprintf(stderr, "rmibench matrix: out of memory\n");
 		goto out;
 	}
+	/* every run's settings go together: before any runs */
+	for (n = 0; n < total; n++) {
+		struct run_config cfg;
+
+		matrix_config(a, n, &cfg, names[n]);
+		if (!strcmp(cfg.backend, backend_sim.name) &&
+		    backend_sim.prepare(&cfg, err, sizeof(err))) {
+			errmsg_print("rmibench matrix: %s: %s", names[n], err);
+			rc = CLI_EXIT_USAGE;
+			goto out;
+		}
+	}
 	/* the runs' files and tables go to a staging directory first */
 	if (out_dir_begin(&od, a->dir, a->fresh ? drop_fresh :
 			  report_file_name, err, sizeof(err))) {
@@ -721,39 +738,10 @@ int cmd_matrix(int argc, char **argv)
 		goto out;
 	}
 	for (n = 0; n < total; n++) {
-		struct run_config cfg = a->o.cfg;
-		char *name = names[n], path[4096 + 600], why[128];
-		size_t used = 0, rest = n, idx[NAXES];
+		struct run_config cfg;
+		char *name = names[n], path[4096 + 600];
 
-		for (unsigned int x = NAXES; x-- > 0;) {
-			idx[x] = rest % a->n[x];
-			rest /= a->n[x];
-		}
-		bool own[2] = { false, false };	/* strategy, delegation */
-
-		for (unsigned int x = 0; x < NAXES; x++) {
-			const struct cfg_field *f =
-				&run_config_fields[axes[x].field];
-
-			if (is_kernel_default(x, a->value[x][idx[x]])) {
-				own[axes[x].field == CFG_FIELD_delegation] = true;
-				continue;
-			}
-			cfg_parse(&cfg, f, a->value[x][idx[x]], why,
-				  sizeof(why));
-		}
-		run_config_resolve(&cfg, !own[0], !own[1]);
-		/* the file is named after what ran */
-		for (unsigned int x = 0; x < NAXES; x++) {
-			char v[64];
-
-			cfg_value_text(&cfg, &run_config_fields[axes[x].field],
-				       v, sizeof(v));
-			used += (size_t)snprintf(name + used, 500 - used,
-						 "%s%s%s", x ? "-" : "", v,
-						 axes[x].suffix);
-		}
-		strcat(name, ".json");
+		matrix_config(a, n, &cfg, name);
 		list[n] = name;
 		if (run_one(&cfg, a->o.rules, a->o.nrules, &rs[n], err,
 			    sizeof(err))) {

@@ -29,7 +29,8 @@ static const struct subcmd subcmds[] = {
 };
 
 #define NSUBCMDS	(sizeof(subcmds) / sizeof(subcmds[0]))
-#define COMMANDS	"run, matrix, report, rmi-script"
+#define COMMANDS	"run, matrix, report, rmi-script, compare, history, " \
+			"inject-matrix, explore"
 
 struct main_args {
 	int cmd;		/* argv index of the command, 0 if none */
@@ -95,7 +96,12 @@ static char *main_help_filter(int key, const char *text, void *input)
 		fprintf(f, "  %-12s %s\n", subcmds[i].name, subcmds[i].help);
 	fprintf(f, "\n'rmibench COMMAND --help' lists a command's options. "
 		"Exit status: 0 ok, 1 bad input or a failed operation, 2 a "
-		"bad command line.");
+		"bad command line, 3 done but what it found fails (run: the "
+		"realm killed, a leak, a livelock; matrix: an outcome "
+		"--fail-on names; rmi-script: a CHECK failed; explore: a "
+		"failing run), 129/130/143 "
+		"SIGHUP/SIGINT/SIGTERM (temporary files removed); compare: "
+		"1 a regression.");
 	if (fclose(f)) {
 		free(buf);
 		return (char *)text;

@@ -26,6 +26,21 @@
 int out_check_file(const char *path, char *why, size_t whylen);
 
 /*
+ * Before a command does its work: 0 if @path can take an output file
+ * (or is "-"): a file name, not a directory, device, FIFO, socket or
+ * symbolic link, in an existing directory where a file can be made (a
+ * file is made there and removed). Else -1 with one phrase in @why.
+ */
+int out_check_new_file(const char *path, char *why, size_t whylen);
+/*
+ * The same for an output directory: @dir is a directory (not a symbolic
+ * link to one) that takes a new file, or a new name in one that does
+ * (with @parents: in the nearest directory above it that is there, for a
+ * command that makes the ones between).
+ */
+int out_check_dir(const char *dir, bool parents, char *why, size_t whylen);
+
+/*
  * Temporary files and directories to remove if a signal ends the
  * command: out_tmp_add() returns a handle (-1 if all are taken: then
  * nothing is removed for it), out_tmp_del() forgets it. Call both with

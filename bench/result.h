@@ -257,7 +257,9 @@ int result_read_json_meta(const char *path, struct run_result *r,
 /*
  * The names of the result files in @dir: *.json, not hidden, sorted
  * bytewise, each and the array malloc'd (the caller frees them). 0, or
- * -1 with "DIR: why" in @err.
+ * -1 with "DIR: why" in @err; a *.json that is not a regular file (a
+ * symbolic link, a FIFO, a directory) is such an error, found before any
+ * file is opened.
  */
 int result_list_dir(const char *dir, char ***names, size_t *n, char *err,
 		    size_t errlen);

@@ -5,11 +5,13 @@
  * line naming the file and the field.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "counts.h"
@@ -623,8 +625,25 @@ int result_list_dir(const char *dir, char ***names, size_t *n, char *err,
 	if (!d)
 		return errmsg(err, errlen, "%s: %s", dir, strerror(errno));
 	while ((e = readdir(d))) {
+		struct stat st;
+
 		if (!is_json_name(e->d_name))
 			continue;
+		/* a result file is a regular file: no link is followed */
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW)) {
+			errmsg(err, errlen, "%s/%s: %s", dir, e->d_name,
+			       strerror(errno));
+			goto fail;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			errmsg(err, errlen, "%s/%s: %s: result files are "
+			       "regular files", dir, e->d_name,
+			       S_ISLNK(st.st_mode) ? "a symbolic link" :
+			       S_ISDIR(st.st_mode) ? "a directory" :
+			       S_ISFIFO(st.st_mode) ? "a FIFO" :
+			       S_ISSOCK(st.st_mode) ? "a socket" : "a device");
+			goto fail;
+		}
 		if (cnt == cap) {
 			char **nv;
 
@@ -646,9 +665,11 @@ int result_list_dir(const char *dir, char ***names, size_t *n, char *err,
 	*n = cnt;
 	return 0;
 oom:
+	errmsg(err, errlen, "%s: out of memory", dir);
+fail:
 	closedir(d);
 	while (cnt)
 		free(v[--cnt]);
 	free(v);
-	return errmsg(err, errlen, "%s: out of memory", dir);
+	return -1;
 }

@@ -93,7 +93,7 @@
 	X(SIZE, ipa, "ipa", "BASE", 0, 1, true, 1ull << 30, "ipa %s", false, \
 	  "base IPA of the memslot")					\
 	X(SIZE, size, "size", "BYTES", 1, 1, false, 1ull << 30, "%s", false, \
-	  "size of the memslot")					\
+	  "size of the memslot (the sim: at most 256G)")		\
 	X(UINT, vcpus, unsigned int, "vcpus", "N", "vCPUs", 1, 512,	\
 	  UINT_MAX, 1, "%sv", true, "vCPUs")				\
 	X(STR, workload, 16, workload_known,				\

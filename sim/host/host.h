@@ -391,6 +391,16 @@ void host_memory_hotplug(struct host *h);
 
 /* ---- life cycle (realm.c) --------------------------------------------------- */
 
+/* The largest memslot the sim runs. */
+#define HOST_MAX_SIZE	(256ull << 30)
+
+/*
+ * Whether host_init() takes @cfg: 0, or -1 with one line in @err that
+ * names the options and their values.
+ */
+int host_config_check(const struct host_config *cfg, char *err,
+		      size_t errlen);
+
 /*
  * Set up the host for @cfg. @sink_for gives the sink of each event stream
  * (0 .. vcpus - 1: the vCPUs; vcpus: the VMM's own thread). Returns 0, or

@@ -120,6 +120,67 @@ static struct rmi_sink sink_of(struct rmi_sink (*sink_for)(void *, unsigned int)
 
 struct rmib_fast_clock rmib_fast_clock;
 
+int host_config_check(const struct host_config *cfg, char *err,
+		      size_t errlen)
+{
+	uint64_t align = cfg->folio == FOLIO_4K ? PAGE_SIZE :
+			 cfg->folio == FOLIO_2M ? MIB2 : GIB;
+	const char *unit = cfg->folio == FOLIO_4K ? "4 KiB" :
+			   cfg->folio == FOLIO_2M ? "2 MiB (--folio 2m)" :
+			   "1 GiB (--folio 1g or mixed)";
+
+	if (cfg->s2sz < 32 || cfg->s2sz > 48) {
+		snprintf(err, errlen, "--s2sz %u: want 32..48", cfg->s2sz);
+		return -1;
+	}
+	if (!cfg->size) {
+		snprintf(err, errlen, "--size 0: want a size, e.g. 1G or 512M");
+		return -1;
+	}
+	if (cfg->ipa % align || cfg->size % align) {
+		snprintf(err, errlen, "--ipa %#llx, --size %#llx: both must "
+			 "be multiples of %s", (unsigned long long)cfg->ipa,
+			 (unsigned long long)cfg->size, unit);
+		return -1;
+	}
+	if (cfg->ipa + cfg->size < cfg->ipa ||
+	    cfg->ipa + cfg->size > 1ull << (cfg->s2sz - 1)) {
+		snprintf(err, errlen, "--ipa %#llx, --size %#llx: the memslot "
+			 "ends at %#llx, past the protected half of a %u-bit "
+			 "IPA space (%#llx; a larger --s2sz?)",
+			 (unsigned long long)cfg->ipa,
+			 (unsigned long long)cfg->size,
+			 (unsigned long long)(cfg->ipa + cfg->size),
+			 cfg->s2sz, 1ull << (cfg->s2sz - 1));
+		return -1;
+	}
+	if (cfg->size > HOST_MAX_SIZE) {
+		snprintf(err, errlen, "--size %#llx: the sim runs memslots of "
+			 "at most 256 GiB", (unsigned long long)cfg->size);
+		return -1;
+	}
+	if (!cfg->vcpus || cfg->vcpus > RMIB_MAX_VCPUS) {
+		snprintf(err, errlen, "--vcpus %u: want 1..%u", cfg->vcpus,
+			 RMIB_MAX_VCPUS);
+		return -1;
+	}
+	if (cfg->hotplug % GIB) {
+		snprintf(err, errlen, "--hotplug %#llx: want a multiple of "
+			 "1 GiB (the RMM's tracking region and L0GPT region)",
+			 (unsigned long long)cfg->hotplug);
+		return -1;
+	}
+	if (cfg->hotplug > cfg->size) {
+		snprintf(err, errlen, "--hotplug %#llx is larger than --size "
+			 "%#llx: the memslot's last --hotplug bytes come from "
+			 "the hotplugged memory",
+			 (unsigned long long)cfg->hotplug,
+			 (unsigned long long)cfg->size);
+		return -1;
+	}
+	return 0;
+}
+
 int host_init(struct host *h, const struct host_config *cfg,
 	      const struct cost_model *cost,
 	      struct rmi_sink (*sink_for)(void *ctx, unsigned int stream),
@@ -131,33 +192,13 @@ int host_init(struct host *h, const struct host_config *cfg,
 		.pa_bits = 48,
 		.firmware = cfg->firmware,
 	};
-	uint64_t align = cfg->folio == FOLIO_4K ? PAGE_SIZE :
-			 cfg->folio == FOLIO_2M ? MIB2 : GIB;
 
 	memset(h, 0, sizeof(*h));
 	rmib_fast_clock_init();	/* once per process: ~20 ms */
+	if (host_config_check(cfg, err, errlen))
+		return -1;
 	if (!mc.profile)
 		return fail(err, errlen, "unknown RMM profile");
-	if (cfg->s2sz < 32 || cfg->s2sz > 48)
-		return fail(err, errlen, "--s2sz must be 32..48");
-	if (!cfg->size || cfg->ipa % align || cfg->size % align)
-		return fail(err, errlen, cfg->folio == FOLIO_4K ?
-			    "--ipa and --size must be multiples of 4 KiB and --size non-zero" :
-			    cfg->folio == FOLIO_2M ?
-			    "--ipa and --size must be multiples of 2 MiB with --folio 2m" :
-			    "--ipa and --size must be multiples of 1 GiB with --folio 1g or mixed");
-	if (cfg->ipa + cfg->size < cfg->ipa ||
-	    cfg->ipa + cfg->size > 1ull << (cfg->s2sz - 1))
-		return fail(err, errlen, "the memory (--ipa, --size) must lie in the protected half of the IPA space (below 2^(s2sz-1))");
-	if (cfg->size > (256ull << 30))
-		return fail(err, errlen, "--size larger than 256 GiB is not supported");
-	if (!cfg->vcpus || cfg->vcpus > RMIB_MAX_VCPUS)
-		return fail(err, errlen, "--vcpus out of range");
-	if (cfg->hotplug % GIB)
-		return fail(err, errlen, "--hotplug must be a multiple of 1 GiB (the RMM's tracking region and L0GPT region)");
-	if (cfg->hotplug > cfg->size)
-		return fail(err, errlen, "--hotplug larger than --size: the memslot's last --hotplug bytes come from the hotplugged memory");
-
 	h->cfg = *cfg;
 	h->cost = cost;
 	h->strategy = cfg->strategy;

@@ -780,6 +780,46 @@ CLI_TEST(out_refuses_what_is_not_a_file)
 		ASSERT_STREQ("", o.out);
 		out_free(&o);
 	}
+	/*
+	 * checked before the run too: an empty name, a name that ends in
+	 * '/', a directory that is not there, one that takes no file
+	 */
+	{
+		char *nodir = path_in(dir, "nodir/x.json");
+		char *nodir_d = path_in(dir, "nodir");
+		const struct {
+			const char *path;
+			char why[512];
+		} more[] = {
+			{ "", "an empty name" },
+			{ "x/", "not a file name" },
+			{ nodir, "" },
+			{ "/proc/x.json", "cannot create a file in '/proc': " },
+		};
+
+		for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
+			const char *args[] = { "run", "--size", "16M",
+					       "--quiet", "--out",
+					       more[i].path, NULL };
+			struct out o = run(args);
+			char want[600];
+
+			ASSERT_EQ(2, o.status) TH_LOG("'%s': %s", more[i].path, o.err);
+			if (i == 2)
+				snprintf(want, sizeof(want), "rmibench run: --out '%s': directory '%s' does not exist\n",
+					 nodir, nodir_d);
+			else
+				snprintf(want, sizeof(want), "rmibench run: --out '%s': %s",
+					 more[i].path, more[i].why);
+			ASSERT_EQ(0, strncmp(want, o.err, strlen(want))) TH_LOG("%s", o.err);
+			ASSERT_EQ(1, count_lines(o.err));
+			ASSERT_STREQ("", o.out);
+			out_free(&o);
+		}
+		free(nodir);
+		free(nodir_d);
+	}
+
 	/* the nodes are what they were */
 	ASSERT_EQ(0, stat("/dev/null", &st));
 	ASSERT_TRUE(S_ISCHR(st.st_mode));
@@ -830,7 +870,7 @@ CLI_TEST(out_refuses_what_is_not_a_file)
 		o = run(rargs);
 		ASSERT_EQ(1, o.status);
 		ASSERT_EQ(1, count_lines(o.err)) TH_LOG("%s", o.err);
-		ASSERT_NE(NULL, strstr(o.err, "x.json: not a regular file"));
+		ASSERT_NE(NULL, strstr(o.err, "x.json: a FIFO: result files are regular files"));
 		out_free(&o);
 		ASSERT_EQ(0, rename(rf, mf));
 		o = run(margs);
@@ -844,6 +884,36 @@ CLI_TEST(out_refuses_what_is_not_a_file)
 		o = run(largs);
 		ASSERT_EQ(2, o.status);
 		ASSERT_NE(NULL, strstr(o.err, "Is a symbolic link")) TH_LOG("%s", o.err);
+		out_free(&o);
+		/* inject-matrix's directory likewise, before any cell */
+		{
+			const char *iargs[] = { "inject-matrix", "--out-dir",
+						link, "--commands", "RTT_CREATE",
+						"--no-plot", "--quiet", NULL };
+			const char *nargs[] = { "inject-matrix", "--out-dir",
+						"/dev/null", "--commands",
+						"RTT_CREATE", "--no-plot",
+						"--quiet", NULL };
+
+			o = run(iargs);
+			ASSERT_EQ(2, o.status);
+			ASSERT_EQ(1, count_lines(o.err)) TH_LOG("%s", o.err);
+			ASSERT_NE(NULL, strstr(o.err, "Is a symbolic link: want the directory itself"));
+			out_free(&o);
+			o = run(nargs);
+			ASSERT_EQ(2, o.status);
+			ASSERT_STREQ("rmibench inject-matrix: --out-dir '/dev/null': Is a character device, not a directory\n", o.err);
+			out_free(&o);
+			ASSERT_EQ(0, stat("/dev/null", &st));
+			ASSERT_TRUE(S_ISCHR(st.st_mode));
+		}
+		/* a result file that is a link is refused, not read */
+		ASSERT_EQ(0, unlink(mf));
+		ASSERT_EQ(0, symlink("/etc/passwd", rf));
+		o = run(rargs);
+		ASSERT_EQ(1, o.status);
+		ASSERT_EQ(1, count_lines(o.err)) TH_LOG("%s", o.err);
+		ASSERT_NE(NULL, strstr(o.err, "x.json: a symbolic link: result files are regular files"));
 		out_free(&o);
 		free(rf);
 		free(mf);
@@ -1040,6 +1110,25 @@ CLI_TEST(bad_command_lines)
 		  "rmibench run: --inject: unknown command 'NOPE'\n", 1 },
 		{ { "run", "--out", "/nonexistent/rmibench/r.json" },
 		  "rmibench run: --out '/nonexistent/rmibench/r.json': directory '/nonexistent/rmibench' does not exist\n", 1 },
+		/* settings that do not go together, before the run */
+		{ { "run", "--size", "257G" },
+		  "rmibench run: --size 0x4040000000: the sim runs memslots of at most 256 GiB\n", 1 },
+		{ { "run", "--ipa", "0x40000001" },
+		  "rmibench run: --ipa 0x40000001, --size 0x40000000: both must be multiples of 4 KiB\n", 1 },
+		{ { "run", "--size", "2G", "--s2sz", "32" },
+		  "rmibench run: --ipa 0x40000000, --size 0x80000000: the memslot ends at 0xc0000000, past the protected half of a 32-bit IPA space (0x80000000; a larger --s2sz?)\n", 1 },
+		{ { "run", "--folio", "1g", "--size", "512M" },
+		  "rmibench run: --ipa 0x40000000, --size 0x20000000: both must be multiples of 1 GiB (--folio 1g or mixed)\n", 1 },
+		{ { "matrix", "--out-dir", "/tmp/rmibench-never-made", "--folios", "4k,1g", "--size", "512M" },
+		  "rmibench matrix: v15-full-v15-tf-rmm-1g-1vcpu.json: --ipa 0x40000000, --size 0x20000000: both must be multiples of 1 GiB (--folio 1g or mixed)\n", 1 },
+		{ { "inject-matrix", "--out-dir", "/tmp/rmibench-never-made", "--size", "4097" },
+		  "rmibench inject-matrix: v14/full/v14: --ipa 0x40000000, --size 0x1001: both must be multiples of 2 MiB (--folio 2m)\n", 1 },
+		{ { "explore", "--scenario", "partial-delegation", "--size", "4097" },
+		  "rmibench explore: --ipa 0x40000000, --size 0x1001: both must be multiples of 2 MiB (--folio 2m)\n", 1 },
+		{ { "run", "--out", "" },
+		  "rmibench run: --out '': an empty name\n", 1 },
+		{ { "compare", "--plots", "/dev/null", "a", "b" },
+		  "rmibench compare: --plots '/dev/null': Is a character device, not a directory\n", 1 },
 		{ { "run", "stray" },
 		  "rmibench run: unexpected argument 'stray'\n", 1 },
 		{ { "run", "--bogus" },
@@ -1050,9 +1139,9 @@ CLI_TEST(bad_command_lines)
 		  "Try 'rmibench run --help' for more information.\n", 2 },
 		{ { "matrix", "--size", "16M" },
 		  "rmibench matrix: --out-dir DIR is required\n", 1 },
-		{ { "matrix", "--out-dir", "/nonexistent/x", "--folios", "4k,8k" },
+		{ { "matrix", "--out-dir", "/tmp/rmibench-never-made", "--folios", "4k,8k" },
 		  "rmibench matrix: --folios '8k': want 4k, 2m, 1g or mixed\n", 1 },
-		{ { "matrix", "--out-dir", "/nonexistent/x", "--vcpus-list", "1,2,3,4,5,6,7,8,9" },
+		{ { "matrix", "--out-dir", "/tmp/rmibench-never-made", "--vcpus-list", "1,2,3,4,5,6,7,8,9" },
 		  "rmibench matrix: --vcpus-list '1,2,3,4,5,6,7,8,9': at most 8 values\n", 1 },
 		{ { "report" },
 		  "rmibench report: no directory given (DIR)\n", 1 },
@@ -1066,9 +1155,9 @@ CLI_TEST(bad_command_lines)
 		{ { "rmi-script" },
 		  "rmibench rmi-script: no scenario file given (FILE, or - for stdin)\n", 1 },
 		{ { "teleport" },
-		  "rmibench: unknown command 'teleport' (run, matrix, report, rmi-script)\n", 1 },
+		  "rmibench: unknown command 'teleport' (run, matrix, report, rmi-script, compare, history, inject-matrix, explore)\n", 1 },
 		{ { NULL },
-		  "rmibench: no command given (run, matrix, report, rmi-script)\n", 1 },
+		  "rmibench: no command given (run, matrix, report, rmi-script, compare, history, inject-matrix, explore)\n", 1 },
 		{ { "--bogus" },
 		  "rmibench: unrecognized option '--bogus'\n"
 		  "Try 'rmibench --help' for more information.\n", 2 },
@@ -1085,7 +1174,7 @@ CLI_TEST(bad_command_lines)
 	}
 	/* and nothing was run or written */
 	ASSERT_EQ(0, json_files(dir));
-	ASSERT_NE(0, access("/nonexistent/x", F_OK));
+	ASSERT_NE(0, access("/tmp/rmibench-never-made", F_OK));
 }
 
 TEST_HARNESS_MAIN

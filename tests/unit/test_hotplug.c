@@ -413,11 +413,11 @@ TEST(bad_hotplug_settings)
 
 	cost_model_default(&cost);
 	ASSERT_EQ(-1, host_init(&h, &hc, &cost, NULL, NULL, err, sizeof(err)));
-	ASSERT_STREQ("--hotplug must be a multiple of 1 GiB (the RMM's tracking region and L0GPT region)",
+	ASSERT_STREQ("--hotplug 0x20000000: want a multiple of 1 GiB (the RMM's tracking region and L0GPT region)",
 		     err);
 	hc.hotplug = 2 * GIB;
 	ASSERT_EQ(-1, host_init(&h, &hc, &cost, NULL, NULL, err, sizeof(err)));
-	ASSERT_STREQ("--hotplug larger than --size: the memslot's last --hotplug bytes come from the hotplugged memory",
+	ASSERT_STREQ("--hotplug 0x80000000 is larger than --size 0x40000000: the memslot's last --hotplug bytes come from the hotplugged memory",
 		     err);
 }
 
