@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -104,7 +105,9 @@ int cmd_rmi_script(int argc, char **argv)
 	struct script_args a = {
 		.cfg = { .profile = rmm_profile_find("tf-rmm") },
 	};
-	FILE *in;
+	FILE *in, *errs;
+	char *ebuf = NULL;
+	size_t elen = 0;
 	int ret;
 
 	ret = cli_parse(&script_argp, "rmibench rmi-script", argc, argv, 0, &a);
@@ -120,9 +123,21 @@ int cmd_rmi_script(int argc, char **argv)
 			return CLI_EXIT_FAIL;
 		}
 	}
+	/* the runner's error lines, then each as rmibench's own: named,
+	 * with what does not print escaped */
+	errs = open_memstream(&ebuf, &elen);
 	ret = rmm_script_run(in, in == stdin ? "<stdin>" : a.file, &a.cfg,
-			     stdout, stderr);
+			     stdout, errs ? errs : stderr);
 	if (in != stdin)
 		fclose(in);
+	if (errs && !fclose(errs)) {
+		for (char *line = ebuf, *nl; line && *line; line = nl) {
+			nl = strchr(line, '\n');
+			if (nl)
+				*nl++ = 0;
+			errmsg_print("rmibench rmi-script: %s", line);
+		}
+	}
+	free(ebuf);
 	return ret;
 }
