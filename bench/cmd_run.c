@@ -761,6 +761,8 @@ int cmd_matrix(int argc, char **argv)
 			errmsg_print("rmibench matrix: %s: %s", name, err);
 			goto out;
 		}
+		/* the file says what made it: `report DIR` repeats it */
+		snprintf(rs[n].command, sizeof(rs[n].command), "%s", cmdline);
 		snprintf(path, sizeof(path), "%s/%s", od.stage, name);
 		if (result_write_json(&rs[n], path, err, sizeof(err))) {
 			errmsg_print("rmibench matrix: %s", err);
