@@ -527,10 +527,11 @@ static void summary_header(FILE *f, const struct run_result *rs, size_t n,
 			put_run_list(f, n, pick);
 			fprintf(f, " (the realm was killed or livelocked before "
 				"the workload was done, or the model broke: see "
-				"\"outcome\"): their calls per fault, RTT pages "
+				"\"outcome\"): %s calls per fault, RTT pages "
 				"per GiB, block coverage and latencies describe "
 				"a part and are left out (\"excluded\"); the "
-				"plots mark them.\n");
+				"plots mark %s.\n", cnt > 1 ? "their" : "its",
+				cnt > 1 ? "them" : "it");
 		}
 		cnt = 0;
 		for (size_t i = 0; i < n; i++)
@@ -541,9 +542,10 @@ static void summary_header(FILE *f, const struct run_result *rs, size_t n,
 			put_run_list(f, n, pick);
 			fprintf(f, " (the workload ran to its end; the failure "
 				"named under \"outcome\" came when the realm was "
-				"torn down): their figures, all taken before "
+				"torn down): %s figures, all taken before "
 				"teardown, are shown, and the table and the plots "
-				"mark them \"at teardown\".\n");
+				"mark %s \"at teardown\".\n",
+				cnt > 1 ? "their" : "its", cnt > 1 ? "them" : "it");
 		}
 	}
 
