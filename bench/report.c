@@ -232,10 +232,14 @@ static bool put_all_runs(FILE *f, const struct run_result *rs, size_t n,
 			if (varies[d] || (pass && (fixed_col(d) ||
 			    cfg_equal(&rs[0].cfg, &def, cf))))
 				continue;
-			setting_text(&rs[0].cfg, cf, v, sizeof(v));
-			fprintf(f, "%s%s ", any ? ", " : "", cf->opt);
-			put_cell(f, v, markdown);
+			fprintf(f, "%s%s", any ? ", " : "", cf->opt);
 			any = true;
+			/* a flag: its name says it */
+			if (cf->kind == CFG_KIND_BOOL && cf->get(&rs[0].cfg))
+				continue;
+			setting_text(&rs[0].cfg, cf, v, sizeof(v));
+			fputc(' ', f);
+			put_cell(f, v, markdown);
 		}
 	}
 	return any;

@@ -166,10 +166,11 @@ do for [r = 1:NRUNS] {
 }
 set xtics rotate by 40 right font ',9'
 # (a label rotated by 40 reaches down sin 40 of its length and left cos 40
-# of it, less the plot's width to its tic: in character cells of about
-# 7 by 14 pixels; the page grows by what the labels take)
+# of it: the first one from its tic, less than a bar from the axis; in
+# character cells of about 7 by 14 pixels; the page grows by what the
+# labels take)
 set bmargin 3 + MAXRL * 0.3
-set lmargin (MAXRL * 0.4 > 11 ? MAXRL * 0.4 : 11)
+set lmargin (FIRSTRL * 0.77 - 3 > 11 ? FIRSTRL * 0.77 - 3 : 11)
 set xrange [-0.7 : NRUNS - 0.3]
 set boxwidth 0.7 absolute
 # (its axis label at the foot of the page: gnuplot puts it over rotated
