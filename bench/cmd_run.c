@@ -647,8 +647,10 @@ static int findings(const struct matrix_args *a, const struct run_result *rs,
 			errmsg_escape(why, sizeof(why), rs[i].outcome);
 			/* by file: `report` numbers runs in name order */
 			printf("  %s: %s%s: %s\n", names[i],
-			       outcome_name(k), outcome_fails(k) ?
-			       " (excluded from the ratios)" : "", why);
+			       outcome_name(k), result_excluded(&rs[i]) ?
+			       " (excluded from the ratios)" :
+			       outcome_fails(k) ? " at teardown (its ratios "
+			       "stand)" : "", why);
 		}
 	}
 	fflush(stdout);

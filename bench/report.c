@@ -111,10 +111,15 @@ static double us(uint64_t ns)
  * fault-path figures, all taken before teardown, and is marked with its
  * outcome "at teardown".
  */
-static bool excluded(const struct run_result *r)
+bool result_excluded(const struct run_result *r)
 {
 	return outcome_fails(r->outcome_class) &&
 	       (!r->workload_done || r->outcome_class == OUTCOME_INVARIANT);
+}
+
+static bool excluded(const struct run_result *r)
+{
+	return result_excluded(r);
 }
 
 static bool teardown_failure(const struct run_result *r)

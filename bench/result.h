@@ -313,6 +313,14 @@ struct report_opts {
 };
 
 /*
+ * Whether the report leaves @r out of its ratios: its realm was killed or
+ * livelocked before the workload was done (a failing outcome class and
+ * !workload_done), or the model broke. A failing run whose workload was
+ * done failed at teardown: its fault-path figures stand.
+ */
+bool result_excluded(const struct run_result *r);
+
+/*
  * Whether @name is a file a report writes (summary.md, runs.tsv,
  * latency.tsv, the plots): a report directory's old ones are replaced by
  * the new set, never kept beside it.
