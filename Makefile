@@ -333,7 +333,8 @@ fuzz: fuzz-build
 # The default comparison on the sim: strategies x profiles x folios x vCPUs.
 # matrix replaces BENCH_DIR as a whole (--fresh: its old result files go
 # too), report then adds the plots the same way: interrupted, BENCH_DIR is
-# the old set or the new one. Runs whose realm died are findings, listed
+# the old set or the new one. The "Reproduce" line is the matrix command,
+# which its result files record. Runs whose realm died are findings, listed
 # at the end; they do not fail `make bench` (BENCH_FAIL_ON=killed,... does).
 BENCH_DIR  ?= results/latest
 BENCH_ARGS ?= --kernels v14,v15 --strategies kernel,block --size 1G \
@@ -341,9 +342,7 @@ BENCH_ARGS ?= --kernels v14,v15 --strategies kernel,block --size 1G \
 BENCH_FAIL_ON ?=
 bench: deps-bench $(RMIBENCH)
 	$(RMIBENCH) matrix --out-dir $(BENCH_DIR) --fresh $(BENCH_ARGS) $(if $(BENCH_FAIL_ON),--fail-on $(BENCH_FAIL_ON))
-	RMIBENCH_SCRIPTS=scripts $(RMIBENCH) report --command \
-		"$(RMIBENCH) matrix --out-dir $(BENCH_DIR) --fresh $(BENCH_ARGS)" \
-		$(BENCH_DIR)
+	RMIBENCH_SCRIPTS=scripts $(RMIBENCH) report $(BENCH_DIR)
 	@echo "results: $(BENCH_DIR)/summary.md and $(BENCH_DIR)/*.png"
 
 # The regression check: the baseline's runs again into $(BUILD)/regress,

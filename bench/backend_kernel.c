@@ -621,6 +621,8 @@ static int take_report(const struct run_config *cfg, const char *text,
 			 nvcpu, cfg->vcpus);
 		return -1;
 	}
+	/* the VMM says whether every vCPU ran its workload to its end */
+	r->workload_done = ok;
 	if (ok && !faults_null)
 		snprintf(r->outcome, sizeof(r->outcome), "ok");
 	else

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "config.h"
 #include "host.h"
 
 /* CPU time of the whole process (every vCPU thread), seconds */
@@ -87,6 +88,7 @@ static int sim_run(const struct run_config *cfg, const struct inj_rule *rules,
 	struct host h;
 	double t0 = rmib_now_s(), t1, t2, t3, c1, c2;
 	uint64_t h_every;
+	bool alive;
 	int rc;
 
 	cost_model_default(&cost);
@@ -117,6 +119,9 @@ static int sim_run(const struct run_config *cfg, const struct inj_rule *rules,
 	t2 = rmib_now_s();
 	c2 = cpu_s();
 	h_every = h.stamp_every;
+	/* the realm alive when the workload ended: what fails from here
+	 * on fails at teardown (every access made: checked below) */
+	alive = !rc && !h.dead;
 	if (h.stopped) {
 		/* the chooser ended it: nothing to tear down or audit */
 		host_fini(&h);
@@ -159,6 +164,7 @@ static int sim_run(const struct run_config *cfg, const struct inj_rule *rules,
 				    rep.warns.kind[i].count);
 	r->model_bytes = rep.model_bytes;
 	r->virtual_seconds = rep.virtual_seconds;
+	r->workload_done = alive && rep.accesses == run_config_accesses(cfg);
 	if (!rep.invariants_ok)
 		snprintf(r->outcome, sizeof(r->outcome),
 			 "model invariant broken: %s", rep.invariant);

@@ -31,7 +31,8 @@ enum { OPT_NO_PLOTS = 0x200, OPT_COMMAND };
 static const struct argp_option report_options[] = {
 	{ "no-plots", OPT_NO_PLOTS, NULL, 0, "write the tables only", 0 },
 	{ "command", OPT_COMMAND, "CMD", 0,
-	  "the command that made the runs, for summary.md", 0 },
+	  "the command that made the runs, for summary.md (default: the "
+	  "one their files record: a matrix's)", 0 },
 	{ 0 }
 };
 
@@ -227,6 +228,18 @@ int cmd_report(int argc, char **argv)
 	}
 	if (a.plots)
 		plotted = run_plots(od.stage);
+	/* summary.md again, naming the plots that are there now */
+	if (!plotted &&
+	    report_write_dir(od.stage, rs, n, &(struct report_opts){
+				.command = a.command,
+				.names = (const char *const *)names,
+				.meta = meta,
+				.program = cli_program(),
+			     }, err, sizeof(err))) {
+		out_dir_abort(&od);
+		errmsg_print("rmibench report: %s", err);
+		goto out;
+	}
 	if (out_dir_commit(&od, err, sizeof(err))) {
 		errmsg_print("rmibench report: %s", err);
 		goto out;

@@ -613,8 +613,10 @@ static int findings(const struct matrix_args *a, const struct run_result *rs,
 			errmsg_escape(why, sizeof(why), rs[i].outcome);
 			/* by file: `report` numbers runs in name order */
 			printf("  %s: %s%s: %s\n", names[i],
-			       outcome_name(k), outcome_fails(k) ?
-			       " (excluded from the ratios)" : "", why);
+			       outcome_name(k), result_excluded(&rs[i]) ?
+			       " (excluded from the ratios)" :
+			       outcome_fails(k) ? " at teardown (its ratios "
+			       "stand)" : "", why);
 		}
 	}
 	fflush(stdout);
@@ -749,6 +751,8 @@ int cmd_matrix(int argc, char **argv)
 			errmsg_print("rmibench matrix: %s: %s", name, err);
 			goto out;
 		}
+		/* the file says what made it: `report DIR` repeats it */
+		snprintf(rs[n].command, sizeof(rs[n].command), "%s", cmdline);
 		snprintf(path, sizeof(path), "%s/%s", od.stage, name);
 		if (result_write_json(&rs[n], path, err, sizeof(err))) {
 			errmsg_print("rmibench matrix: %s", err);

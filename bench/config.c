@@ -306,3 +306,23 @@ int run_config_check(const struct run_config *c, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+uint64_t run_config_accesses(const struct run_config *c)
+{
+	struct wl_config wl = {
+		.pattern = (enum wl_pattern)wl_pattern_from_name(c->workload),
+		.base = c->ipa,
+		.size = c->size,
+		.nvcpus = c->vcpus,
+		.shared_region = c->shared_region,
+		.stride = c->stride,
+		.write_pct = c->write_pct,
+		.passes = c->passes,
+		.seed = c->seed,
+	};
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; i < c->vcpus; i++)
+		n += wl_total_accesses(&wl, i);
+	return n;
+}

@@ -103,4 +103,7 @@ bool cfg_equal(const struct run_config *a, const struct run_config *b,
  */
 int run_config_check(const struct run_config *c, char *err, size_t errlen);
 
+/* The guest accesses the workload of @c makes in all, when it runs to its end. */
+uint64_t run_config_accesses(const struct run_config *c);
+
 #endif /* RMIBENCH_CONFIG_H */

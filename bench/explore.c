@@ -1225,26 +1225,6 @@ static int final_run(struct xplore *x, struct explore_finding *f, char *err,
 
 /* ---- the whole ------------------------------------------------------------------- */
 
-static uint64_t expected_accesses(const struct run_config *c)
-{
-	struct wl_config wl = {
-		.pattern = (enum wl_pattern)wl_pattern_from_name(c->workload),
-		.base = c->ipa,
-		.size = c->size,
-		.nvcpus = c->vcpus,
-		.shared_region = c->shared_region,
-		.stride = c->stride,
-		.write_pct = c->write_pct,
-		.passes = c->passes,
-		.seed = c->seed,
-	};
-	uint64_t n = 0;
-
-	for (unsigned int i = 0; i < c->vcpus; i++)
-		n += wl_total_accesses(&wl, i);
-	return n;
-}
-
 int explore_run(const struct explore_opts *o, struct explore_result *res,
 		char *err, size_t errlen)
 {
@@ -1264,7 +1244,7 @@ int explore_run(const struct explore_opts *o, struct explore_result *res,
 			 EXPLORE_MAX_BOUND);
 		return -1;
 	}
-	x.expected_accesses = expected_accesses(&x.cfg);
+	x.expected_accesses = run_config_accesses(&x.cfg);
 	x.states.max = 1u << 22;
 	x.queued.max = 1u << 22;
 	x.fp = calloc(1, sizeof(*x.fp));

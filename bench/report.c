@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "counts.h"
 #include "result.h"
+#include "run.h"
 
 /* ---- formatting helpers ------------------------------------------------------- */
 
@@ -100,14 +102,39 @@ static double us(uint64_t ns)
 }
 
 /*
- * A run whose realm died, leaked, livelocked or broke the model stopped
- * before its workload was done: its ratios (calls per fault, RTT pages
- * per GiB, block coverage, latencies) describe a part, so the tables and
- * plots mark it and leave it out of them.
+ * A run whose realm was killed or livelocked before its workload was done
+ * (its result's workload_done false), or whose model broke, describes a
+ * part: its ratios (calls per fault, RTT pages per GiB, block coverage,
+ * latencies) are left out of the tables and plots, which mark it. A run
+ * whose workload ran to its end and whose failure came at teardown (a
+ * livelock unmapping, granules leaked, the realm killed there) keeps its
+ * fault-path figures, all taken before teardown, and is marked with its
+ * outcome "at teardown".
  */
+bool result_excluded(const struct run_result *r)
+{
+	return outcome_fails(r->outcome_class) &&
+	       (!r->workload_done || r->outcome_class == OUTCOME_INVARIANT);
+}
+
 static bool excluded(const struct run_result *r)
 {
-	return outcome_fails(r->outcome_class);
+	return result_excluded(r);
+}
+
+static bool teardown_failure(const struct run_result *r)
+{
+	return outcome_fails(r->outcome_class) && !excluded(r);
+}
+
+/* "leak at teardown", for a run teardown_failure() holds for; else "" */
+static void teardown_mark(const struct run_result *r, char *buf, size_t len)
+{
+	if (teardown_failure(r))
+		snprintf(buf, len, "%s at teardown",
+			 outcome_name(r->outcome_class));
+	else
+		snprintf(buf, len, "%s", "");
 }
 
 /* a latency percentile in us: exact, or "<=" the log2 bound */
@@ -115,6 +142,126 @@ static void put_pct(FILE *f, const struct hist *h, double pct)
 {
 	fprintf(f, "%s%.1f", hist_ll_ok(h) ? "" : "<=",
 		us(hist_exact_percentile(h, pct)));
+}
+
+/* ---- the settings: those the runs differ in, those they share ------------------ */
+
+/* the table's setting columns that are always there, as its header names them */
+static const struct {
+	enum cfg_field_id id;
+	const char *head;
+} fixed_cols[] = {
+	{ CFG_FIELD_kernel, "kernel" },
+	{ CFG_FIELD_strategy, "strategy" },
+	{ CFG_FIELD_delegation, "delegation" },
+	{ CFG_FIELD_profile, "profile" },
+	{ CFG_FIELD_folio, "folio" },
+	{ CFG_FIELD_vcpus, "vCPUs" },
+	{ CFG_FIELD_size, "size" },
+	{ CFG_FIELD_workload, "workload" },
+};
+#define NFIXED	(sizeof(fixed_cols) / sizeof(fixed_cols[0]))
+
+static bool fixed_col(int d)
+{
+	for (size_t i = 0; i < NFIXED; i++)
+		if ((int)fixed_cols[i].id == d)
+			return true;
+	return false;
+}
+
+/*
+ * A setting's value as the tables give it: sizes in the unit that fits
+ * (an address in hex), a flag and an empty file or rule list by their
+ * labels in the schema, the rest as the command line writes it.
+ */
+static void setting_text(const struct run_config *c, const struct cfg_field *f,
+			 char *buf, size_t len)
+{
+	switch (f->kind) {
+	case CFG_KIND_SIZE:
+		if (!f->hex) {
+			result_fmt_bytes(buf, len, f->get(c));
+			return;
+		}
+		break;
+	case CFG_KIND_BOOL:
+		snprintf(buf, len, "%s", f->get(c) ? f->label : f->label_off);
+		return;
+	case CFG_KIND_PATH:
+	case CFG_KIND_RULES:
+		if (!*cfg_str(c, f)) {
+			snprintf(buf, len, "%s", f->label_off);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	cfg_value_text(c, f, buf, len);
+}
+
+/* @varies[d]: whether setting d differs between the runs */
+static void settings_vary(const struct run_result *rs, size_t n, bool *varies)
+{
+	for (int d = 0; d < CFG_NFIELDS; d++) {
+		varies[d] = false;
+		for (size_t i = 1; i < n && !varies[d]; i++)
+			varies[d] = !cfg_equal(&rs[0].cfg, &rs[i].cfg,
+					       &run_config_fields[d]);
+	}
+}
+
+/*
+ * What every run had, as "kernel v14, size 1 GiB, hotplug 1 GiB": the
+ * table's fixed settings that are the same in all runs, then every other
+ * setting that is the same in all and not its default. Whether there
+ * was one.
+ */
+static bool put_all_runs(FILE *f, const struct run_result *rs, size_t n,
+			 bool markdown)
+{
+	bool varies[CFG_NFIELDS], any = false;
+	struct run_config def;
+
+	if (!n)
+		return false;
+	settings_vary(rs, n, varies);
+	run_config_default(&def);
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t k = 0; k < (pass ? (size_t)CFG_NFIELDS : NFIXED); k++) {
+			int d = pass ? (int)k : (int)fixed_cols[k].id;
+			const struct cfg_field *cf = &run_config_fields[d];
+			char v[600];
+
+			if (varies[d] || (pass && (fixed_col(d) ||
+			    cfg_equal(&rs[0].cfg, &def, cf))))
+				continue;
+			fprintf(f, "%s%s", any ? ", " : "", cf->opt);
+			any = true;
+			/* a flag: its name says it */
+			if (cf->kind == CFG_KIND_BOOL && cf->get(&rs[0].cfg))
+				continue;
+			setting_text(&rs[0].cfg, cf, v, sizeof(v));
+			fputc(' ', f);
+			put_cell(f, v, markdown);
+		}
+	}
+	return any;
+}
+
+/* The settings the group labels name, as "size, hotplug, gpt". */
+static void put_group_settings(FILE *f, const struct run_result *rs, size_t n)
+{
+	bool varies[CFG_NFIELDS], any = false;
+
+	settings_vary(rs, n, varies);
+	for (int d = 0; d < CFG_NFIELDS; d++) {
+		if (!varies[d] || !run_config_fields[d].label)
+			continue;
+		fprintf(f, "%s%s", any ? ", " : "", run_config_fields[d].opt);
+		any = true;
+	}
 }
 
 /* ---- groups: the runs a strategy is compared within --------------------------- */
@@ -152,7 +299,7 @@ struct groups {
 static int make_groups(const struct run_result *rs, size_t n,
 		       struct groups *g)
 {
-	bool varies[CFG_NFIELDS] = { false };
+	bool varies[CFG_NFIELDS];
 	size_t *first;
 
 	g->idx = calloc(n ? n : 1, sizeof(*g->idx));
@@ -164,11 +311,9 @@ static int make_groups(const struct run_result *rs, size_t n,
 		free(first);
 		return -1;
 	}
+	settings_vary(rs, n, varies);
 	for (int d = 0; d < CFG_NFIELDS; d++)
-		for (size_t i = 1; i < n && run_config_fields[d].label &&
-		     !varies[d]; i++)
-			varies[d] = !cfg_equal(&rs[0].cfg, &rs[i].cfg,
-					       &run_config_fields[d]);
+		varies[d] &= run_config_fields[d].label != NULL;
 
 	g->n = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -260,6 +405,52 @@ static void put_run_list(FILE *f, size_t n, const bool *pick)
 	}
 }
 
+/*
+ * The commands the runs' files say made them (a matrix's, metadata.command),
+ * each with its runs when they are not all one: "`CMD`", or "runs 1-4:
+ * `CMD`; run 5: not recorded".
+ */
+static void put_commands(FILE *f, const struct run_result *rs, size_t n)
+{
+	bool *pick = calloc(n ? n : 1, sizeof(*pick));
+	bool first = true;
+	size_t i, j;
+
+	for (i = 1; i < n; i++)
+		if (strcmp(rs[0].command, rs[i].command))
+			break;
+	if (!n || !pick || (i == n && !rs[0].command[0])) {
+		fprintf(f, "not recorded");
+		free(pick);
+		return;
+	}
+	if (i == n) {
+		put_code(f, rs[0].command);
+		free(pick);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		size_t cnt = 0;
+
+		for (j = 0; j < i; j++)
+			if (!strcmp(rs[i].command, rs[j].command))
+				break;
+		if (j < i)
+			continue;
+		for (j = 0; j < n; j++)
+			cnt += pick[j] = !strcmp(rs[i].command, rs[j].command);
+		fprintf(f, "%s%s ", first ? "" : "; ", cnt > 1 ? "runs" : "run");
+		put_run_list(f, n, pick);
+		fprintf(f, ": ");
+		if (rs[i].command[0])
+			put_code(f, rs[i].command);
+		else
+			fprintf(f, "not recorded");
+		first = false;
+	}
+	free(pick);
+}
+
 static void summary_header(FILE *f, const struct run_result *rs, size_t n,
 			   const struct report_opts *o)
 {
@@ -330,34 +521,10 @@ static void summary_header(FILE *f, const struct run_result *rs, size_t n,
 
 	/* what every run had: the rest is in the table and the groups */
 	if (n) {
-		static const enum cfg_field_id same[] = {
-			CFG_FIELD_kernel, CFG_FIELD_strategy,
-			CFG_FIELD_delegation, CFG_FIELD_profile,
-			CFG_FIELD_folio, CFG_FIELD_vcpus, CFG_FIELD_size,
-			CFG_FIELD_workload,
-		};
-		bool any = false;
-
-		fprintf(f, "- **All runs:**");
-		for (size_t k = 0; k < sizeof(same) / sizeof(same[0]); k++) {
-			const struct cfg_field *cf = &run_config_fields[same[k]];
-			char v[96];
-			size_t i;
-
-			for (i = 1; i < n; i++)
-				if (!cfg_equal(&rs[0].cfg, &rs[i].cfg, cf))
-					break;
-			if (i < n)
-				continue;
-			if (cf->kind == CFG_KIND_SIZE)
-				result_fmt_bytes(v, sizeof(v), cf->get(&rs[0].cfg));
-			else
-				cfg_value_text(&rs[0].cfg, cf, v, sizeof(v));
-			fprintf(f, "%s %s ", any ? "," : "", cf->name);
-			put_cell(f, v, true);
-			any = true;
-		}
-		fprintf(f, "%s\n", any ? "" : " (settings differ: see the table)");
+		fprintf(f, "- **All runs:** ");
+		if (!put_all_runs(f, rs, n, true))
+			fprintf(f, "(settings differ: see the table)");
+		fprintf(f, "\n");
 	}
 	if (pick) {
 		size_t cnt = 0;
@@ -367,12 +534,27 @@ static void summary_header(FILE *f, const struct run_result *rs, size_t n,
 		if (cnt) {
 			fprintf(f, "- **Excluded:** %s ", cnt > 1 ? "runs" : "run");
 			put_run_list(f, n, pick);
-			fprintf(f, " (realm killed, leaked, livelocked or the "
-				"model broke: see \"outcome\") stopped before "
-				"the workload was done; their calls per fault, "
-				"RTT pages per GiB, block coverage and latencies "
-				"are left out (\"excluded\") and the plots mark "
-				"them.\n");
+			fprintf(f, " (the realm was killed or livelocked before "
+				"the workload was done, or the model broke: see "
+				"\"outcome\"): %s calls per fault, RTT pages "
+				"per GiB, block coverage and latencies describe "
+				"a part and are left out (\"excluded\"); the "
+				"plots mark %s.\n", cnt > 1 ? "their" : "its",
+				cnt > 1 ? "them" : "it");
+		}
+		cnt = 0;
+		for (size_t i = 0; i < n; i++)
+			cnt += pick[i] = teardown_failure(&rs[i]);
+		if (cnt) {
+			fprintf(f, "- **Failed at teardown:** %s ",
+				cnt > 1 ? "runs" : "run");
+			put_run_list(f, n, pick);
+			fprintf(f, " (the workload ran to its end; the failure "
+				"named under \"outcome\" came when the realm was "
+				"torn down): %s figures, all taken before "
+				"teardown, are shown, and the table and the plots "
+				"mark %s \"at teardown\".\n",
+				cnt > 1 ? "their" : "its", cnt > 1 ? "them" : "it");
 		}
 	}
 
@@ -380,40 +562,71 @@ static void summary_header(FILE *f, const struct run_result *rs, size_t n,
 	if (o && o->command && o->command[0])
 		put_code(f, o->command);
 	else
-		fprintf(f, "not recorded");
+		put_commands(f, rs, n);
 	fprintf(f, "; each run alone: the commands under \"Runs\" below.\n\n");
 	free(pick);
 }
 
+/*
+ * The table: a row per run. Its settings are the fixed columns, then a
+ * column for every other setting that differs between the runs (in the
+ * schema's order, named by its option), so that two rows never look alike
+ * when their runs were not.
+ */
 static void summary_table(FILE *f, const struct run_result *rs, size_t n)
 {
-	fprintf(f, "| # | kernel | strategy | delegation | profile | folio | "
-		"vCPUs | size | workload | faults | refaults | RMI calls/fault | "
+	bool varies[CFG_NFIELDS];
+
+	settings_vary(rs, n, varies);
+	fprintf(f, "| # |");
+	for (size_t k = 0; k < NFIXED; k++)
+		fprintf(f, " %s |", fixed_cols[k].head);
+	for (int d = 0; d < CFG_NFIELDS; d++)
+		if (varies[d] && !fixed_col(d))
+			fprintf(f, " %s |", run_config_fields[d].opt);
+	fprintf(f, " faults | refaults | RMI calls/fault | "
 		"RTTs created | RTT pages peak | RTT pages/GiB mapped | "
 		"mapped L1 | mapped L2 | mapped L3 | block coverage | "
 		"delegate races | leaks | warnings | p50 fault (us, modelled) | "
 		"p99 fault (us, modelled) | outcome |\n");
-	fprintf(f, "|--:|---|---|---|---|---|--:|--:|---|--:|--:|--:|--:|--:|"
-		"--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+	fprintf(f, "|--:|");
+	for (size_t k = 0; k < NFIXED; k++)
+		fprintf(f, "%s|", fixed_cols[k].id == CFG_FIELD_vcpus ||
+			fixed_cols[k].id == CFG_FIELD_size ? "--:" : "---");
+	for (int d = 0; d < CFG_NFIELDS; d++)
+		if (varies[d] && !fixed_col(d))
+			fprintf(f, "%s|", run_config_fields[d].kind ==
+				CFG_KIND_UINT || run_config_fields[d].kind ==
+				CFG_KIND_SIZE ? "--:" : "---");
+	fprintf(f, "--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+		"--:|---|\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct run_result *r = &rs[i];
 		const struct run_counts *k = &r->counts;
-		char l1[32], l2[32], l3[32], size[32];
+		char l1[32], l2[32], l3[32], v[600];
 		bool x = excluded(r);
 
 		result_fmt_bytes(l1, sizeof(l1), k->mapped_bytes[1]);
 		result_fmt_bytes(l2, sizeof(l2), k->mapped_bytes[2]);
 		result_fmt_bytes(l3, sizeof(l3), k->mapped_bytes[3]);
-		result_fmt_bytes(size, sizeof(size), r->cfg.size);
-		fprintf(f, "| %zu | %s | %s | %s | ", i + 1,
-			kernel_name(r->cfg.kernel),
-			rmi_rtt_strategy_name(r->cfg.strategy),
-			deleg_name(r->cfg.delegation));
-		put_cell(f, r->cfg.profile, true);
-		fprintf(f, " | %s | %u | %s | ", folio_name(r->cfg.folio),
-			r->cfg.vcpus, size);
-		put_cell(f, r->cfg.workload, true);
-		fprintf(f, " | %llu | %llu | ", (unsigned long long)k->faults,
+		fprintf(f, "| %zu |", i + 1);
+		for (size_t c = 0; c < NFIXED; c++) {
+			setting_text(&r->cfg, &run_config_fields[fixed_cols[c].id],
+				     v, sizeof(v));
+			fputc(' ', f);
+			put_cell(f, v, true);
+			fprintf(f, " |");
+		}
+		for (int d = 0; d < CFG_NFIELDS; d++) {
+			if (!varies[d] || fixed_col(d))
+				continue;
+			setting_text(&r->cfg, &run_config_fields[d], v,
+				     sizeof(v));
+			fputc(' ', f);
+			put_cell(f, v, true);
+			fprintf(f, " |");
+		}
+		fprintf(f, " %llu | %llu | ", (unsigned long long)k->faults,
 			(unsigned long long)k->refaults);
 		if (x)
 			fprintf(f, "excluded");
@@ -443,15 +656,50 @@ static void summary_table(FILE *f, const struct run_result *rs, size_t n)
 			put_pct(f, &r->lat_model, 99);
 			fprintf(f, " | ");
 		}
-		if (r->outcome_class != OUTCOME_OK)
+		teardown_mark(r, v, sizeof(v));
+		if (v[0])
+			fprintf(f, "**%s**: ", v);
+		else if (r->outcome_class != OUTCOME_OK)
 			fprintf(f, "**%s**: ", outcome_name(r->outcome_class));
 		put_cell(f, r->outcome, true);
 		fprintf(f, " |\n");
 	}
 }
 
-static void summary_runs(FILE *f, const struct run_result *rs, size_t n,
-			 const struct report_opts *o)
+/* the plots a report draws (scripts/plot), in the order it names them */
+static const char *const report_plots[] = {
+	"calls-per-fault.png", "rtt-pages-per-gib.png", "mapped-bytes.png",
+	"latency.png",
+};
+
+/*
+ * "Plots: a.png, b.png." for those of them that are regular files in
+ * @dir now, or that there are none.
+ */
+static void put_plots(FILE *f, const char *dir)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < sizeof(report_plots) / sizeof(report_plots[0]);
+	     i++) {
+		char *p = NULL;
+		struct stat st;
+
+		if (asprintf(&p, "%s/%s", dir, report_plots[i]) < 0)
+			continue;
+		if (!lstat(p, &st) && S_ISREG(st.st_mode) && st.st_size) {
+			fprintf(f, "%s%s", any ? ", " : "Plots: ",
+				report_plots[i]);
+			any = true;
+		}
+		free(p);
+	}
+	fprintf(f, "%s\n", any ? "." : "No plots were drawn "
+		"(`rmibench report DIR` draws them, with gnuplot).");
+}
+
+static void summary_runs(FILE *f, const char *dir, const struct run_result *rs,
+			 size_t n, const struct report_opts *o)
 {
 	fprintf(f, "\n## Runs\n\n");
 	for (size_t i = 0; i < n; i++) {
@@ -483,9 +731,8 @@ static void summary_runs(FILE *f, const struct run_result *rs, size_t n,
 	}
 	fprintf(f, "\nThe counts come from the model and are exact for a "
 		"deterministic (det) run; latencies are modelled from the cost "
-		"table and, for wall-clock figures, depend on the machine. "
-		"Plots: calls-per-fault.png, rtt-pages-per-gib.png, "
-		"mapped-bytes.png, latency.png.\n");
+		"table and, for wall-clock figures, depend on the machine. ");
+	put_plots(f, dir);
 }
 
 /*
@@ -553,10 +800,12 @@ static void runs_tsv(FILE *f, const struct run_result *rs, size_t n,
 	runs_tsv_columns(f, NULL);
 	fprintf(f, "lat_model_p50_ns\tlat_model_p99_ns\tlat_wall_p50_ns\t"
 		"lat_wall_p99_ns\tcost_default\tbackend\toutcome\tsize\t"
-		"outcome_class\texcluded\tlat_exact\n");
+		"outcome_class\texcluded\tlat_exact\tworkload_done\tmark\t"
+		"group_settings\tall_runs\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct run_result *r = &rs[i];
 		const char *sn = rmi_rtt_strategy_name(r->cfg.strategy);
+		char mark[48];
 
 		fprintf(f, "%zu\t%s\t%d\t", i + 1, sn, (int)r->cfg.strategy);
 		put_label(f, g->label[i]);
@@ -573,11 +822,16 @@ static void runs_tsv(FILE *f, const struct run_result *rs, size_t n,
 		put_cell(f, run_backend(o, i), false);
 		fputc('\t', f);
 		put_cell(f, r->outcome, false);
-		fprintf(f, "\t%llu\t%s\t%d\t%d\n",
+		teardown_mark(r, mark, sizeof(mark));
+		fprintf(f, "\t%llu\t%s\t%d\t%d\t%d\t%s\t",
 			(unsigned long long)r->cfg.size,
 			outcome_name(r->outcome_class), excluded(r) ? 1 : 0,
 			hist_ll_ok(&r->lat_model) && hist_ll_ok(&r->lat_wall) ?
-			1 : 0);
+			1 : 0, r->workload_done ? 1 : 0, mark);
+		put_group_settings(f, rs, n);
+		fputc('\t', f);
+		put_all_runs(f, rs, n, false);
+		fputc('\n', f);
 	}
 }
 
@@ -686,7 +940,7 @@ int report_write_dir(const char *dir, const struct run_result *rs, size_t n,
 		case 0:
 			summary_header(f, rs, n, o);
 			summary_table(f, rs, n);
-			summary_runs(f, rs, n, o);
+			summary_runs(f, dir, rs, n, o);
 			break;
 		case 1:
 			runs_tsv(f, rs, n, &g, o);

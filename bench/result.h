@@ -181,6 +181,14 @@ struct run_result {
 	struct hist calls_per_fault;	/* RMI calls per fault (as "ns") */
 	char outcome[256];		/* "ok", or why the realm died */
 	enum run_outcome outcome_class;
+	/*
+	 * The workload ran to its end with the realm alive: whatever went
+	 * wrong (outcome_class) went wrong at teardown, and the fault-path
+	 * figures describe the whole workload. The file's "workload_done";
+	 * files from before it was written: taken as true unless the
+	 * outcome is a failure (outcome_fails()).
+	 */
+	bool workload_done;
 	bool cost_model_default;	/* the assumed table, not calibrated */
 	double wall_seconds;		/* whole run */
 	double virtual_seconds;		/* det: virtual time at the end */
@@ -201,6 +209,10 @@ struct run_result {
 	char schedule[2048];		/* the schedule it replayed
 					 * (bench/schedule.h), "" if none:
 					 * metadata.schedule */
+	char command[2048];		/* the command that made it when
+					 * that was not `rmibench run` (a
+					 * matrix), "" if none:
+					 * metadata.command */
 };
 
 /*
@@ -301,6 +313,14 @@ struct report_opts {
 	const char *program;		/* rmibench as invoked, for the
 					 * command lines ("rmibench") */
 };
+
+/*
+ * Whether the report leaves @r out of its ratios: its realm was killed or
+ * livelocked before the workload was done (a failing outcome class and
+ * !workload_done), or the model broke. A failing run whose workload was
+ * done failed at teardown: its fault-path figures stand.
+ */
+bool result_excluded(const struct run_result *r);
 
 /*
  * Whether @name is a file a report writes (summary.md, runs.tsv,

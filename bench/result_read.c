@@ -471,6 +471,12 @@ static int rd_metadata(struct rd *c, json_object *root, struct run_result *r,
 	    rd_str_val(c, "metadata.schedule", v, r->schedule,
 		       sizeof(r->schedule), false))
 		return -1;
+	/* and the command of a matrix's run */
+	r->command[0] = 0;
+	if (json_object_object_get_ex(o, "command", &v) &&
+	    rd_str_val(c, "metadata.command", v, r->command,
+		       sizeof(r->command), false))
+		return -1;
 	return 0;
 }
 
@@ -585,6 +591,14 @@ int result_read_json_meta(const char *path, struct run_result *r,
 			goto out;
 		}
 		r->outcome_class = (enum run_outcome)k;
+	}
+	/* absent in files from before it was written: done unless the
+	 * outcome is a failure (what the report assumed of them) */
+	if (json_object_object_get_ex(root, "workload_done", NULL)) {
+		if (rd_bool(&c, root, NULL, "workload_done", &r->workload_done))
+			goto out;
+	} else {
+		r->workload_done = !outcome_fails(r->outcome_class);
 	}
 	if (meta)
 		*meta = mbuf;

@@ -230,6 +230,9 @@ static json_object *metadata_json(const struct run_result *r)
 	/* only a scheduled run has one: other files stay as they were */
 	if (r->schedule[0])
 		add(o, "schedule", jstr(r->schedule));
+	/* only a matrix's runs have one: `report` repeats it */
+	if (r->command[0])
+		add(o, "command", jstr(r->command));
 	return o;
 }
 
@@ -400,6 +403,8 @@ static int check_result(const struct run_result *r, char *err, size_t errlen)
 		return -1;
 	if (!str_ok(r->outcome, sizeof(r->outcome)))
 		return errmsg(err, errlen, "outcome: not terminated");
+	if (!str_ok(r->command, sizeof(r->command)))
+		return errmsg(err, errlen, "metadata.command: not terminated");
 	if (r->counts.nwarn > MAX_WARN_KINDS)
 		return errmsg(err, errlen,
 			      "counts.warning_reasons: %u kinds, at most %d",
@@ -466,6 +471,7 @@ int result_write_json(const struct run_result *r, const char *path,
 
 	add(o, "outcome", jstr(r->outcome));
 	add(o, "outcome_class", jstr(outcome_name(r->outcome_class)));
+	add(o, "workload_done", json_object_new_boolean(r->workload_done));
 
 	t = json_object_new_object();
 	add(t, "wall_seconds", jdouble(r->wall_seconds));

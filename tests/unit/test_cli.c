@@ -607,11 +607,46 @@ CLI_TEST(report)
 				dir, NULL };
 	static const char *const tables[] = { "summary.md", "runs.tsv",
 					      "latency.tsv" };
+	const char *again[] = { "report", "--no-plots", dir, NULL };
 	struct out o = run(margs);
-	char *p, *text, *bad, *want;
+	char *p, *text, *bad, *want, *repro;
+	json_object *j;
 
 	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
 	out_free(&o);
+	/*
+	 * The matrix's command, in each of its files and in its summary.md
+	 * (which names no plots: it draws none); `report DIR` keeps it, run
+	 * once and again.
+	 */
+	ASSERT_EQ(0, asprintf(&repro, "- **Reproduce:** `%s matrix --out-dir %s --size 16M --quiet --profiles tf-rmm --folios 2m --vcpus-list 1`; each run alone",
+			      rmibench(), dir) < 0);
+	p = path_in(dir, "v15-block-v15-tf-rmm-2m-1vcpu.json");
+	j = json_object_from_file(p);
+	ASSERT_NE(NULL, j);
+	ASSERT_EQ(0, strncmp(repro + strlen("- **Reproduce:** `"),
+			     str_at(j, "metadata.command"),
+			     strlen(str_at(j, "metadata.command"))));
+	ASSERT_EQ('`', repro[strlen("- **Reproduce:** `") +
+			     strlen(str_at(j, "metadata.command"))]);
+	json_object_put(j);
+	free(p);
+	for (int k = 0; k < 3; k++) {
+		p = path_in(dir, "summary.md");
+		text = slurp(p);
+		ASSERT_NE(NULL, text);
+		ASSERT_NE(NULL, strstr(text, repro)) TH_LOG("%d: %s", k, repro);
+		ASSERT_NE(NULL, strstr(text, "depend on the machine. No plots were drawn (`rmibench report DIR` draws them, with gnuplot).\n"));
+		ASSERT_EQ(NULL, strstr(text, ".png"));
+		free(text);
+		free(p);
+		if (k == 2)
+			break;
+		o = run(again);
+		ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+		out_free(&o);
+	}
+	free(repro);
 	for (int i = 0; i < 3; i++) {
 		p = path_in(dir, tables[i]);
 		ASSERT_EQ(0, unlink(p));
@@ -662,6 +697,74 @@ CLI_TEST(report)
 	out_free(&o);
 	free(p);
 	free(bad);
+}
+
+/*
+ * A run whose workload was done and which failed at teardown keeps its
+ * ratios, marked; one whose realm was killed at its first fault is
+ * excluded. v14, 4 MiB from IPA 1 GiB, 4 KiB folios: 1024 faults of a
+ * delegate and a map each, and the first fault of each 2 MiB (two) meets
+ * ERROR_RTT and creates a table per missing level (L2 and L3 on the
+ * first, L3 on the second): 2048 + 4 + 2 = 2054 calls, 2.01 per fault;
+ * 3 RTT pages for 4 MiB, 768 per GiB. Every DATA_UNMAP failing at
+ * teardown (ERROR_INPUT) livelocks realm_unmap_private_range. A failing
+ * DATA_MAP kills the realm at its first fault instead.
+ */
+CLI_TEST(report_teardown_failure)
+{
+	char *a = path_in(dir, "a.json"), *b = path_in(dir, "b.json");
+	const char *ra[] = { "run", "--quiet", "--out", a, "--kernel", "v14",
+			     "--size", "4M", "--inject", "command=RTT_DATA_UNMAP",
+			     NULL };
+	const char *rb[] = { "run", "--quiet", "--out", b, "--kernel", "v14",
+			     "--size", "4M", "--s2sz", "32", "--inject",
+			     "command=RTT_DATA_MAP,status=ERROR_INPUT", NULL };
+	const char *rargs[] = { "report", "--no-plots", dir, NULL };
+	struct out o = run(ra);
+	char *p, *text;
+	json_object *j;
+
+	ASSERT_EQ(3, o.status) TH_LOG("%s", o.err);
+	out_free(&o);
+	o = run(rb);
+	ASSERT_EQ(3, o.status) TH_LOG("%s", o.err);
+	out_free(&o);
+	j = json_object_from_file(a);
+	ASSERT_NE(NULL, j);
+	ASSERT_STREQ("livelock", str_at(j, "outcome_class"));
+	ASSERT_TRUE(json_object_get_boolean(json_at(j, "workload_done")));
+	ASSERT_EQ(1024, json_u64_at(j, "counts.accesses"));
+	json_object_put(j);
+	j = json_object_from_file(b);
+	ASSERT_NE(NULL, j);
+	ASSERT_STREQ("killed", str_at(j, "outcome_class"));
+	ASSERT_FALSE(json_object_get_boolean(json_at(j, "workload_done")));
+	json_object_put(j);
+
+	o = run(rargs);
+	ASSERT_EQ(0, o.status) TH_LOG("%s", o.err);
+	out_free(&o);
+	p = path_in(dir, "summary.md");
+	text = slurp(p);
+	ASSERT_NE(NULL, text);
+	ASSERT_NE(NULL, strstr(text, "\n- **Excluded:** run 2 (the realm was killed or livelocked before the workload was done"));
+	ASSERT_NE(NULL, strstr(text, "\n- **Failed at teardown:** run 1 (the workload ran to its end; the failure named under \"outcome\" came when the realm was torn down): its figures, all taken before teardown, are shown, and the table and the plots mark it \"at teardown\".\n"));
+	ASSERT_NE(NULL, strstr(text, "\n| # | kernel | strategy | delegation | profile | folio | vCPUs | size | workload | s2sz | inject | faults | "));
+	ASSERT_NE(NULL, strstr(text, "\n| 1 | v14 | full | v14 | tf-rmm | 4k | 1 | 4 MiB | sequential | 40 | command=RTT_DATA_UNMAP | 1024 | 0 | 2.01 | 3 | 3 | 768.0 | 0 | 0 | 4 MiB | 0.0% | "));
+	ASSERT_NE(NULL, strstr(text, " | **livelock at teardown**: livelock in realm_unmap_private_range at 0"));
+	ASSERT_NE(NULL, strstr(text, "\n| 2 | v14 | full | v14 | tf-rmm | 4k | 1 | 4 MiB | sequential | 32 | command=RTT_DATA_MAP,status=ERROR_INPUT | 1 | 0 | excluded | "));
+	ASSERT_NE(NULL, strstr(text, " | excluded | excluded | **killed**: vcpu 0: realm_map_protected returned"));
+	free(text);
+	free(p);
+	p = path_in(dir, "runs.tsv");
+	text = slurp(p);
+	ASSERT_NE(NULL, text);
+	ASSERT_NE(NULL, strstr(text, "\tlivelock\t0\t1\t1\tlivelock at teardown\ts2sz, inject\t"));
+	ASSERT_NE(NULL, strstr(text, "\tkilled\t1\t1\t0\t\ts2sz, inject\t"));
+	free(text);
+	free(p);
+	free(a);
+	free(b);
 }
 
 /*

@@ -210,6 +210,8 @@ static void synth(struct run_result *r, enum rmi_rtt_strategy s,
 		hist_add(&r->calls_per_fault, calls);
 	}
 	fill_str(r->outcome, sizeof(r->outcome), "ok");
+	fill_str(r->cfg.backend, sizeof(r->cfg.backend), "sim");
+	r->workload_done = true;
 	r->cost_model_default = true;
 	r->wall_seconds = 0.25 + (double)faults * 1e-6;
 	r->virtual_seconds = (double)r->lat_model.sum / 1e9;
@@ -292,6 +294,11 @@ static void distinct(struct run_result *r)
 		hist_add(&r->calls_per_fault, (uint64_t)i * 3);
 	fill_str(r->outcome, sizeof(r->outcome),
 		 "livelock: IPA 0x40001000 re-faulted 12345 times | stopped");
+	/* a livelock at teardown: the workload was done */
+	r->outcome_class = OUTCOME_LIVELOCK;
+	r->workload_done = true;
+	fill_str(r->command, sizeof(r->command),
+		 "rmibench matrix --out-dir 'a b' --folios 4k,2m");
 	r->cost_model_default = false;
 	r->wall_seconds = 0.1;
 	r->virtual_seconds = 1.0 / 3.0;
@@ -757,6 +764,9 @@ TEST(json_round_trip)
 	ASSERT_HIST_EQ(&w.lat_wall, &r.lat_wall);
 	ASSERT_HIST_EQ(&w.calls_per_fault, &r.calls_per_fault);
 	ASSERT_STREQ(w.outcome, r.outcome);
+	ASSERT_EQ(OUTCOME_LIVELOCK, r.outcome_class);
+	ASSERT_TRUE(r.workload_done);
+	ASSERT_STREQ("rmibench matrix --out-dir 'a b' --folios 4k,2m", r.command);
 	ASSERT_EQ(w.cost_model_default, r.cost_model_default);
 	ASSERT_TRUE(w.wall_seconds == r.wall_seconds);
 	ASSERT_TRUE(w.virtual_seconds == r.virtual_seconds);
@@ -790,7 +800,32 @@ TEST(json_round_trip)
 	ASSERT_NE(NULL, strstr(text, "\"seed\": 18364758544493064720,"));
 	ASSERT_EQ(NULL, strstr(text, "\"l0\""));
 	ASSERT_EQ('\n', text[strlen(text) - 1]);
+	ASSERT_NE(NULL, strstr(text, "\"outcome_class\": \"livelock\",\n  \"workload_done\": true,"));
+	ASSERT_NE(NULL, strstr(text, "\"command\": \"rmibench matrix --out-dir 'a b' --folios 4k,2m\""));
 	free(text);
+
+	/*
+	 * A file from before "workload_done": done unless its outcome is a
+	 * failure (livelock here), what the report took such files for; a
+	 * value that is not a boolean is refused.
+	 */
+	o = json_object_from_file(p);
+	ASSERT_NE(NULL, o);
+	json_object_object_del(o, "workload_done");
+	ASSERT_EQ(0, json_object_to_file(p, o));
+	ASSERT_EQ(0, result_read_json_meta(p, &r, &m, err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_FALSE(r.workload_done);
+	json_object_object_add(o, "outcome_class", json_object_new_string("warn"));
+	ASSERT_EQ(0, json_object_to_file(p, o));
+	ASSERT_EQ(0, result_read_json_meta(p, &r, &m, err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_TRUE(r.workload_done);
+	json_object_object_add(o, "workload_done", json_object_new_int(1));
+	ASSERT_EQ(0, json_object_to_file(p, o));
+	ASSERT_EQ(-1, result_read_json_meta(p, &r, &m, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "workload_done: expected true or false")) TH_LOG("%s", err);
+	json_object_put(o);
 
 	/* a default-cost run says so */
 	synth(&w, RMI_RTT_STRATEGY_FULL, FOLIO_4K, 1, 1);
@@ -1519,7 +1554,12 @@ static void demo_runs(struct run_result *rs)
 	fill_str(rs[4].outcome, sizeof(rs[4].outcome), "ok | with leaks");
 	/* and one whose realm was killed (a control character in its text) */
 	rs[6].outcome_class = OUTCOME_KILLED;
+	rs[6].workload_done = false;
 	fill_str(rs[6].outcome, sizeof(rs[6].outcome), "vcpu 0: killed\tand\x1b");
+	/* and one that livelocked at teardown, its workload done */
+	rs[10].outcome_class = OUTCOME_LIVELOCK;
+	fill_str(rs[10].outcome, sizeof(rs[10].outcome),
+		 "livelock in realm_unmap_private_range at 0");
 }
 
 TEST(report_dir)
@@ -1558,7 +1598,19 @@ TEST(report_dir)
 	ASSERT_NE(NULL, strstr(text, "| ok \\| with leaks |"));
 	ASSERT_NE(NULL, strstr(text, "- **All runs:** kernel v14, delegation v15, profile tf-rmm, size 1 GiB, workload sequential\n"));
 	/* a run whose realm was killed: marked, no ratios, said once */
-	ASSERT_NE(NULL, strstr(text, "- **Excluded:** run 7 (realm killed, leaked, livelocked or the model broke"));
+	ASSERT_NE(NULL, strstr(text, "- **Excluded:** run 7 (the realm was killed or livelocked before the workload was done, or the model broke: see \"outcome\")"));
+	/*
+	 * one that livelocked at teardown keeps its ratios, marked: 2m,
+	 * one-level, 4 vCPUs (demo_runs(), synth()): 512 faults (10 of them
+	 * re-faults, 1 in 50), (262144 delegates + 512 maps + 1 ERROR_RTT +
+	 * 1 RTT_CREATE) / 512 = 513.00 calls per fault, 1 RTT for 1 GiB
+	 */
+	ASSERT_NE(NULL, strstr(text, "- **Failed at teardown:** run 11 (the workload ran to its end; the failure named under \"outcome\" came when the realm was torn down)"));
+	ASSERT_NE(NULL, strstr(text, "\n| 11 | v14 | one-level | v15 | tf-rmm | 2m | 4 | 1 GiB | sequential | 512 | 10 | 513.00 | 1 | 1 | 1.0 | 0 | 1 GiB | 0 | 100.0% | "));
+	ASSERT_NE(NULL, strstr(text, " | **livelock at teardown**: livelock in realm_unmap_private_range at 0 |\n"));
+	/* no plots in the directory: none named */
+	ASSERT_NE(NULL, strstr(text, "depend on the machine. No plots were drawn (`rmibench report DIR` draws them, with gnuplot).\n"));
+	ASSERT_EQ(NULL, strstr(text, ".png"));
 	ASSERT_NE(NULL, strstr(text, "| 7 | v14 | full | v15 | tf-rmm | 2m | 1 | 1 GiB | sequential | 512 | 0 | excluded | "));
 	ASSERT_NE(NULL, strstr(text, " | excluded | excluded | **killed**: vcpu 0: killed and  |"));
 	ASSERT_NE(NULL, strstr(text, "18. `rmibench run --kernel v14 --strategy block --delegation v15 --profile tf-rmm"));
@@ -1576,10 +1628,13 @@ TEST(report_dir)
 	ASSERT_EQ(text, strstr(text, "run\tstrategy\tstrategy_idx\tgroup\tgroup_idx\tlabel\t"));
 	ASSERT_NE(NULL, strstr(text, "\n1\tfull\t0\t4k 1v\t0\tfull 4k 1v\tv14\tv15\ttf-rmm\t4k\t1\tsequential\t262144\t"));
 	ASSERT_NE(NULL, strstr(text, "\n18\tblock\t2\t1g 4v\t5\tblock 1g 4v\t"));
-	/* the last columns: size, outcome class, excluded, exact latencies */
-	ASSERT_NE(NULL, strstr(text, "\toutcome\tsize\toutcome_class\texcluded\tlat_exact\n"));
-	ASSERT_NE(NULL, strstr(text, "\tvcpu 0: killed and \t1073741824\tkilled\t1\t1\n"));
-	ASSERT_NE(NULL, strstr(text, "\tok\t1073741824\tok\t0\t1\n"));
+	/* the last columns: size, outcome class, excluded, exact latencies,
+	 * workload done, the teardown mark, the settings the group labels
+	 * name and those all runs share */
+	ASSERT_NE(NULL, strstr(text, "\toutcome\tsize\toutcome_class\texcluded\tlat_exact\tworkload_done\tmark\tgroup_settings\tall_runs\n"));
+	ASSERT_NE(NULL, strstr(text, "\tvcpu 0: killed and \t1073741824\tkilled\t1\t1\t0\t\tfolio, vcpus\tkernel v14, delegation v15, profile tf-rmm, size 1 GiB, workload sequential\n"));
+	ASSERT_NE(NULL, strstr(text, "\tlivelock in realm_unmap_private_range at 0\t1073741824\tlivelock\t0\t1\t1\tlivelock at teardown\tfolio, vcpus\t"));
+	ASSERT_NE(NULL, strstr(text, "\tok\t1073741824\tok\t0\t1\t1\t\tfolio, vcpus\t"));
 	free(text);
 	free(p);
 
@@ -1628,6 +1683,71 @@ TEST(report_dir)
 	ASSERT_NE(NULL, strstr(err, "/nonexistent/rmibench/summary.md")) TH_LOG("%s", err);
 	free(dir);
 	free(rs);
+}
+
+/*
+ * Runs that differ in settings with no fixed column (the hotplug runs of
+ * issue 13: --gpt boot and on-demand, one with --inject): a column for
+ * each, the group labels name them, the "All runs" line names what all
+ * share that is not a default. summary.md names the plots that are in the
+ * directory, regular and not empty, and no other.
+ */
+TEST(report_setting_columns_and_plots)
+{
+	struct run_result rs[3];
+	char err[512], *dir = make_tmpdir(), *p, *text;
+
+	ASSERT_NE(NULL, dir);
+	for (int i = 0; i < 3; i++) {
+		synth(&rs[i], RMI_RTT_STRATEGY_FULL, FOLIO_4K, 1, 1);
+		rs[i].cfg.hotplug = 1ull << 30;
+	}
+	rs[1].cfg.gpt = GPT_ON_DEMAND;
+	fill_str(rs[2].cfg.inject, sizeof(rs[2].cfg.inject),
+		 "command=RTT_DATA_UNMAP");
+	/* drawn: two; an empty file and a symbolic link are not plots */
+	p = path_in(dir, "calls-per-fault.png");
+	ASSERT_EQ(0, spit(p, "PNG", 3));
+	free(p);
+	p = path_in(dir, "latency.png");
+	ASSERT_EQ(0, spit(p, "PNG", 3));
+	free(p);
+	p = path_in(dir, "mapped-bytes.png");
+	ASSERT_EQ(0, spit(p, "", 0));
+	free(p);
+	p = path_in(dir, "rtt-pages-per-gib.png");
+	ASSERT_EQ(0, symlink("calls-per-fault.png", p));
+	free(p);
+	ASSERT_EQ(0, report_write_dir(dir, rs, 3, NULL, err, sizeof(err)))
+		TH_LOG("%s", err);
+
+	p = path_in(dir, "summary.md");
+	text = slurp(p);
+	ASSERT_NE(NULL, text);
+	/* inject and gpt differ (schema order), hotplug is the same in all */
+	ASSERT_NE(NULL, strstr(text, "\n| # | kernel | strategy | delegation | profile | folio | vCPUs | size | workload | inject | gpt | faults | refaults | "));
+	ASSERT_NE(NULL, strstr(text, "\n|--:|---|---|---|---|---|--:|--:|---|---|---|--:|--:|"));
+	ASSERT_NE(NULL, strstr(text, "\n| 1 | v14 | full | v15 | tf-rmm | 4k | 1 | 1 GiB | sequential | no inject | boot | 262144 | 0 | "));
+	ASSERT_NE(NULL, strstr(text, "\n| 2 | v14 | full | v15 | tf-rmm | 4k | 1 | 1 GiB | sequential | no inject | on-demand | 262144 | 0 | "));
+	ASSERT_NE(NULL, strstr(text, "\n| 3 | v14 | full | v15 | tf-rmm | 4k | 1 | 1 GiB | sequential | command=RTT_DATA_UNMAP | boot | 262144 | 0 | "));
+	ASSERT_NE(NULL, strstr(text, "\n- **All runs:** kernel v14, strategy full, delegation v15, profile tf-rmm, folio 4k, vcpus 1, size 1 GiB, workload sequential, hotplug 1 GiB\n"));
+	ASSERT_NE(NULL, strstr(text, "depend on the machine. Plots: calls-per-fault.png, latency.png.\n"));
+	ASSERT_EQ(NULL, strstr(text, "mapped-bytes.png"));
+	ASSERT_EQ(NULL, strstr(text, "rtt-pages-per-gib.png"));
+	free(text);
+	free(p);
+
+	p = path_in(dir, "runs.tsv");
+	text = slurp(p);
+	ASSERT_NE(NULL, text);
+	ASSERT_NE(NULL, strstr(text, "\n1\tfull\t0\tno inject gpt boot\t0\tfull no inject gpt boot\t"));
+	ASSERT_NE(NULL, strstr(text, "\n2\tfull\t0\tno inject gpt on-demand\t1\tfull no inject gpt on-demand\t"));
+	ASSERT_NE(NULL, strstr(text, "\n3\tfull\t0\tinject command=RTT_DATA_UNMAP gpt boot\t2\t"));
+	ASSERT_NE(NULL, strstr(text, "\tinject, gpt\tkernel v14, strategy full, delegation v15, profile tf-rmm, folio 4k, vcpus 1, size 1 GiB, workload sequential, hotplug 1 GiB\n"));
+	free(text);
+	free(p);
+	rm_rf(dir);
+	free(dir);
 }
 
 TEST(cmd_report_reads_a_directory)
