@@ -63,7 +63,7 @@ void gt_fini(struct granule_table *gt)
 	gt->chunks = NULL;
 }
 
-uint8_t *gt_slot_alloc(struct granule_table *gt, uint64_t pa)
+uint8_t *gt_slot_alloc_slow(struct granule_table *gt, uint64_t pa)
 {
 	uint8_t **slot = &gt->chunks[pa >> GT_CHUNK_SHIFT];
 	uint8_t *c = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
@@ -91,23 +91,6 @@ uint8_t *gt_slot_alloc(struct granule_table *gt, uint64_t pa)
 		}
 	}
 	return c + ((pa >> 12) & (GT_CHUNK_GRANULES - 1));
-}
-
-bool gt_cas(struct granule_table *gt, uint64_t pa, unsigned int from,
-	    unsigned int to)
-{
-	uint8_t *s = from == 0 ? gt_slot_alloc(gt, pa) : gt_slot_peek(gt, pa);
-	uint8_t expect = (uint8_t)from;
-	bool ok;
-
-	if (!s) {
-		gt_note(pa, 1, false);
-		return false;
-	}
-	ok = __atomic_compare_exchange_n(s, &expect, (uint8_t)to, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
-	gt_note(pa, 1, ok);
-	return ok;
 }
 
 static inline uint64_t bytes8(unsigned int v)
