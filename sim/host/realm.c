@@ -130,6 +130,8 @@ int host_init(struct host *h, const struct host_config *cfg,
 		.delegate_granules = cfg->delegate_granules,
 		.pa_bits = 48,
 		.firmware = cfg->firmware,
+		/* det: one vCPU at a time, switching between RMI calls */
+		.one_thread = cfg->scheduler != SCHED_THREADS,
 	};
 	uint64_t align = cfg->folio == FOLIO_4K ? PAGE_SIZE :
 			 cfg->folio == FOLIO_2M ? MIB2 : GIB;

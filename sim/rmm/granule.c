@@ -8,6 +8,8 @@
 
 #include "granule.h"
 
+__thread bool rmm_plain;
+
 int gt_init(struct granule_table *gt, unsigned int pa_bits)
 {
 	void *p;
@@ -107,6 +109,29 @@ bool gt_cas_run(struct granule_table *gt, uint64_t pa, uint64_t n,
 	if (!s) {
 		gt_note(pa, n, false);
 		return false;
+	}
+	if (rmm_plain) {
+		/* one thread: look at the run, then write it */
+		while (i < n) {
+			if (!(((uintptr_t)(s + i)) & 7) && n - i >= 8) {
+				if (__atomic_load_n((uint64_t *)(void *)(s + i),
+						    __ATOMIC_RELAXED) != bytes8(from))
+					break;
+				i += 8;
+			} else if (__atomic_load_n(s + i, __ATOMIC_RELAXED) ==
+				   (uint8_t)from) {
+				i++;
+			} else {
+				break;
+			}
+		}
+		if (i < n) {
+			gt_note(pa, n, false);
+			return false;
+		}
+		memset(s, (int)(uint8_t)to, n);
+		gt_note(pa, n, true);
+		return true;
 	}
 	/* eight granules per CAS where the run is aligned to eight */
 	while (i < n) {

@@ -80,6 +80,13 @@ static inline unsigned int gt_get(const struct granule_table *gt, uint64_t pa)
 	return s ? __atomic_load_n(s, __ATOMIC_ACQUIRE) : 0;
 }
 
+/*
+ * Set for the duration of a call into a model made with
+ * rmm_config.one_thread (rmm_smc(), rmm_guest_access()): the thread's
+ * RTT locks and granule compare-and-swaps are plain loads and stores.
+ */
+extern __thread bool rmm_plain;
+
 /* from -> to on one granule; false if it was not in state @from. */
 static inline bool gt_cas(struct granule_table *gt, uint64_t pa,
 			  unsigned int from, unsigned int to)
@@ -92,8 +99,15 @@ static inline bool gt_cas(struct granule_table *gt, uint64_t pa,
 		gt_note(pa, 1, false);
 		return false;
 	}
-	ok = __atomic_compare_exchange_n(s, &expect, (uint8_t)to, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+	if (rmm_plain) {
+		ok = __atomic_load_n(s, __ATOMIC_RELAXED) == expect;
+		if (ok)
+			__atomic_store_n(s, (uint8_t)to, __ATOMIC_RELAXED);
+	} else {
+		ok = __atomic_compare_exchange_n(s, &expect, (uint8_t)to,
+						 false, __ATOMIC_ACQ_REL,
+						 __ATOMIC_RELAXED);
+	}
 	gt_note(pa, 1, ok);
 	return ok;
 }

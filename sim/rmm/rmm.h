@@ -61,6 +61,15 @@ struct rmm_config {
 	unsigned int pa_bits;		/* physical address space; 0: 48 */
 	bool lpa2;			/* FEATURES reports LPA2 / S2SZ 52 */
 	enum rmm_firmware firmware;	/* what firmware prepared at boot */
+	/*
+	 * The caller promises that no two calls into this model ever
+	 * overlap (one thread, or threads that take turns outside it: the
+	 * det scheduler). Its RTT locks and granule state changes are then
+	 * plain loads and stores instead of atomic read-modify-writes; what
+	 * they decide is the same, since no lock is ever found taken and no
+	 * compare-and-swap ever races.
+	 */
+	bool one_thread;
 };
 
 struct rmm_regs {

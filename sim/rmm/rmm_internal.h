@@ -85,6 +85,12 @@ static inline void rtt_lock(struct rtt *t)
 {
 	unsigned int spins = 0;
 
+	/* one thread (rmm_plain): free, as it always is there; taken
+	 * otherwise, the atomic path spins as it would */
+	if (rmm_plain && !__atomic_load_n(&t->lock, __ATOMIC_RELAXED)) {
+		__atomic_store_n(&t->lock, 1, __ATOMIC_RELAXED);
+		return;
+	}
 	while (__atomic_exchange_n(&t->lock, 1, __ATOMIC_ACQUIRE)) {
 		while (__atomic_load_n(&t->lock, __ATOMIC_RELAXED)) {
 			if (++spins > 128)
@@ -147,6 +153,7 @@ struct rmm {
 	struct rmm_profile prof;
 	unsigned int delegate_granules;
 	bool lpa2;
+	bool one_thread;	/* rmm_config.one_thread */
 	bool activated;		/* atomic */
 	enum rmm_firmware firmware;
 	struct granule_table gt;
