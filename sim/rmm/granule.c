@@ -129,7 +129,10 @@ bool gt_cas_run(struct granule_table *gt, uint64_t pa, uint64_t n,
 			gt_note(pa, n, false);
 			return false;
 		}
-		memset(s, (int)(uint8_t)to, n);
+		if (n == 1)
+			__atomic_store_n(s, (uint8_t)to, __ATOMIC_RELAXED);
+		else
+			memset(s, (int)(uint8_t)to, n);
 		gt_note(pa, n, true);
 		return true;
 	}
