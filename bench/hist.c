@@ -17,17 +17,6 @@ static unsigned int hist_bucket(uint64_t ns)
 	return b < HIST_BUCKETS ? b : HIST_BUCKETS - 1;
 }
 
-unsigned int hist_ll_index(uint64_t v)
-{
-	unsigned int e;
-
-	if (v < 2 * HIST_LL_SUB)
-		return (unsigned int)v;
-	e = 63 - (unsigned int)__builtin_clzll(v);	/* 8..63 */
-	return 2 * HIST_LL_SUB + (e - 8) * HIST_LL_SUB +
-	       (unsigned int)((v >> (e - 7)) - HIST_LL_SUB);
-}
-
 uint64_t hist_ll_lo(unsigned int i)
 {
 	unsigned int e, sub;
@@ -62,6 +51,16 @@ void hist_add(struct hist *h, uint64_t ns)
 		h->max = ns;
 	h->count++;
 	h->sum = u64_sat_add(h->sum, ns);
+}
+
+void hist_fill_log2(struct hist *h)
+{
+	for (unsigned int i = 0; i < HIST_BUCKETS; i++)
+		h->bucket[i] = 0;
+	/* log-linear bucket i holds values of one log2 bucket: its lowest's */
+	for (unsigned int i = 0; i < HIST_LL_BUCKETS; i++)
+		if (h->ll[i])
+			h->bucket[hist_bucket(hist_ll_lo(i))] += h->ll[i];
 }
 
 void hist_merge(struct hist *dst, const struct hist *src)

@@ -72,7 +72,10 @@ static struct chunk *pageset_find(struct pageset *s, uint64_t key,
 
 static inline void pageset_add(struct pageset *s, uint64_t ipa)
 {
-	struct chunk *c = pageset_find(s, ipa >> CHUNK_SHIFT, true);
+	uint64_t key = ipa >> CHUNK_SHIFT;
+	/* the chunk used last, without a call: a fault's usual case */
+	struct chunk *c = s->last && s->last->key == key ?
+			  s->last : pageset_find(s, key, true);
 	uint64_t page = (ipa >> RMI_GRANULE_SHIFT) & (CHUNK_BITS - 1);
 
 	c->bits[page / 64] |= 1ull << (page % 64);
@@ -91,6 +94,7 @@ static void pageset_free(struct pageset *s)
 struct stream {
 	struct metrics *m;
 	enum metrics_phase phase;		/* a copy of m->phase */
+	uint64_t *phase_calls;			/* its RMI call count in c */
 	struct run_counts c;
 	struct hist lat_model, lat_wall, calls_per_fault;
 	struct pageset faulted;			/* private folios, by base */
@@ -122,21 +126,35 @@ static void live_add(struct metrics *m, int64_t d)
 }
 
 /*
- * A call on memory the RMM could not use yet: a delegate it refused for
- * that (ERROR_TRACKING, ERROR_GPT), or a tracking or L1 GPT command.
+ * The commands whose calls count for more than their command and status:
+ * a successful RTT_DESTROY or RTT_FOLD frees an RTT; a call on memory the
+ * RMM could not use yet is a tracking or L1 GPT command, or a delegate it
+ * refused for that (ERROR_TRACKING, ERROR_GPT).
  */
-static bool memory_prep_call(uint64_t fid, uint64_t status)
+enum { CMD_FREES_RTT = 1, CMD_PREP = 2, CMD_PREP_IF_REFUSED = 4 };
+
+static const unsigned char cmd_flags[RMI_CMD_COUNT] = {
+	[RMI_CMD_RTT_DESTROY] = CMD_FREES_RTT,
+	[RMI_CMD_RTT_FOLD] = CMD_FREES_RTT,
+	[RMI_CMD_GRANULE_RANGE_DELEGATE] = CMD_PREP_IF_REFUSED,
+	[RMI_CMD_GRANULE_TRACKING_GET] = CMD_PREP,
+	[RMI_CMD_GRANULE_TRACKING_SET] = CMD_PREP,
+	[RMI_CMD_GPT_L1_CREATE] = CMD_PREP,
+	[RMI_CMD_GPT_L1_DESTROY] = CMD_PREP,
+};
+
+static void call_flagged(struct stream *s, unsigned int flags,
+			 uint64_t status)
 {
-	switch (fid) {
-	case RMI_GRANULE_RANGE_DELEGATE:
-		return status == RMI_ERROR_TRACKING || status == RMI_ERROR_GPT;
-	case RMI_GRANULE_TRACKING_GET:
-	case RMI_GRANULE_TRACKING_SET:
-	case RMI_GPT_L1_CREATE:
-	case RMI_GPT_L1_DESTROY:
-		return true;
-	default:
-		return false;
+	if ((flags & CMD_FREES_RTT) && status == RMI_SUCCESS) {
+		s->c.rtts_destroyed++;
+		live_add(s->m, -1);
+	}
+	if ((flags & CMD_PREP) ||
+	    ((flags & CMD_PREP_IF_REFUSED) &&
+	     (status == RMI_ERROR_TRACKING || status == RMI_ERROR_GPT))) {
+		s->c.memory_prep_calls++;
+		s->prep = true;
 	}
 }
 
@@ -151,29 +169,12 @@ static void ev_rmi_call_exit(void *ctx, const struct rmi_ev_hdr *h,
 	(void)index;
 	(void)x1;
 	s->c.rmi_calls++;
-	switch (s->phase) {
-	case METRICS_SETUP:
-		s->c.rmi_calls_setup++;
-		break;
-	case METRICS_FAULT:
-		s->c.rmi_calls_fault++;
-		break;
-	case METRICS_TEARDOWN:
-		s->c.rmi_calls_teardown++;
-		break;
-	}
+	(*s->phase_calls)++;	/* rmi_calls_setup, _fault or _teardown */
 	if (ci >= RMI_CMD_COUNT)
 		return;
 	s->c.by_cmd[ci][status > RMI_ERROR_GRANULE ? STATUS_OTHER : status]++;
-	if (status == RMI_SUCCESS &&
-	    (fid == RMI_RTT_DESTROY || fid == RMI_RTT_FOLD)) {
-		s->c.rtts_destroyed++;
-		live_add(s->m, -1);
-	}
-	if (memory_prep_call(fid, status)) {
-		s->c.memory_prep_calls++;
-		s->prep = true;
-	}
+	if (__builtin_expect(cmd_flags[ci] != 0, 0))
+		call_flagged(s, cmd_flags[ci], status);
 }
 
 static void ev_realm_map_enter(void *ctx, const struct rmi_ev_hdr *h,
@@ -221,9 +222,9 @@ static void ev_realm_map_exit(void *ctx, const struct rmi_ev_hdr *h,
 	/* a fault the producer did not stamp (the sim stamps 1 in
 	 * timing.fault_clock.every) has no wall-clock latency */
 	if (h->wall_ns && s->map_wall)
-		hist_add(&s->lat_wall, h->wall_ns - s->map_wall);
-	hist_add(&s->lat_model, h->model_ns - s->map_model);
-	hist_add(&s->calls_per_fault, rmi_calls);
+		hist_add_ll(&s->lat_wall, h->wall_ns - s->map_wall);
+	hist_add_ll(&s->lat_model, h->model_ns - s->map_model);
+	hist_add_ll(&s->calls_per_fault, rmi_calls);
 }
 
 static void ev_rtt_create(void *ctx, const struct rmi_ev_hdr *h, uint64_t ipa,
@@ -306,8 +307,10 @@ struct metrics *metrics_create(unsigned int nstreams)
 		memset(m->s, 0, nstreams * sizeof(*m->s));
 	}
 	m->n = nstreams;
-	for (unsigned int i = 0; i < nstreams; i++)
+	for (unsigned int i = 0; i < nstreams; i++) {
 		m->s[i].m = m;
+		m->s[i].phase_calls = &m->s[i].c.rmi_calls_setup;
+	}
 	return m;
 }
 
@@ -340,8 +343,14 @@ void metrics_phase(struct metrics *m, enum metrics_phase p)
 	m->phase = p;
 	/* each stream reads its own copy: no line shared with the live
 	 * count, which every RTT made or freed writes */
-	for (unsigned int i = 0; i < m->n; i++)
-		m->s[i].phase = p;
+	for (unsigned int i = 0; i < m->n; i++) {
+		struct stream *s = &m->s[i];
+
+		s->phase = p;
+		s->phase_calls = p == METRICS_SETUP ? &s->c.rmi_calls_setup :
+				 p == METRICS_FAULT ? &s->c.rmi_calls_fault :
+						      &s->c.rmi_calls_teardown;
+	}
 }
 
 /* Private folios faulted on by any stream: the union of the streams' sets. */
@@ -378,6 +387,10 @@ void metrics_collect(struct metrics *m, struct run_result *r)
 		struct stream *s = &m->s[i];
 
 		run_counts_merge(k, &s->c);
+		/* the streams' histograms were filled by hist_add_ll() */
+		hist_fill_log2(&s->lat_model);
+		hist_fill_log2(&s->lat_wall);
+		hist_fill_log2(&s->calls_per_fault);
 		hist_merge(&r->lat_model, &s->lat_model);
 		hist_merge(&r->lat_wall, &s->lat_wall);
 		hist_merge(&r->calls_per_fault, &s->calls_per_fault);

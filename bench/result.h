@@ -84,7 +84,16 @@ void hist_merge(struct hist *dst, const struct hist *src);
  * bound, clamped to max); 0 if empty. */
 uint64_t hist_percentile(const struct hist *h, double pct);
 /* The log-linear bucket of a value, and the values bucket @i holds. */
-unsigned int hist_ll_index(uint64_t v);
+static inline unsigned int hist_ll_index(uint64_t v)
+{
+	unsigned int e;
+
+	if (v < 2 * HIST_LL_SUB)
+		return (unsigned int)v;
+	e = 63 - (unsigned int)__builtin_clzll(v);	/* 8..63 */
+	return 2 * HIST_LL_SUB + (e - 8) * HIST_LL_SUB +
+	       (unsigned int)((v >> (e - 7)) - HIST_LL_SUB);
+}
 uint64_t hist_ll_lo(unsigned int i);
 uint64_t hist_ll_hi(unsigned int i);
 /* Whether every sample is in the log-linear buckets (exact percentiles). */
@@ -104,6 +113,26 @@ static inline uint64_t u64_sat_add(uint64_t a, uint64_t b)
 {
 	return a + b < a ? UINT64_MAX : a + b;
 }
+
+/*
+ * hist_add() but for the log2 buckets, for a path that adds a sample per
+ * event (the metrics sink): hist_fill_log2() then makes the log2 buckets
+ * from the log-linear ones, each of which lies inside one of them, before
+ * the histogram is merged or read. Only for a histogram whose every
+ * sample came this way.
+ */
+static inline void hist_add_ll(struct hist *h, uint64_t v)
+{
+	h->ll[hist_ll_index(v)]++;
+	h->ll_count++;
+	if (!h->count || v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+	h->count++;
+	h->sum = u64_sat_add(h->sum, v);
+}
+void hist_fill_log2(struct hist *h);
 
 /* Statuses get their own bucket up to ERROR_GRANULE; the rest share one. */
 #define STATUS_BUCKETS	(RMI_ERROR_GRANULE + 2)

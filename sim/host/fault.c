@@ -968,6 +968,45 @@ static bool progress_within(struct host *h, uint64_t seen, uint64_t ns)
 
 /* ---- the fault ----------------------------------------------------------------- */
 
+/*
+ * kvm_fault_lock() for read, and its release: host_mmu_lock() and
+ * host_mmu_unlock() as they go under det without a chooser and with no
+ * writer in, inline; every other case through them.
+ */
+static inline bool fault_lock_plain(const struct host *h)
+{
+	return h->cfg.scheduler != SCHED_THREADS && !h->chooser &&
+	       !h->lock_writer;
+}
+
+static inline void fault_lock(struct host_vcpu *v)
+{
+	struct host *h = v->h;
+
+	if (!fault_lock_plain(h)) {
+		host_mmu_lock(v, false);
+		return;
+	}
+	lock_note(false);
+	h->lock_readers++;
+	v->lock_held = 1;
+}
+
+static inline void fault_unlock(struct host_vcpu *v)
+{
+	struct host *h = v->h;
+
+	if (h->cfg.scheduler == SCHED_THREADS) {
+		host_mmu_unlock(v, false);
+		return;
+	}
+	lock_note(false);
+	h->lock_readers--;
+	v->lock_held = 0;
+	if (h->lock_free_ns < v->clock_ns)
+		h->lock_free_ns = v->clock_ns;
+}
+
 int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 {
 	struct host *h = v->h;
@@ -1008,10 +1047,10 @@ int host_handle_fault(struct host_vcpu *v, uint64_t ipa)
 	host_ev_realm_map_enter(v, v->id, base, size, private);
 	v->clock_ns += h->cost->fault_overhead_ns;
 
-	host_mmu_lock(v, false);	/* kvm_fault_lock(): read */
+	fault_lock(v);			/* kvm_fault_lock(): read */
 	ret = private ? realm_map_protected(v, base, phys, size) :
 			realm_map_non_secure(v, base, phys, size);
-	host_mmu_unlock(v, false);
+	fault_unlock(v);
 	v->fault_base = ~0ull;
 
 	v->hdr.wall_ns = stamp ? rmib_fast_ns() : 0;

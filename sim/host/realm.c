@@ -191,6 +191,8 @@ int host_init(struct host *h, const struct host_config *cfg,
 		.delegate_granules = cfg->delegate_granules,
 		.pa_bits = 48,
 		.firmware = cfg->firmware,
+		/* det: one vCPU at a time, switching between RMI calls */
+		.one_thread = cfg->scheduler != SCHED_THREADS,
 	};
 
 	memset(h, 0, sizeof(*h));

@@ -116,7 +116,9 @@ uint64_t host_rmi_call(struct host_vcpu *v, uint32_t fid, uint64_t x1,
 	}
 	if (out)
 		memcpy(out, r.x, 5 * sizeof(uint64_t));
-	sched_point(v);
+	/* one vCPU: sched_point() would return at once */
+	if (h->nvcpus > 1)
+		sched_point(v);
 	return r.x[0];
 }
 

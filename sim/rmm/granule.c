@@ -8,6 +8,8 @@
 
 #include "granule.h"
 
+__thread bool rmm_plain;
+
 int gt_init(struct granule_table *gt, unsigned int pa_bits)
 {
 	void *p;
@@ -45,7 +47,7 @@ void gt_fini(struct granule_table *gt)
 	gt->chunks = NULL;
 }
 
-uint8_t *gt_slot_alloc(struct granule_table *gt, uint64_t pa)
+uint8_t *gt_slot_alloc_slow(struct granule_table *gt, uint64_t pa)
 {
 	uint8_t **slot = &gt->chunks[pa >> GT_CHUNK_SHIFT];
 	uint8_t *c = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
@@ -75,23 +77,6 @@ uint8_t *gt_slot_alloc(struct granule_table *gt, uint64_t pa)
 	return c + ((pa >> 12) & (GT_CHUNK_GRANULES - 1));
 }
 
-bool gt_cas(struct granule_table *gt, uint64_t pa, unsigned int from,
-	    unsigned int to)
-{
-	uint8_t *s = from == 0 ? gt_slot_alloc(gt, pa) : gt_slot_peek(gt, pa);
-	uint8_t expect = (uint8_t)from;
-	bool ok;
-
-	if (!s) {
-		gt_note(pa, 1, false);
-		return false;
-	}
-	ok = __atomic_compare_exchange_n(s, &expect, (uint8_t)to, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
-	gt_note(pa, 1, ok);
-	return ok;
-}
-
 static inline uint64_t bytes8(unsigned int v)
 {
 	return 0x0101010101010101ull * (uint8_t)v;
@@ -106,6 +91,32 @@ bool gt_cas_run(struct granule_table *gt, uint64_t pa, uint64_t n,
 	if (!s) {
 		gt_note(pa, n, false);
 		return false;
+	}
+	if (rmm_plain) {
+		/* one thread: look at the run, then write it */
+		while (i < n) {
+			if (!(((uintptr_t)(s + i)) & 7) && n - i >= 8) {
+				if (__atomic_load_n((uint64_t *)(void *)(s + i),
+						    __ATOMIC_RELAXED) != bytes8(from))
+					break;
+				i += 8;
+			} else if (__atomic_load_n(s + i, __ATOMIC_RELAXED) ==
+				   (uint8_t)from) {
+				i++;
+			} else {
+				break;
+			}
+		}
+		if (i < n) {
+			gt_note(pa, n, false);
+			return false;
+		}
+		if (n == 1)
+			__atomic_store_n(s, (uint8_t)to, __ATOMIC_RELAXED);
+		else
+			memset(s, (int)(uint8_t)to, n);
+		gt_note(pa, n, true);
+		return true;
 	}
 	/* eight granules per CAS where the run is aligned to eight */
 	while (i < n) {

@@ -49,7 +49,15 @@ static inline uint8_t *gt_slot_peek(const struct granule_table *gt,
 	return c ? c + ((pa >> 12) & (GT_CHUNK_GRANULES - 1)) : (uint8_t *)0;
 }
 
-uint8_t *gt_slot_alloc(struct granule_table *gt, uint64_t pa);
+uint8_t *gt_slot_alloc_slow(struct granule_table *gt, uint64_t pa);
+
+/* The granule's state byte, its chunk allocated if it was not. */
+static inline uint8_t *gt_slot_alloc(struct granule_table *gt, uint64_t pa)
+{
+	uint8_t *s = gt_slot_peek(gt, pa);
+
+	return __builtin_expect(s != NULL, 1) ? s : gt_slot_alloc_slow(gt, pa);
+}
 
 /* Note @n granules from @pa in the thread's footprint (rmm.h), if any. */
 static inline void gt_note(uint64_t pa, uint64_t n, bool write)
@@ -66,9 +74,37 @@ static inline unsigned int gt_get(const struct granule_table *gt, uint64_t pa)
 	return s ? __atomic_load_n(s, __ATOMIC_ACQUIRE) : 0;
 }
 
+/*
+ * Set for the duration of a call into a model made with
+ * rmm_config.one_thread (rmm_smc(), rmm_guest_access()): the thread's
+ * RTT locks and granule compare-and-swaps are plain loads and stores.
+ */
+extern __thread bool rmm_plain;
+
 /* from -> to on one granule; false if it was not in state @from. */
-bool gt_cas(struct granule_table *gt, uint64_t pa, unsigned int from,
-	    unsigned int to);
+static inline bool gt_cas(struct granule_table *gt, uint64_t pa,
+			  unsigned int from, unsigned int to)
+{
+	uint8_t *s = from == 0 ? gt_slot_alloc(gt, pa) : gt_slot_peek(gt, pa);
+	uint8_t expect = (uint8_t)from;
+	bool ok;
+
+	if (!s) {
+		gt_note(pa, 1, false);
+		return false;
+	}
+	if (rmm_plain) {
+		ok = __atomic_load_n(s, __ATOMIC_RELAXED) == expect;
+		if (ok)
+			__atomic_store_n(s, (uint8_t)to, __ATOMIC_RELAXED);
+	} else {
+		ok = __atomic_compare_exchange_n(s, &expect, (uint8_t)to,
+						 false, __ATOMIC_ACQ_REL,
+						 __ATOMIC_RELAXED);
+	}
+	gt_note(pa, 1, ok);
+	return ok;
+}
 
 /*
  * from -> to on @n granules from @pa, all or nothing. Returns true on

@@ -12,15 +12,18 @@
 enum rmm_access rmm_guest_access(struct rmm *m, uint64_t rd, uint64_t ipa)
 {
 	struct realm *r = realm_get(m, rd);
+	bool was = rmm_plain;
 	struct rtt *t;
 	uint64_t e;
 	int l;
 
 	if (!r || ipa >= (1ull << r->s2sz))
 		return RMM_ACCESS_ABORT;
+	rmm_plain = was || m->one_thread;	/* as rmm_smc() */
 	t = walk_read(r, ipa, RMI_RTT_LAST_LEVEL, &l);
 	e = t->e[(ipa >> RMI_LEVEL_SHIFT(l)) & (RMI_RTT_ENTRIES - 1)];
 	rtt_unlock(t);
+	rmm_plain = was;
 	if (ipa >= (1ull << (r->s2sz - 1)))
 		/* unprotected: mapped or the host must map it */
 		return E_STATE(e) == RMI_ENTRY_ASSIGNED ? RMM_ACCESS_OK :

@@ -76,6 +76,7 @@ struct rmm *rmm_create(const struct rmm_config *cfg)
 			       cfg->delegate_granules :
 			       m->prof.delegate_granules;
 	m->lpa2 = cfg->lpa2;
+	m->one_thread = cfg->one_thread;
 	m->firmware = cfg->firmware;
 	if (gt_init(&m->gt, cfg->pa_bits ? cfg->pa_bits : 48)) {
 		free(m);
@@ -228,7 +229,15 @@ void rmm_smc(struct rmm *m, const struct rmm_regs *in, struct rmm_regs *out)
 		o.x0 = SMCCC_RET_NOT_SUPPORTED;
 		goto done;
 	}
-	cmd_table[c - 1].fn(m, x, &o);
+	if (m->one_thread) {
+		bool was = rmm_plain;
+
+		rmm_plain = true;
+		cmd_table[c - 1].fn(m, x, &o);
+		rmm_plain = was;
+	} else {
+		cmd_table[c - 1].fn(m, x, &o);
+	}
 done:
 	out->x[0] = o.x0;
 	out->x[1] = o.x1;

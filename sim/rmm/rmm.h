@@ -61,6 +61,15 @@ struct rmm_config {
 	unsigned int pa_bits;		/* physical address space; 0: 48 */
 	bool lpa2;			/* FEATURES reports LPA2 / S2SZ 52 */
 	enum rmm_firmware firmware;	/* what firmware prepared at boot */
+	/*
+	 * The caller promises that no two calls into this model ever
+	 * overlap (one thread, or threads that take turns outside it: the
+	 * det scheduler). Its RTT locks and granule state changes are then
+	 * plain loads and stores instead of atomic read-modify-writes; what
+	 * they decide is the same, since no lock is ever found taken and no
+	 * compare-and-swap ever races.
+	 */
+	bool one_thread;
 };
 
 struct rmm_regs {
@@ -268,16 +277,21 @@ const char *rmi_cmd_name(uint32_t fid);
 extern const unsigned char
 	rmi_cmd_of_short[RMI_SHORT_MAX - RMI_SHORT_MIN + 1];
 
+_Static_assert(!(RMI_FID_BASE & 0x3ffu) && RMI_SHORT_MIN <= RMI_SHORT_MAX &&
+	       RMI_SHORT_MAX <= 0x3ffu, "the RMI ids lie in one 0x400 block");
+
 /* fid -> enum rmi_cmd (RMI_CMD_COUNT if not a command): on every call's
  * path, so inline */
 static inline unsigned int rmi_cmd_index(uint32_t fid)
 {
-	uint32_t s = fid & 0x3ff;
+	/* one compare: the RMI range is inside one 0x400-aligned block */
+	uint32_t k = fid - RMI_FID(RMI_SHORT_MIN);
+	unsigned int c;
 
-	if ((fid & ~0x3ffu) != RMI_FID_BASE || s < RMI_SHORT_MIN ||
-	    s > RMI_SHORT_MAX || !rmi_cmd_of_short[s - RMI_SHORT_MIN])
+	if (k > RMI_SHORT_MAX - RMI_SHORT_MIN)
 		return RMI_CMD_COUNT;
-	return rmi_cmd_of_short[s - RMI_SHORT_MIN] - 1u;
+	c = rmi_cmd_of_short[k];
+	return c ? c - 1u : RMI_CMD_COUNT;
 }
 
 /* enum rmi_cmd -> name */

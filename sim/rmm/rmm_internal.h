@@ -85,6 +85,12 @@ static inline void rtt_lock(struct rtt *t)
 {
 	unsigned int spins = 0;
 
+	/* one thread (rmm_plain): free, as it always is there; taken
+	 * otherwise, the atomic path spins as it would */
+	if (rmm_plain && !__atomic_load_n(&t->lock, __ATOMIC_RELAXED)) {
+		__atomic_store_n(&t->lock, 1, __ATOMIC_RELAXED);
+		return;
+	}
 	while (__atomic_exchange_n(&t->lock, 1, __ATOMIC_ACQUIRE)) {
 		while (__atomic_load_n(&t->lock, __ATOMIC_RELAXED)) {
 			if (++spins > 128)
@@ -147,6 +153,7 @@ struct rmm {
 	struct rmm_profile prof;
 	unsigned int delegate_granules;
 	bool lpa2;
+	bool one_thread;	/* rmm_config.one_thread */
 	bool activated;		/* atomic */
 	enum rmm_firmware firmware;
 	struct granule_table gt;
@@ -266,21 +273,82 @@ static inline void rtt_unlinked(struct rtt *t)
 void rtt_free(struct rmm *m, struct rtt *t);
 
 /*
+ * The table a thread's last walk ended at (walk.c): the realm's uid (0:
+ * nothing remembered), the IPAs the table covers, its level.
+ */
+struct walk_cache {
+	uint64_t uid;
+	uint64_t base, span;
+	int level;
+	struct rtt *t;
+};
+
+extern __thread struct walk_cache rmm_wcache;
+
+struct rtt *walk_slow(struct realm *r, uint64_t ipa, int target, int *level,
+		      bool write);
+
+/*
  * Walk from the root towards @target for @ipa (inside the IPA space),
  * locking hand over hand; stops at the first entry that is not a TABLE.
  * Returns the locked RTT holding the entry for @ipa at level *@level.
  * A thread's last table is remembered and taken again, checked, without
- * the walk from the root (walk.c).
+ * the walk from the root (walk.c). Inline: the remembered table at
+ * @target itself, what most of a fault's walks come to; the rest in
+ * walk_slow().
  */
-struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level);
+static inline struct rtt *walk_(struct realm *r, uint64_t ipa, int target,
+				int *level, bool write)
+{
+	const struct walk_cache *c = &rmm_wcache;
+
+	if (c->uid == r->uid && ipa - c->base < c->span &&
+	    c->level == target) {
+		struct rtt *t = c->t;
+
+		rtt_lock(t);
+		if (t->uid == r->uid && t->base == c->base &&
+		    t->level == target) {
+			rtt_note(t, write);
+			*level = target;
+			return t;
+		}
+		rtt_unlock(t);
+	}
+	return walk_slow(r, ipa, target, level, write);
+}
+
+static inline struct rtt *walk(struct realm *r, uint64_t ipa, int target,
+			       int *level)
+{
+	return walk_(r, ipa, target, level, true);
+}
+
 /* The same for a caller that only reads the table it returns. */
-struct rtt *walk_read(struct realm *r, uint64_t ipa, int target, int *level);
+static inline struct rtt *walk_read(struct realm *r, uint64_t ipa,
+				    int target, int *level)
+{
+	return walk_(r, ipa, target, level, false);
+}
 
 /* A new realm's uid (never 0). */
 uint32_t realm_new_uid(void);
 
-/* The live realm whose RD is @rd, or NULL. */
-struct realm *realm_get(struct rmm *m, uint64_t rd);
+struct realm *realm_get_from(struct rmm *m, uint64_t rd, int from);
+
+/* The live realm whose RD is @rd, or NULL. Inline: the first slot. */
+static inline struct realm *realm_get(struct rmm *m, uint64_t rd)
+{
+	struct realm *r;
+
+	if (!gt_valid(&m->gt, rd) || gt_get(&m->gt, rd) != RMI_GRANULE_RD)
+		return NULL;
+	r = __atomic_load_n(&m->realms[0], __ATOMIC_ACQUIRE);
+	if (r && r->rd == rd &&
+	    __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) != REALM_GONE)
+		return r;
+	return realm_get_from(m, rd, 1);
+}
 
 /* The REC whose granule is @pa, or NULL. */
 struct rec *rec_get(struct rmm *m, uint64_t pa);

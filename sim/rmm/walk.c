@@ -55,14 +55,7 @@ uint32_t realm_new_uid(void)
  * the check under its lock, and the walk starts from the root. The
  * result is the same table either way; only the locks taken differ.
  */
-struct walk_cache {
-	uint64_t uid;		/* the realm's; 0: nothing remembered */
-	uint64_t base, span;	/* IPAs the table covers */
-	int level;
-	struct rtt *t;
-};
-
-static __thread struct walk_cache wcache;
+__thread struct walk_cache rmm_wcache;
 
 static struct rtt *walk_down(struct rtt *t, int l, uint64_t ipa, int target,
 			     int *level)
@@ -97,12 +90,14 @@ static struct rtt *walk_down(struct rtt *t, int l, uint64_t ipa, int target,
  * for @ipa inside it. The tables passed through are read; the one
  * returned is noted as written if @write (the footprint, rmm.h). A walk
  * that starts at the remembered table notes no table above it: whatever
- * changes the path to it writes that table too (unlinks, folds).
+ * changes the path to it writes that table too (unlinks, folds). walk_()
+ * (rmm_internal.h) has taken the remembered table at @target itself when
+ * it could; this is every other walk.
  */
-static struct rtt *walk_(struct realm *r, uint64_t ipa, int target,
-			 int *level, bool write)
+struct rtt *walk_slow(struct realm *r, uint64_t ipa, int target, int *level,
+		      bool write)
 {
-	struct walk_cache *c = &wcache;
+	struct walk_cache *c = &rmm_wcache;
 	int l = r->start_level;
 	struct rtt *t, *from = NULL;
 
@@ -133,21 +128,10 @@ static struct rtt *walk_(struct realm *r, uint64_t ipa, int target,
 	return t;
 }
 
-struct rtt *walk(struct realm *r, uint64_t ipa, int target, int *level)
+/* realm_get() past its first slot: from slot @from on */
+struct realm *realm_get_from(struct rmm *m, uint64_t rd, int from)
 {
-	return walk_(r, ipa, target, level, true);
-}
-
-struct rtt *walk_read(struct realm *r, uint64_t ipa, int target, int *level)
-{
-	return walk_(r, ipa, target, level, false);
-}
-
-struct realm *realm_get(struct rmm *m, uint64_t rd)
-{
-	if (!gt_valid(&m->gt, rd) || gt_get(&m->gt, rd) != RMI_GRANULE_RD)
-		return NULL;
-	for (int i = 0; i < RMM_MAX_REALMS; i++) {
+	for (int i = from; i < RMM_MAX_REALMS; i++) {
 		struct realm *r = __atomic_load_n(&m->realms[i],
 						  __ATOMIC_ACQUIRE);
 

@@ -390,6 +390,48 @@ TEST(hist_percentiles)
  * samples; written, read back, and refused when they do not add up or
  * are missing (a file from before them).
  */
+/*
+ * hist_add_ll() then hist_fill_log2() (the metrics sink's way) gives the
+ * very histogram hist_add() does: every value 0..4095, then values at
+ * and around each power of two up to 2^63 and UINT64_MAX, whose log2
+ * buckets run past the last one (47 holds everything from 2^47 on), and
+ * sums that saturate.
+ */
+TEST(hist_add_ll_as_hist_add)
+{
+	struct hist *h = calloc(2, sizeof(*h)), *g = h + 1;
+	unsigned int n = 0;
+
+	ASSERT_NE(NULL, h);
+	for (uint64_t v = 0; v < 4096; v++, n++) {
+		hist_add(h, v);
+		hist_add_ll(g, v);
+	}
+	for (unsigned int e = 12; e < 64; e++) {
+		uint64_t p = 1ull << e;
+		uint64_t vs[] = { p - 1, p, p + 1, p + p / 3 };
+
+		for (unsigned int k = 0; k < 4; k++, n++) {
+			hist_add(h, vs[k]);
+			hist_add_ll(g, vs[k]);
+		}
+	}
+	hist_add(h, UINT64_MAX);
+	hist_add_ll(g, UINT64_MAX);
+	n++;
+	/* before the fill g has no log2 buckets; after, it is h */
+	ASSERT_EQ(0, g->bucket[0]);
+	hist_fill_log2(g);
+	ASSERT_EQ(n, g->count);
+	ASSERT_EQ(UINT64_MAX, g->sum);
+	ASSERT_EQ(2, g->bucket[0]);	/* 0 and 1 */
+	ASSERT_EQ(0, memcmp(h, g, sizeof(*h)));
+	/* again: the fill makes the buckets, it does not add to them */
+	hist_fill_log2(g);
+	ASSERT_EQ(0, memcmp(h, g, sizeof(*h)));
+	free(h);
+}
+
 TEST(hist_loglin)
 {
 	struct hist *h = calloc(4, sizeof(*h)), *a = h + 1, *b = h + 2;
