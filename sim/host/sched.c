@@ -63,12 +63,28 @@ void __sanitizer_finish_switch_fiber(void *fake_stack_save,
 #define STACK_SIZE	(256u << 10)
 #endif
 
+/*
+ * Stack colours. A switch resumes a vCPU on the top few hundred bytes of
+ * its stack. Stacks of equal size laid out one after another put those
+ * tops at the same offset modulo the cache's set period (128 KiB for a
+ * 1 MiB 8-way L2), so with hundreds of vCPUs the tops fight over a few
+ * sets and are evicted although the cache has room. Each stack's top is
+ * moved down by a colour, 33 cache lines times its index modulo
+ * STACK_COLOURS lines (33 is odd: the colours of 2048 stacks are all
+ * different), out of spare room: every stack keeps STACK_SIZE.
+ */
+#define STACK_COLOURS	2048u			/* lines: 128 KiB */
+#define STACK_SLOT	(STACK_SIZE + STACK_COLOURS * 64u)
+
+/* What a switch touches first, in the first two lines; the ucontext
+ * (about 1 KiB) only at a coroutine's first entry and under sanitizers. */
 struct coro {
-	ucontext_t ctx;
-	jmp_buf jb;		/* where it waits, once started */
-	void *stack;
 	bool started, done;
-};
+	jmp_buf jb;		/* where it waits, once started */
+	void *stack;		/* its lowest address */
+	size_t stack_size;
+	ucontext_t ctx;
+} __attribute__((aligned(64)));
 
 struct heap_key;
 
@@ -79,6 +95,7 @@ struct sched {
 	ucontext_t main;
 	jmp_buf main_jb;	/* where the scheduler waits */
 	struct coro *co;
+	char *stacks;		/* every coroutine's, STACK_SLOT apart */
 	struct heap_key *heap;	/* det: runnable vCPUs by (clock, id) */
 	unsigned int nheap;
 	bool at_root;		/* the running vCPU's old key is heap[0] */
@@ -119,13 +136,13 @@ static void resume(struct sched *s, unsigned int id)
 	struct coro *co = &s->co[id];
 
 #ifdef RMIB_SLOW_SWITCH
-	switch_to(&s->main, &co->ctx, co->stack, STACK_SIZE);
+	switch_to(&s->main, &co->ctx, co->stack, co->stack_size);
 #else
 	if (!_setjmp(s->main_jb)) {
 		if (co->started)
 			_longjmp(co->jb, 1);
 		co->started = true;
-		switch_to(&s->main, &co->ctx, co->stack, STACK_SIZE);
+		switch_to(&s->main, &co->ctx, co->stack, co->stack_size);
 	}
 #endif
 }
@@ -362,30 +379,35 @@ static void coro_entry(void)
 
 static void coro_free(struct sched *s)
 {
-	if (s->co)
-		for (unsigned int i = 0; i < s->h->nvcpus; i++)
-			free(s->co[i].stack);
 	free(s->co);
+	free(s->stacks);
 	s->co = NULL;
+	s->stacks = NULL;
 }
 
 static int coro_setup(struct sched *s)
 {
 	unsigned int n = s->h->nvcpus;
 
-	s->co = calloc(n, sizeof(*s->co));
-	if (!s->co)
+	/* pages of a large block are the kernel's until touched: only
+	 * the part of each stack that is used costs memory */
+	s->co = aligned_alloc(_Alignof(struct coro), n * sizeof(*s->co));
+	s->stacks = malloc((size_t)n * STACK_SLOT);
+	if (!s->co || !s->stacks)
 		return -1;
+	memset(s->co, 0, n * sizeof(*s->co));
 	entry_sched = s;
 	for (unsigned int i = 0; i < n; i++) {
-		s->co[i].stack = malloc(STACK_SIZE);
-		if (!s->co[i].stack)
-			return -1;
-		getcontext(&s->co[i].ctx);
-		s->co[i].ctx.uc_stack.ss_sp = s->co[i].stack;
-		s->co[i].ctx.uc_stack.ss_size = STACK_SIZE;
-		s->co[i].ctx.uc_link = NULL;
-		makecontext(&s->co[i].ctx, coro_entry, 0);
+		struct coro *co = &s->co[i];
+
+		co->stack = s->stacks + (size_t)i * STACK_SLOT;
+		co->stack_size = STACK_SLOT -
+				 (size_t)(i * 33u % STACK_COLOURS) * 64u;
+		getcontext(&co->ctx);
+		co->ctx.uc_stack.ss_sp = co->stack;
+		co->ctx.uc_stack.ss_size = co->stack_size;
+		co->ctx.uc_link = NULL;
+		makecontext(&co->ctx, coro_entry, 0);
 	}
 	return 0;
 }
@@ -404,9 +426,10 @@ struct heap_key {
 	unsigned int id;
 };
 
+/* without branches: a heap's comparisons are a coin toss to predict */
 static inline bool key_less(struct heap_key a, struct heap_key b)
 {
-	return a.clock < b.clock || (a.clock == b.clock && a.id < b.id);
+	return (a.clock < b.clock) | ((a.clock == b.clock) & (a.id < b.id));
 }
 
 static void heap_push(struct sched *s, unsigned int id)
@@ -429,8 +452,8 @@ static void heap_sift_down(struct sched *s, unsigned int i, struct heap_key k)
 
 		if (c >= s->nheap)
 			break;
-		if (c + 1 < s->nheap && key_less(s->heap[c + 1], s->heap[c]))
-			c++;
+		if (c + 1 < s->nheap)
+			c += key_less(s->heap[c + 1], s->heap[c]);
 		if (!key_less(s->heap[c], k))
 			break;
 		s->heap[i] = s->heap[c];
