@@ -76,7 +76,7 @@ help:
 	@echo "make baselines      regenerate results/baselines (a deliberate change of behaviour)"
 	@echo "make bench-model    RMM model speed and memory"
 	@echo "make bench-sim      simulated faults per second; the 64 GiB run"
-	@echo "make bench-sched    det scheduler: 1 GiB storm with 1, 64 and 512 vCPUs"
+	@echo "make bench-sched    det scheduler: 1 GiB storm with 1 to 512 vCPUs, cost per access"
 	@echo "make bench-script   rmi-script's peak memory and speed on scenarios of 1 to 28 MiB"
 	@echo "make bench-inject   the default RMI error injection matrix from scratch, timed"
 	@echo "make bench-explore  rmibench explore: time to find v14's leak, interleavings per second"

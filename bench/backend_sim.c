@@ -96,6 +96,11 @@ static int sim_run(const struct run_config *cfg, const struct inj_rule *rules,
 	    cost_model_load(&cost, cfg->calibration, err, errlen))
 		return -1;
 	host_config_of(cfg, &hc);
+	/* det runs every vCPU and the VMM's thread on this one thread */
+	if (cfg->scheduler == SCHED_DET && metrics_one_shard(m)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	if (host_init(&h, &hc, &cost, metrics_sink_for, m, err, errlen))
 		return -1;
 	if (nrules && host_set_inject(&h, rules, nrules)) {

@@ -91,13 +91,25 @@ static void pageset_free(struct pageset *s)
 
 /* ---- streams -------------------------------------------------------------- */
 
-struct stream {
-	struct metrics *m;
-	enum metrics_phase phase;		/* a copy of m->phase */
-	uint64_t *phase_calls;			/* its RMI call count in c */
+/*
+ * What streams count into: each stream its own shard (about 185 KB: the
+ * histograms), so that concurrent streams share no line; or, where every
+ * stream sends from one thread (metrics_one_shard()), one shard for all,
+ * which keeps what each event writes in cache however many streams there
+ * are. Counts and histograms are sums, so the merged result is the same.
+ */
+struct shard {
 	struct run_counts c;
 	struct hist lat_model, lat_wall, calls_per_fault;
 	struct pageset faulted;			/* private folios, by base */
+} __attribute__((aligned(64)));
+
+/* A stream: where it counts, and the fault it has in progress. */
+struct stream {
+	struct metrics *m;
+	struct shard *sh;
+	enum metrics_phase phase;		/* a copy of m->phase */
+	uint64_t *phase_calls;			/* its RMI call count in sh */
 	uint64_t map_wall, map_model;		/* the fault in progress */
 	bool partial;				/* it delegated only part */
 	bool prep;				/* it met memory the RMM
@@ -107,6 +119,9 @@ struct stream {
 struct metrics {
 	struct stream *s;
 	unsigned int n;
+	struct shard *sh;			/* nsh of them */
+	void *sh_mem;				/* their allocation */
+	unsigned int nsh;
 	enum metrics_phase phase;
 	int64_t live;				/* atomic: non-root RTTs */
 	uint64_t peak;				/* atomic max of live */
@@ -147,13 +162,13 @@ static void call_flagged(struct stream *s, unsigned int flags,
 			 uint64_t status)
 {
 	if ((flags & CMD_FREES_RTT) && status == RMI_SUCCESS) {
-		s->c.rtts_destroyed++;
+		s->sh->c.rtts_destroyed++;
 		live_add(s->m, -1);
 	}
 	if ((flags & CMD_PREP) ||
 	    ((flags & CMD_PREP_IF_REFUSED) &&
 	     (status == RMI_ERROR_TRACKING || status == RMI_ERROR_GPT))) {
-		s->c.memory_prep_calls++;
+		s->sh->c.memory_prep_calls++;
 		s->prep = true;
 	}
 }
@@ -168,11 +183,11 @@ static void ev_rmi_call_exit(void *ctx, const struct rmi_ev_hdr *h,
 	(void)h;
 	(void)index;
 	(void)x1;
-	s->c.rmi_calls++;
+	s->sh->c.rmi_calls++;
 	(*s->phase_calls)++;	/* rmi_calls_setup, _fault or _teardown */
 	if (ci >= RMI_CMD_COUNT)
 		return;
-	s->c.by_cmd[ci][status > RMI_ERROR_GRANULE ? STATUS_OTHER : status]++;
+	s->sh->c.by_cmd[ci][status > RMI_ERROR_GRANULE ? STATUS_OTHER : status]++;
 	if (__builtin_expect(cmd_flags[ci] != 0, 0))
 		call_flagged(s, cmd_flags[ci], status);
 }
@@ -185,12 +200,12 @@ static void ev_realm_map_enter(void *ctx, const struct rmi_ev_hdr *h,
 
 	(void)vcpu;
 	(void)size;
-	s->c.faults++;
+	s->sh->c.faults++;
 	if (private) {
-		s->c.faults_private++;
-		pageset_add(&s->faulted, ipa);
+		s->sh->c.faults_private++;
+		pageset_add(&s->sh->faulted, ipa);
 	} else {
-		s->c.faults_shared++;
+		s->sh->c.faults_shared++;
 	}
 	s->map_wall = h->wall_ns;
 	s->map_model = h->model_ns;
@@ -212,19 +227,19 @@ static void ev_realm_map_exit(void *ctx, const struct rmi_ev_hdr *h,
 	/* a negative errno fails KVM_RUN; a positive RMI status re-enters
 	 * the guest (it will fault again) */
 	if ((int64_t)ret < 0)
-		s->c.guest_errors++;
+		s->sh->c.guest_errors++;
 	if (s->partial)
-		s->c.partial_delegations++;
+		s->sh->c.partial_delegations++;
 	s->partial = false;
 	if (s->prep)
-		s->c.memory_prep_faults++;
+		s->sh->c.memory_prep_faults++;
 	s->prep = false;
 	/* a fault the producer did not stamp (the sim stamps 1 in
 	 * timing.fault_clock.every) has no wall-clock latency */
 	if (h->wall_ns && s->map_wall)
-		hist_add_ll(&s->lat_wall, h->wall_ns - s->map_wall);
-	hist_add_ll(&s->lat_model, h->model_ns - s->map_model);
-	hist_add_ll(&s->calls_per_fault, rmi_calls);
+		hist_add_ll(&s->sh->lat_wall, h->wall_ns - s->map_wall);
+	hist_add_ll(&s->sh->lat_model, h->model_ns - s->map_model);
+	hist_add_ll(&s->sh->calls_per_fault, rmi_calls);
 }
 
 static void ev_rtt_create(void *ctx, const struct rmi_ev_hdr *h, uint64_t ipa,
@@ -236,9 +251,9 @@ static void ev_rtt_create(void *ctx, const struct rmi_ev_hdr *h, uint64_t ipa,
 	(void)ipa;
 	(void)level;
 	if (status == RMI_SUCCESS) {
-		s->c.rtts_created++;
+		s->sh->c.rtts_created++;
 		if (s->phase == METRICS_TEARDOWN)
-			s->c.rtts_created_teardown++;
+			s->sh->c.rtts_created_teardown++;
 		live_add(s->m, 1);
 	}
 }
@@ -251,7 +266,7 @@ static void ev_delegate(void *ctx, const struct rmi_ev_hdr *h, uint64_t phys,
 	(void)h;
 	(void)phys;
 	(void)status;
-	s->c.granules_delegated += done >> RMI_GRANULE_SHIFT;
+	s->sh->c.granules_delegated += done >> RMI_GRANULE_SHIFT;
 	/* a partial delegation the fault goes on with (no race follows) */
 	if (done && done < size)
 		s->partial = true;
@@ -266,7 +281,7 @@ static void ev_delegate_race(void *ctx, const struct rmi_ev_hdr *h,
 	(void)ipa;
 	(void)phys;
 	(void)size;
-	s->c.delegate_races++;
+	s->sh->c.delegate_races++;
 	s->partial = false;
 }
 
@@ -279,7 +294,7 @@ static void ev_rmi_inject(void *ctx, const struct rmi_ev_hdr *h, uint64_t fid,
 	(void)fid;
 	(void)status;
 	(void)index;
-	s->c.injected++;
+	s->sh->c.injected++;
 }
 
 static const struct rmi_sink_ops metrics_ops = {
@@ -291,6 +306,49 @@ static const struct rmi_sink_ops metrics_ops = {
 	.delegate_race = ev_delegate_race,
 	.rmi_inject = ev_rmi_inject,
 };
+
+/*
+ * @n zeroed shards, 64-byte aligned: calloc (which leaves the pages of a
+ * large block to the kernel, zero until touched) and the alignment by
+ * hand, so that shards no stream writes cost no memory.
+ */
+/* each stream's count of RMI calls of the phase, in its shard */
+static void phase_calls_point(struct metrics *m)
+{
+	for (unsigned int i = 0; i < m->n; i++) {
+		struct stream *s = &m->s[i];
+		struct run_counts *c = &s->sh->c;
+
+		s->phase_calls = m->phase == METRICS_SETUP ? &c->rmi_calls_setup :
+				 m->phase == METRICS_FAULT ? &c->rmi_calls_fault :
+							     &c->rmi_calls_teardown;
+	}
+}
+
+static int shards_alloc(struct metrics *m, unsigned int n)
+{
+	uintptr_t p;
+
+	m->sh_mem = n ? calloc(1, n * sizeof(struct shard) + 63) : NULL;
+	if (n && !m->sh_mem)
+		return -1;
+	p = ((uintptr_t)m->sh_mem + 63) & ~(uintptr_t)63;
+	m->sh = n ? (struct shard *)p : NULL;
+	m->nsh = n;
+	for (unsigned int i = 0; i < m->n; i++)
+		m->s[i].sh = &m->sh[n == m->n ? i : 0];
+	phase_calls_point(m);
+	return 0;
+}
+
+static void shards_free(struct metrics *m)
+{
+	for (unsigned int i = 0; i < m->nsh; i++)
+		pageset_free(&m->sh[i].faulted);
+	free(m->sh_mem);
+	m->sh = m->sh_mem = NULL;
+	m->nsh = 0;
+}
 
 struct metrics *metrics_create(unsigned int nstreams)
 {
@@ -307,19 +365,35 @@ struct metrics *metrics_create(unsigned int nstreams)
 		memset(m->s, 0, nstreams * sizeof(*m->s));
 	}
 	m->n = nstreams;
-	for (unsigned int i = 0; i < nstreams; i++) {
+	for (unsigned int i = 0; i < nstreams; i++)
 		m->s[i].m = m;
-		m->s[i].phase_calls = &m->s[i].c.rmi_calls_setup;
+	if (shards_alloc(m, nstreams)) {
+		free(m->s);
+		free(m);
+		return NULL;
 	}
 	return m;
+}
+
+int metrics_one_shard(struct metrics *m)
+{
+	struct metrics old = *m;
+
+	if (m->nsh <= 1)
+		return 0;
+	if (shards_alloc(m, 1)) {
+		*m = old;	/* each stream keeps its own */
+		return -1;
+	}
+	shards_free(&old);
+	return 0;
 }
 
 void metrics_destroy(struct metrics *m)
 {
 	if (!m)
 		return;
-	for (unsigned int i = 0; i < m->n; i++)
-		pageset_free(&m->s[i].faulted);
+	shards_free(m);
 	free(m->s);
 	free(m);
 }
@@ -343,24 +417,19 @@ void metrics_phase(struct metrics *m, enum metrics_phase p)
 	m->phase = p;
 	/* each stream reads its own copy: no line shared with the live
 	 * count, which every RTT made or freed writes */
-	for (unsigned int i = 0; i < m->n; i++) {
-		struct stream *s = &m->s[i];
-
-		s->phase = p;
-		s->phase_calls = p == METRICS_SETUP ? &s->c.rmi_calls_setup :
-				 p == METRICS_FAULT ? &s->c.rmi_calls_fault :
-						      &s->c.rmi_calls_teardown;
-	}
+	for (unsigned int i = 0; i < m->n; i++)
+		m->s[i].phase = p;
+	phase_calls_point(m);
 }
 
-/* Private folios faulted on by any stream: the union of the streams' sets. */
+/* Private folios faulted on by any stream: the union of the shards' sets. */
 static uint64_t distinct_folios(struct metrics *m)
 {
 	struct pageset all = { 0 };
 	uint64_t n = 0;
 
-	for (unsigned int i = 0; i < m->n; i++) {
-		struct pageset *s = &m->s[i].faulted;
+	for (unsigned int i = 0; i < m->nsh; i++) {
+		struct pageset *s = &m->sh[i].faulted;
 
 		for (size_t j = 0; j < s->cap; j++) {
 			struct chunk *c;
@@ -383,11 +452,11 @@ void metrics_collect(struct metrics *m, struct run_result *r)
 {
 	struct run_counts *k = &r->counts;
 
-	for (unsigned int i = 0; i < m->n; i++) {
-		struct stream *s = &m->s[i];
+	for (unsigned int i = 0; i < m->nsh; i++) {
+		struct shard *s = &m->sh[i];
 
 		run_counts_merge(k, &s->c);
-		/* the streams' histograms were filled by hist_add_ll() */
+		/* the shards' histograms were filled by hist_add_ll() */
 		hist_fill_log2(&s->lat_model);
 		hist_fill_log2(&s->lat_wall);
 		hist_fill_log2(&s->calls_per_fault);

@@ -30,6 +30,15 @@ enum metrics_phase {
  * of memory. */
 struct metrics *metrics_create(unsigned int nstreams);
 void metrics_destroy(struct metrics *m);
+/*
+ * Every stream sends its events from one thread (the sim's det
+ * scheduler): count them all in one shard instead of one per stream. The
+ * result metrics_collect() makes is the same; what an event writes stays
+ * in cache however many streams there are. Call before any event (and
+ * after handing out sinks is fine: a sink's context is its stream). 0, or
+ * -1 if out of memory (each stream then keeps its own shard).
+ */
+int metrics_one_shard(struct metrics *m);
 
 /* The sink of stream @stream (ops NULL if out of range). */
 struct rmi_sink metrics_sink(struct metrics *m, unsigned int stream);

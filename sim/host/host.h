@@ -172,7 +172,10 @@ struct host_report {
 /*
  * A vCPU: its counters are its own, merged when the run ends. Each one
  * starts on a cache line of its own: with the threads scheduler nothing
- * here is written by another vCPU's thread.
+ * here is written by another vCPU's thread. What every access and fault
+ * touches comes first, in the first lines; what only scheduled runs
+ * (chooser) or WARNs touch comes last, so that with hundreds of vCPUs
+ * under det the hot part of each stays a few lines.
  */
 struct host_vcpu {
 	struct host *h;
@@ -201,16 +204,17 @@ struct host_vcpu {
 	uint64_t stamp_rng;
 	uint64_t accesses, guest_errors, ripas_changes;
 	uint64_t lock_waits, lock_wait_ns;	/* kvm->mmu_lock */
-	/* scheduled runs: what the state hash sees of this vCPU */
-	uint64_t last_call[6];		/* fid, x1..x3 in; x0, x1 out */
 	uint64_t fault_base;		/* the folio being faulted, or ~0 */
-	uint32_t calls_by_cmd[RMI_CMD_COUNT];	/* with a chooser: its calls */
 	unsigned char lock_held;	/* 0, 1 read, 2 write */
 	unsigned char lock_wait;	/* waiting for it: 1 read, 2 write */
-	struct host_warns warns;
 	struct rmi_sink sink;		/* where its events go */
 	struct rmi_ev_hdr hdr;		/* their stream and stamps */
 	struct sched *sched;		/* while the workload runs */
+	/* cold: what the state hash of a scheduled run sees of it (with
+	 * fault_base, lock_held and lock_wait above) */
+	uint64_t last_call[6];		/* fid, x1..x3 in; x0, x1 out */
+	uint32_t calls_by_cmd[RMI_CMD_COUNT];	/* with a chooser: its calls */
+	struct host_warns warns;	/* cold: its WARNs by reason */
 } __attribute__((aligned(64)));
 
 /*

@@ -63,12 +63,30 @@ void __sanitizer_finish_switch_fiber(void *fake_stack_save,
 #define STACK_SIZE	(256u << 10)
 #endif
 
+/*
+ * Stack colours. A switch resumes a vCPU on the top few hundred bytes of
+ * its stack. Stacks of equal size laid out one after another put those
+ * tops at the same offset modulo the cache's set period (128 KiB for a
+ * 1 MiB 8-way L2), so with hundreds of vCPUs the tops fight over a few
+ * sets and are evicted although the cache has room. Each stack's top is
+ * moved down by a colour, 33 cache lines times its index modulo
+ * STACK_COLOURS lines (33 is odd: the colours of 2048 stacks are all
+ * different), out of spare room: every stack keeps STACK_SIZE.
+ */
+#define STACK_COLOURS	2048u			/* lines: 128 KiB */
+#define STACK_SLOT	(STACK_SIZE + STACK_COLOURS * 64u)
+
+/* What a switch touches first, in the first two lines; the ucontext
+ * (about 1 KiB) only at a coroutine's first entry and under sanitizers. */
 struct coro {
-	ucontext_t ctx;
-	jmp_buf jb;		/* where it waits, once started */
-	void *stack;
 	bool started, done;
-};
+	jmp_buf jb;		/* where it waits, once started */
+	void *stack;		/* its lowest address */
+	size_t stack_size;
+	ucontext_t ctx;
+} __attribute__((aligned(64)));
+
+struct heap_key;
 
 struct sched {
 	struct host *h;
@@ -77,8 +95,10 @@ struct sched {
 	ucontext_t main;
 	jmp_buf main_jb;	/* where the scheduler waits */
 	struct coro *co;
-	unsigned int *heap;	/* det: runnable vCPUs by (clock, id) */
+	char *stacks;		/* every coroutine's, STACK_SLOT apart */
+	struct heap_key *heap;	/* det: runnable vCPUs by (clock, id) */
 	unsigned int nheap;
+	bool at_root;		/* the running vCPU's old key is heap[0] */
 	unsigned int cur;
 	uint64_t horizon;	/* earliest clock among the others */
 	uint64_t tie;		/* seeded tie-breaks */
@@ -116,13 +136,13 @@ static void resume(struct sched *s, unsigned int id)
 	struct coro *co = &s->co[id];
 
 #ifdef RMIB_SLOW_SWITCH
-	switch_to(&s->main, &co->ctx, co->stack, STACK_SIZE);
+	switch_to(&s->main, &co->ctx, co->stack, co->stack_size);
 #else
 	if (!_setjmp(s->main_jb)) {
 		if (co->started)
 			_longjmp(co->jb, 1);
 		co->started = true;
-		switch_to(&s->main, &co->ctx, co->stack, STACK_SIZE);
+		switch_to(&s->main, &co->ctx, co->stack, co->stack_size);
 	}
 #endif
 }
@@ -359,94 +379,174 @@ static void coro_entry(void)
 
 static void coro_free(struct sched *s)
 {
-	if (s->co)
-		for (unsigned int i = 0; i < s->h->nvcpus; i++)
-			free(s->co[i].stack);
 	free(s->co);
+	free(s->stacks);
 	s->co = NULL;
+	s->stacks = NULL;
 }
 
 static int coro_setup(struct sched *s)
 {
 	unsigned int n = s->h->nvcpus;
 
-	s->co = calloc(n, sizeof(*s->co));
-	if (!s->co)
+	/* pages of a large block are the kernel's until touched: only
+	 * the part of each stack that is used costs memory */
+	s->co = aligned_alloc(_Alignof(struct coro), n * sizeof(*s->co));
+	s->stacks = malloc((size_t)n * STACK_SLOT);
+	if (!s->co || !s->stacks)
 		return -1;
+	memset(s->co, 0, n * sizeof(*s->co));
 	entry_sched = s;
 	for (unsigned int i = 0; i < n; i++) {
-		s->co[i].stack = malloc(STACK_SIZE);
-		if (!s->co[i].stack)
-			return -1;
-		getcontext(&s->co[i].ctx);
-		s->co[i].ctx.uc_stack.ss_sp = s->co[i].stack;
-		s->co[i].ctx.uc_stack.ss_size = STACK_SIZE;
-		s->co[i].ctx.uc_link = NULL;
-		makecontext(&s->co[i].ctx, coro_entry, 0);
+		struct coro *co = &s->co[i];
+
+		co->stack = s->stacks + (size_t)i * STACK_SLOT;
+		co->stack_size = STACK_SLOT -
+				 (size_t)(i * 33u % STACK_COLOURS) * 64u;
+		getcontext(&co->ctx);
+		co->ctx.uc_stack.ss_sp = co->stack;
+		co->ctx.uc_stack.ss_size = co->stack_size;
+		co->ctx.uc_link = NULL;
+		makecontext(&co->ctx, coro_entry, 0);
 	}
 	return 0;
 }
 
-/* ---- det: a binary heap of the runnable vCPUs, by (clock, id) ---------- */
+/* ---- det: a 4-ary heap of the runnable vCPUs, by (clock, id) ----------- */
 
-static bool heap_less(const struct sched *s, unsigned int a, unsigned int b)
+/*
+ * The heap holds each runnable vCPU's key by value: its clock as it was
+ * pushed (a vCPU's clock changes only while it runs, and a running vCPU
+ * is out of the heap or, det_pick(), at its root) and its id, 16 bytes an
+ * entry. Comparing keys reads no vCPU: with 512 vCPUs a step touches the
+ * lines of one 8 KiB array instead of a line in each of log2(n) vCPUs'
+ * big structs. Four children a node: half the levels of a binary heap
+ * (4.5 at 512 vCPUs), each a branch-free minimum of four neighbours.
+ */
+#define HEAP_D	4
+
+/*
+ * A key: the clock in the high 64 bits, the id in the low ones, so that
+ * one unsigned comparison orders by (clock, id), without branches (a
+ * heap's comparisons are a coin toss to predict).
+ */
+struct heap_key {
+	unsigned __int128 k;
+};
+
+static inline struct heap_key key_of(uint64_t clock, unsigned int id)
 {
-	uint64_t ca = s->h->vcpus[a].clock_ns, cb = s->h->vcpus[b].clock_ns;
+	return (struct heap_key){ (unsigned __int128)clock << 64 | id };
+}
 
-	return ca < cb || (ca == cb && a < b);
+static inline uint64_t key_clock(struct heap_key a)
+{
+	return (uint64_t)(a.k >> 64);
+}
+
+static inline unsigned int key_id(struct heap_key a)
+{
+	return (unsigned int)a.k;
+}
+
+static inline bool key_less(struct heap_key a, struct heap_key b)
+{
+	return a.k < b.k;
 }
 
 static void heap_push(struct sched *s, unsigned int id)
 {
+	struct heap_key k = key_of(s->h->vcpus[id].clock_ns, id);
 	unsigned int i = s->nheap++;
 
-	while (i && heap_less(s, id, s->heap[(i - 1) / 2])) {
-		s->heap[i] = s->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
+	while (i && key_less(k, s->heap[(i - 1) / HEAP_D])) {
+		s->heap[i] = s->heap[(i - 1) / HEAP_D];
+		i = (i - 1) / HEAP_D;
 	}
-	s->heap[i] = id;
+	s->heap[i] = k;
 }
 
-static unsigned int heap_pop(struct sched *s)
+/* The least of the children of a node, [c, c + HEAP_D) ∩ the heap. */
+static inline unsigned int heap_min_child(const struct sched *s,
+					  unsigned int c)
 {
-	unsigned int top = s->heap[0], last = s->heap[--s->nheap], i = 0;
+	const struct heap_key *h = s->heap;
 
+	if (c + HEAP_D <= s->nheap) {
+		unsigned int a = c + key_less(h[c + 1], h[c]);
+		unsigned int b = c + 2 + key_less(h[c + 3], h[c + 2]);
+
+		return key_less(h[b], h[a]) ? b : a;
+	}
+	for (unsigned int j = c + 1, m = c;; j++) {
+		if (j >= s->nheap)
+			return m;
+		if (key_less(h[j], h[m]))
+			m = j;
+	}
+}
+
+/* Put @k at @i and move it down to its place. */
+static void heap_sift_down(struct sched *s, unsigned int i, struct heap_key k)
+{
 	for (;;) {
-		unsigned int c = 2 * i + 1;
+		unsigned int c = HEAP_D * i + 1;
 
 		if (c >= s->nheap)
 			break;
-		if (c + 1 < s->nheap && heap_less(s, s->heap[c + 1], s->heap[c]))
-			c++;
-		if (!heap_less(s, s->heap[c], last))
+		c = heap_min_child(s, c);
+		if (!key_less(s->heap[c], k))
 			break;
 		s->heap[i] = s->heap[c];
 		i = c;
 	}
-	if (s->nheap)
-		s->heap[i] = last;
+	s->heap[i] = k;
+}
+
+static struct heap_key heap_pop(struct sched *s)
+{
+	struct heap_key top = s->heap[0];
+
+	if (--s->nheap)
+		heap_sift_down(s, 0, s->heap[s->nheap]);
 	return top;
+}
+
+/* The earliest clock in the heap but the root's: one of its children. */
+static uint64_t heap_second(const struct sched *s)
+{
+	return s->nheap > 1 ? key_clock(s->heap[heap_min_child(s, 1)]) :
+			      UINT64_MAX;
 }
 
 /*
  * The next vCPU to run: the earliest clock; among equal clocks (taken in
  * id order) a seeded pick. Sets s->cur and s->horizon (the earliest clock
- * of the others); false when every vCPU is done. O(k log n) for k equal
- * clocks.
+ * of the others); false when every vCPU is done. Without a tie (the
+ * usual case) the vCPU stays at the root while it runs (s->at_root) and
+ * det_put() moves its new key down: one pass of log2(n) steps a switch.
+ * With k equal clocks, O(k log n): they are popped in id order and all
+ * but the pick pushed back, as the seeded pick needs.
  */
 static bool det_pick(struct sched *s)
 {
-	struct host *h = s->h;
 	unsigned int tied[64], k = 0, best;
 	uint64_t min;
 
 	if (!s->nheap)
 		return false;
-	min = h->vcpus[s->heap[0]].clock_ns;
-	best = heap_pop(s);
+	min = key_clock(s->heap[0]);
+	s->horizon = heap_second(s);
+	if (s->horizon != min) {
+		/* every other clock is later: no tie, no draw */
+		s->cur = key_id(s->heap[0]);
+		s->at_root = true;
+		return true;
+	}
+	best = key_id(heap_pop(s));
 	tied[k++] = best;
-	while (s->nheap && k < 64 && h->vcpus[s->heap[0]].clock_ns == min) {
-		unsigned int id = heap_pop(s);
+	while (s->nheap && k < 64 && key_clock(s->heap[0]) == min) {
+		unsigned int id = key_id(heap_pop(s));
 
 		tied[k++] = id;
 		if (rmib_xorshift(&s->tie) % k == 0)
@@ -455,9 +555,26 @@ static bool det_pick(struct sched *s)
 	for (unsigned int i = 0; i < k; i++)
 		if (tied[i] != best)
 			heap_push(s, tied[i]);
-	s->horizon = s->nheap ? h->vcpus[s->heap[0]].clock_ns : UINT64_MAX;
+	s->horizon = s->nheap ? key_clock(s->heap[0]) : UINT64_MAX;
 	s->cur = best;
+	s->at_root = false;
 	return true;
+}
+
+/* After s->cur ran: back into the heap with its new clock, unless done. */
+static void det_put(struct sched *s)
+{
+	bool done = s->co[s->cur].done;
+
+	if (!s->at_root) {
+		if (!done)
+			heap_push(s, s->cur);
+	} else if (done) {
+		heap_pop(s);
+	} else {
+		heap_sift_down(s, 0, key_of(s->h->vcpus[s->cur].clock_ns,
+					     s->cur));
+	}
 }
 
 static int run_det(struct sched *s, char *err, size_t errlen)
@@ -477,8 +594,7 @@ static int run_det(struct sched *s, char *err, size_t errlen)
 		heap_push(s, i);
 	while (det_pick(s)) {
 		resume(s, s->cur);
-		if (!s->co[s->cur].done)
-			heap_push(s, s->cur);
+		det_put(s);
 		if (s->progress && rmib_now_s() - s->last > 1.0) {
 			progress_line(s, false);
 			s->last = rmib_now_s();
