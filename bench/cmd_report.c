@@ -174,6 +174,7 @@ int cmd_report(int argc, char **argv)
 	char **names = NULL, **paths = NULL;
 	char err[1024];
 	struct out_dir od;
+	struct report_opts ro;
 	size_t n = 0;
 	int ret, plotted = -1;
 
@@ -211,17 +212,18 @@ int cmd_report(int argc, char **argv)
 			goto out;
 		}
 	}
+	ro = (struct report_opts){
+		.command = a.command,
+		.names = (const char *const *)names,
+		.meta = meta,
+		.program = cli_program(),
+	};
 	/* the new report beside the result files, then in DIR's place */
 	if (out_dir_begin(&od, dir, report_file_name, err, sizeof(err))) {
 		errmsg_print("rmibench report: %s", err);
 		goto out;
 	}
-	if (report_write_dir(od.stage, rs, n, &(struct report_opts){
-				.command = a.command,
-				.names = (const char *const *)names,
-				.meta = meta,
-				.program = cli_program(),
-			     }, err, sizeof(err))) {
+	if (report_write_dir(od.stage, rs, n, &ro, err, sizeof(err))) {
 		out_dir_abort(&od);
 		errmsg_print("rmibench report: %s", err);
 		goto out;
@@ -230,12 +232,7 @@ int cmd_report(int argc, char **argv)
 		plotted = run_plots(od.stage);
 	/* summary.md again, naming the plots that are there now */
 	if (!plotted &&
-	    report_write_dir(od.stage, rs, n, &(struct report_opts){
-				.command = a.command,
-				.names = (const char *const *)names,
-				.meta = meta,
-				.program = cli_program(),
-			     }, err, sizeof(err))) {
+	    report_write_dir(od.stage, rs, n, &ro, err, sizeof(err))) {
 		out_dir_abort(&od);
 		errmsg_print("rmibench report: %s", err);
 		goto out;
