@@ -230,6 +230,25 @@ int out_check_file(const char *path, char *why, size_t whylen)
 	return -1;
 }
 
+/* the directory a path is in ("." for a plain name) */
+static void parent_of(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(buf, len, ".");
+	else if (slash == path)
+		snprintf(buf, len, "/");
+	else
+		snprintf(buf, len, "%.*s", (int)(slash - path), path);
+}
+
+/* @base (what follows a path's last '/') names a file */
+static bool is_file_name(const char *base)
+{
+	return *base && strcmp(base, ".") && strcmp(base, "..");
+}
+
 /* @dir (a directory) takes a new file: one is made and removed again */
 static int dir_takes_file(const char *dir, char *why, size_t whylen)
 {
@@ -272,7 +291,7 @@ int out_check_new_file(const char *path, char *why, size_t whylen)
 		snprintf(why, whylen, "an empty name");
 		return -1;
 	}
-	if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
+	if (!is_file_name(base)) {
 		snprintf(why, whylen, "not a file name");
 		return -1;
 	}
@@ -281,20 +300,17 @@ int out_check_new_file(const char *path, char *why, size_t whylen)
 			 "or - for stdout", kind);
 		return -1;
 	}
-	if ((size_t)snprintf(dir, sizeof(dir), "%.*s",
-			     slash ? (slash == path ? 1 : (int)(slash - path)) : 1,
-			     slash ? path : ".") >= sizeof(dir)) {
+	if (strlen(path) >= sizeof(dir)) {
 		snprintf(why, whylen, "path too long");
 		return -1;
 	}
+	parent_of(path, dir, sizeof(dir));
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
 		snprintf(why, whylen, "directory '%s' does not exist", dir);
 		return -1;
 	}
 	return dir_takes_file(dir, why, whylen);
 }
-
-static void parent_of(const char *path, char *buf, size_t len);
 
 int out_check_dir(const char *dir, bool parents, char *why, size_t whylen)
 {
@@ -376,7 +392,7 @@ int result_write_file_atomic(const char *path, const void *data, size_t len,
 
 	if (!strcmp(path, OUT_STDOUT))
 		return write_stdout(data, len, err, errlen);
-	if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
+	if (!is_file_name(base))
 		return errmsg(err, errlen, "%s: not a file name", path);
 	if (out_check_file(path, why, sizeof(why)))
 		return errmsg(err, errlen, "%s: %s: only a regular file is "
@@ -480,18 +496,6 @@ static void fsync_dir(const char *dir)
 	}
 }
 
-/* the directory a path is in ("." for a plain name) */
-static void parent_of(const char *path, char *buf, size_t len)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		snprintf(buf, len, ".");
-	else if (slash == path)
-		snprintf(buf, len, "/");
-	else
-		snprintf(buf, len, "%.*s", (int)(slash - path), path);
-}
 
 /* @from into @to as a copy, with its mode: where a hard link cannot be */
 static int copy_file(const char *from, const char *to)
